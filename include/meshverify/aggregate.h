@@ -1,0 +1,98 @@
+#pragma once
+// Streaming aggregation of request outcomes: memory grows with the number of distinct
+// sources, clusters, versions, instances and error classes, never with the number of requests.
+// Not thread-safe: one Aggregator per thread, then Merge.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "meshverify/model.h"
+
+namespace meshverify {
+
+// Log-bucketed latency histogram (milliseconds) with relative error <= 1% on quantiles.
+class LatencyHistogram {
+ public:
+  LatencyHistogram();
+  ~LatencyHistogram();
+  LatencyHistogram(const LatencyHistogram&);
+  LatencyHistogram& operator=(const LatencyHistogram&);
+  LatencyHistogram(LatencyHistogram&&) noexcept;
+  LatencyHistogram& operator=(LatencyHistogram&&) noexcept;
+
+  void Add(double ms);
+  void Merge(const LatencyHistogram& other);
+  uint64_t count() const;
+  double max() const;
+  // REQUIRES: 0 <= q <= 1. Returns 0 when empty.
+  double Quantile(double q) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Everything counted for one source (or pooled).
+struct SourceCounts {
+  std::string cluster;
+  std::string pod;
+  uint64_t requests = 0;
+  uint64_t ok = 0;
+  std::map<std::string, uint64_t> errors;       // class -> count
+  std::map<std::string, uint64_t> by_cluster;   // destination cluster -> count ("" unknown)
+  std::map<std::string, uint64_t> by_version;
+  struct Instance {
+    uint64_t count = 0;
+    std::string cluster;
+    std::string version;
+  };
+  std::map<std::string, Instance> by_instance;
+  std::map<std::string, LatencyHistogram> latency_ms;  // destination cluster -> histogram
+  std::vector<std::string> unparsed_samples;           // at most kMaxUnparsedSamples
+
+  static constexpr size_t kMaxUnparsedSamples = 5;
+  static constexpr size_t kMaxSampleBytes = 200;       // samples are cut to this length
+};
+
+// Error classes (keys of SourceCounts::errors).
+inline constexpr std::string_view kErrUnparsed = "unparsed";      // answer matched no pattern
+inline constexpr std::string_view kErrHttp5xx = "http_5xx";
+inline constexpr std::string_view kErrHttp4xx = "http_4xx";
+inline constexpr std::string_view kErrHttpOther = "http_other";
+inline constexpr std::string_view kErrDns = "dns";                // curl 6
+inline constexpr std::string_view kErrConnect = "connect";        // curl 7
+inline constexpr std::string_view kErrTimeout = "timeout";        // curl 28
+inline constexpr std::string_view kErrReset = "reset";            // curl 52, 56
+inline constexpr std::string_view kErrCurl = "curl_other";        // any other curl exit
+inline constexpr std::string_view kErrTransport = "transport";    // lost: exec failed, pod gone
+
+// Returns the error class of a finished request ("" when it is an HTTP 200 with a body to parse).
+std::string_view ClassifyRecord(const ProbeRecord& r);
+
+class Aggregator {
+ public:
+  // A successful, parsed answer from source (cluster, pod). `dest_cluster` may be "" (unknown).
+  // `latency_ms` < 0 means unknown.
+  void AddOk(std::string_view src_cluster, std::string_view src_pod, std::string_view dest_cluster,
+             std::string_view version, std::string_view instance, double latency_ms);
+  // A failed request of class `error_class`; `sample` (an unparsed line) is kept if there is room.
+  void AddError(std::string_view src_cluster, std::string_view src_pod,
+                std::string_view error_class, std::string_view sample = {});
+  void Merge(const Aggregator& other);
+
+  // Sources in first-seen order.
+  const std::vector<SourceCounts>& sources() const { return sources_; }
+  // All sources pooled; cluster and pod are "".
+  SourceCounts Total() const;
+
+ private:
+  SourceCounts& Source(std::string_view cluster, std::string_view pod);
+  std::vector<SourceCounts> sources_;
+  size_t last_ = 0;  // index of the last source used: lines mostly come in runs
+};
+
+}  // namespace meshverify

@@ -1,0 +1,111 @@
+#pragma once
+// The report: the value every command ends with, and its canonical JSON form
+// ("meshverify.report/v1", schema in reports/meshverify.report.v1.schema.json). Renderers
+// (render.h) turn a Report into text, Markdown, JUnit or HTML; the CLI writes the files and
+// turns the verdict into an exit code. Pure values; no I/O.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "meshverify/model.h"
+#include "meshverify/status.h"
+
+namespace meshverify {
+
+inline constexpr std::string_view kReportSchema = "meshverify.report/v1";
+
+enum class Verdict { kPass, kFail, kInconclusive, kError };
+enum class CheckStatus { kPass, kFail, kInconclusive, kSkipped };
+
+// "pass" | "fail" | "inconclusive" | "error", and back. Parse fails on anything else.
+std::string_view VerdictName(Verdict v);
+Result<Verdict> ParseVerdict(std::string_view s);
+std::string_view CheckStatusName(CheckStatus s);
+Result<CheckStatus> ParseCheckStatus(std::string_view s);
+
+// Exit code of the contract: pass 0, fail 1, inconclusive 4, error 3.
+int ExitCodeFor(Verdict v);
+
+// A share of one category (a destination cluster or a version) among a source's answers.
+struct ShareStat {
+  uint64_t count = 0;
+  double share = 0;                 // count / ok
+  double ci_lo = 0, ci_hi = 1;      // simultaneous interval (see stats.h)
+  std::optional<double> expected;   // expected share, when one is known
+  std::string gate;                 // "balanced" | "skewed" | "inconclusive" | "" (not gated)
+};
+
+struct InstanceStat {
+  uint64_t count = 0;
+  std::string cluster;  // "" when the instance maps to no known pod
+  std::string version;
+};
+
+struct LatencyStat {
+  uint64_t count = 0;
+  double p50 = 0, p90 = 0, p99 = 0, max = 0;
+};
+
+// A goodness-of-fit test. `method` says what was run ("pearson", "g", "exact-multinomial", ...).
+struct TestStat {
+  double statistic = 0;
+  double df = 0;
+  double p_value = 1;
+  std::string method;
+};
+
+// One source pod (or, for `analyze`, one input), or the pooled total.
+struct SourceReport {
+  std::string cluster;
+  std::string pod;
+  uint64_t requests = 0;
+  uint64_t ok = 0;
+  std::map<std::string, uint64_t> errors;  // error class -> count; requests == ok + sum(errors)
+  std::map<std::string, ShareStat> by_cluster;
+  std::map<std::string, ShareStat> by_version;
+  std::map<std::string, InstanceStat> by_instance;
+  std::map<std::string, LatencyStat> latency_ms;  // per destination cluster
+  std::map<std::string, TestStat> tests;          // "chi_square", "g_test", ...
+  std::string gate;                 // balanced | skewed | inconclusive | "" (nothing expected)
+  uint64_t requests_to_decide = 0;  // requests per source that would decide an inconclusive gate
+  std::vector<std::string> unparsed_samples;  // a few lines that matched nothing
+};
+
+struct CheckResult {
+  std::string name;    // "reachability", "balance", "error_rate", "endpoints_reached", ...
+  CheckStatus status = CheckStatus::kSkipped;
+  std::string detail;  // what was seen, one or two sentences
+  std::string hint;    // the likely cause and what to look at; "" when passed
+};
+
+struct Report {
+  std::string schema = std::string(kReportSchema);
+  Verdict verdict = Verdict::kError;
+  std::string tool_name = "meshverify";
+  std::string tool_version;
+  std::string started_at;   // RFC 3339 UTC, "" when unknown
+  double duration_s = 0;
+  bool interrupted = false;
+  nlohmann::json config = nlohmann::json::object();  // effective settings
+  std::vector<SourceReport> sources;
+  SourceReport total;
+  std::vector<Endpoint> endpoints;
+  std::vector<CheckResult> checks;
+  std::vector<std::string> notes;  // free-form remarks (convergence waits, retries, ...)
+};
+
+// Returns the canonical JSON of `report` (field names of DESIGN.md).
+nlohmann::json ReportToJson(const Report& report);
+// Reads a report back. Fails with InvalidInput "<source>: <json pointer>: <reason>" when the
+// document is not a meshverify.report/v1.
+Result<Report> ReportFromJson(const nlohmann::json& json, std::string_view source = "<report>");
+// Parses text then calls ReportFromJson; parse errors name the byte offset.
+Result<Report> ParseReport(std::string_view text, std::string_view source = "<report>");
+
+}  // namespace meshverify

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds every libFuzzer target (tests/fuzz/*_fuzz.cc) with clang and runs each for SECONDS
+# (default 10) from its seed corpus (tests/fuzz/corpus/<name>/). Fails on any crash.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+seconds=${1:-10}
+build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
+CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DMESHVERIFY_FUZZ=ON -DMESHVERIFY_BENCH=OFF >/dev/null
+shopt -s nullglob
+targets=()
+for f in tests/fuzz/*_fuzz.cc; do targets+=("$(basename "$f" .cc)"); done
+[ ${#targets[@]} -eq 0 ] && { echo "fuzz.sh: no fuzz targets"; exit 0; }
+cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
+for t in "${targets[@]}"; do
+  corpus=tests/fuzz/corpus/${t%_fuzz}
+  work=$(mktemp -d)
+  [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/
+  if ! "$build/tests/fuzz/$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=0 "$work" >"$work.log" 2>&1; then
+    tail -n 40 "$work.log"; echo "fuzz.sh: $t FAILED"; exit 1
+  fi
+  echo "fuzz.sh: $t ok ($(grep -c '^#' "$work.log" || true) progress lines, ${seconds}s)"
+  rm -rf "$work" "$work.log"
+done

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds meshverify, and runs every test. Lab tests run when root
+# (they need network namespaces) and are skipped with a printed reason otherwise.
+#
+#   scripts/test.sh            deps + build + all tests (the README's test command; CI runs it)
+#   SANITIZE=0 scripts/test.sh skip the AddressSanitizer/UBSan pass
+#   FUZZ=0 scripts/test.sh     skip the brief libFuzzer runs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=${JOBS:-$(nproc)}
+
+"$root/scripts/deps.sh"
+
+build=${BUILD_DIR:-$root/build}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$jobs"
+
+if [ "${SANITIZE:-1}" = 1 ]; then
+  echo "== unit tests under AddressSanitizer + UBSan"
+  cmake -S . -B "$build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMESHVERIFY_SANITIZE=ON \
+    -DMESHVERIFY_BENCH=OFF >/dev/null
+  cmake --build "$build-asan" -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$build-asan" -L unit -j "$jobs" --output-on-failure --timeout 300 | tail -n 3
+fi
+
+if [ "${FUZZ:-1}" = 1 ]; then
+  echo "== fuzzers (clang, libFuzzer), briefly"
+  "$root/scripts/fuzz.sh" "${FUZZ_SECONDS:-10}"
+fi
+
+echo "== all tests"
+ctest --test-dir "$build" -j "$jobs" --output-on-failure --timeout 900

@@ -1,0 +1,68 @@
+#pragma once
+// mesh.yaml: meshverify's config for `check` and `load` (DESIGN.md "Config"), and the
+// `--expect` share lists. Pure: parses text, does no I/O.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "meshverify/status.h"
+
+namespace meshverify {
+
+struct ClusterConfig {
+  std::string name;                    // mesh cluster name, e.g. "cluster1"
+  std::string context;                 // kubeconfig context, e.g. "kind-cluster1"
+  std::string kubeconfig;              // "" = kubectl's default
+  std::vector<std::string> pod_cidrs;  // "10.241.0.0/16", IPv4 or IPv6
+};
+
+struct MeshConfig {
+  std::vector<ClusterConfig> clusters;
+  struct Source {
+    std::string ns = "sample";
+    std::string selector = "app=sleep";
+    std::string container = "sleep";
+  } source;
+  struct Target {
+    std::string url = "http://helloworld.sample:5000/hello";
+    std::string envoy_cluster = "outbound|5000||helloworld.sample.svc.cluster.local";
+    std::string destinations = "app=helloworld";  // label selector of destination pods
+    std::string ns;                               // destination namespace; "" = source.ns
+    std::string pattern;                          // RE2 with groups version, instance; "" = helloworld
+  } target;
+  struct Expect {
+    bool from_endpoints = true;            // `expect: endpoints` (the default)
+    std::map<std::string, double> shares;  // `expect: {v1: 0.5, v2: 0.5}` (versions or clusters)
+  } expect;
+  struct Gate {
+    double tolerance = 0.05;
+    double alpha = 0.01;
+    double max_error_rate = 0.0;
+  } gate;
+  struct Run {
+    uint64_t requests = 1000;  // per source pod
+    int concurrency = 4;
+    std::chrono::milliseconds timeout{5000};    // per request
+    std::chrono::milliseconds deadline{300000}; // whole probing phase
+    std::chrono::milliseconds wait{60000};      // bounded wait for endpoint convergence
+  } run;
+};
+
+// Parses mesh.yaml. Every key is validated; an unknown key or a bad value fails with
+// InvalidInput "<source>:<line>: <key>: <reason>" (line 1-based, from yaml-cpp's mark).
+Result<MeshConfig> ParseMeshConfig(std::string_view yaml, std::string_view source = "mesh.yaml");
+
+// Parses "v1=0.5,v2=0.5" (or "cluster1=1,cluster2=2": weights, normalized). Fails with
+// InvalidInput "<source>: <reason>" on an empty list, a bad number, a negative share, a
+// duplicate name, or fractions that do not sum to 1 (within 1e-6) when every value is <= 1.
+Result<std::map<std::string, double>> ParseShares(std::string_view text,
+                                                  std::string_view source = "--expect");
+
+// Parses durations "5s", "250ms", "2m", or a bare number of seconds.
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text, std::string_view source);
+
+}  // namespace meshverify

@@ -56,9 +56,9 @@ struct MeshConfig {
 // InvalidInput "<source>:<line>: <key>: <reason>" (line 1-based, from yaml-cpp's mark).
 Result<MeshConfig> ParseMeshConfig(std::string_view yaml, std::string_view source = "mesh.yaml");
 
-// Parses "v1=0.5,v2=0.5" (or "cluster1=1,cluster2=2": weights, normalized). Fails with
-// InvalidInput "<source>: <reason>" on an empty list, a bad number, a negative share, a
-// duplicate name, or fractions that do not sum to 1 (within 1e-6) when every value is <= 1.
+// Parses "v1=0.5,v2=0.5" (or "cluster1=0.5,cluster2=0.5"). Fails with InvalidInput
+// "<source>: <reason>" on an empty list, a bad name or number, a negative share, a duplicate
+// name, or shares that do not sum to 1 (within 1e-6).
 Result<std::map<std::string, double>> ParseShares(std::string_view text,
                                                   std::string_view source = "--expect");
 

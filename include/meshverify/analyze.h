@@ -1,0 +1,101 @@
+#pragma once
+// Analysis: aggregated counts (aggregate.h) plus what each source should see (its sidecar's
+// endpoint view or configured shares) -> a Report with per-source and pooled statistics,
+// checks, hints and a verdict (DESIGN.md "Statistics"). Pure functions: no clock, no I/O;
+// the caller fills Report::started_at, duration_s, config and tool_version. Thread-safe.
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "meshverify/aggregate.h"
+#include "meshverify/model.h"
+#include "meshverify/report.h"
+#include "meshverify/status.h"
+
+namespace meshverify {
+
+// The gate (mesh.yaml `gate:`; --tolerance, --alpha, --max-error-rate).
+struct AnalyzeOptions {
+  double tolerance = 0.05;     // a share is balanced within expected ± tolerance
+  double alpha = 0.01;         // family-wise error rate of each source's gate
+  double max_error_rate = 0.0; // errors / requests above this fail; 0 = any error fails
+};
+
+// What one source should see. Either dimension may be empty (= not gated). When
+// `has_endpoint_view` is set, `endpoints` is the source's sidecar view of the target's Envoy
+// cluster (Endpoint::cluster filled by the cluster mapping), and the reachability and
+// control-plane checks use it.
+struct SourceExpectation {
+  std::map<std::string, double> by_cluster;  // destination cluster -> expected share
+  std::map<std::string, double> by_version;  // version -> expected share
+  bool has_endpoint_view = false;
+  std::vector<Endpoint> endpoints;
+};
+
+struct AnalyzeInput {
+  // Per-source counts, e.g. Aggregator::sources(). The pooled total is computed by Analyze.
+  std::vector<SourceCounts> sources;
+  // Expectations, looked up for a source by "<cluster>/<pod>", then "<pod>", then "" (the
+  // default for every source, e.g. analyze's --expect).
+  std::map<std::string, SourceExpectation> expect;
+  // Known destination pods (for instance -> pod -> cluster/endpoint checks); may be empty.
+  std::vector<PodInfo> destinations;
+  // Mesh clusters of the config (mesh.yaml order); may be empty (offline analyze).
+  std::vector<std::string> clusters;
+  // Checks the caller already decided (discovery, convergence, ...); kept first, in order.
+  std::vector<CheckResult> extra_checks;
+};
+
+// Runs the statistics and every check. Report::verdict is VerdictOf(checks); sources keep the
+// input order; total pools every source (its expected shares are the sources' expected shares
+// averaged with weights = their ok counts; a note says so). Endpoints of all views are listed
+// in Report::endpoints. Never fails: what cannot be checked is a `skipped` check with a reason.
+Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt);
+
+// fail if any check failed; else inconclusive if any is inconclusive; else pass (also when
+// every check is skipped or there are none). Never returns kError: that is the caller's
+// "could not run".
+Verdict VerdictOf(const std::vector<CheckResult>& checks);
+
+// Expected shares from a sidecar view: each routable endpoint (Endpoint::Routable) weighs
+// Endpoint::weight; by_cluster sums by Endpoint::cluster ("" kept as is), by_version by the
+// `version` label of the destination pod whose IP is the endpoint's address (left empty
+// unless every routable endpoint maps to a pod with a version label). Sets
+// has_endpoint_view and copies `view`. With no routable endpoint both maps are empty.
+SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
+                                           const std::vector<PodInfo>& destinations);
+
+// Per-source statistics from counts alone (no histograms, no views), as used by Analyze and
+// MergeReports: shares with simultaneous intervals over all gated shares of the source,
+// expected shares and per-share gates, goodness-of-fit tests ("chi_square", "g_test", and
+// "exact" when expected counts are small; for versions too, suffixed "_by_version", when
+// both dimensions are gated), the source's gate (skewed if any share is skewed, balanced if
+// all are balanced, else inconclusive; "" when nothing is expected) and requests_to_decide.
+// Reads r->ok, by_cluster[*].count, by_version[*].count and the expected maps given here;
+// rewrites the ShareStat fields, tests, gate and requests_to_decide of *r.
+void ComputeShareStatistics(const std::map<std::string, double>& expected_by_cluster,
+                            const std::map<std::string, double>& expected_by_version,
+                            const AnalyzeOptions& opt, SourceReport* r);
+
+// Combines reports of several runs or pods (`meshverify merge`): sources with the same
+// cluster and pod are summed (counts, errors, instances; latency keeps the larger max and
+// count-weighted percentiles, an approximation noted in the report), shares, intervals,
+// gates and the pooled total are recomputed from counts with `opt`, endpoints are unioned,
+// and the checks that need only counts (error_rate, balance, reachability against the
+// merged endpoints) are re-run; others are kept from the inputs, worst status first.
+// started_at is the earliest, duration_s the longest. Fails with InvalidInput when
+// `reports` is empty or a source's expected shares disagree between reports.
+Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOptions& opt);
+
+// Reads {"gate": {"tolerance", "alpha", "max_error_rate"}} from a report's config, falling
+// back to `defaults` field by field; the config shape written by `analyze` and `check`.
+AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
+                                        const AnalyzeOptions& defaults);
+nlohmann::json AnalyzeOptionsToJson(const AnalyzeOptions& opt);  // {"tolerance", ...}
+
+}  // namespace meshverify

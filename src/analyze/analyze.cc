@@ -1,0 +1,213 @@
+// Analyze: counts + expectations -> Report (statistics, checks, verdict).
+
+#include "meshverify/analyze.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyze/checks.h"
+#include "meshverify/endpoints.h"
+
+namespace meshverify {
+namespace {
+
+using analyze_internal::CheckInput;
+using analyze_internal::kUnknownCluster;
+using analyze_internal::SourceView;
+
+const PodInfo* PodByName(const std::vector<PodInfo>& pods, const std::string& name) {
+  for (const PodInfo& p : pods) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::string ReportClusterKey(const std::string& cluster) {
+  return cluster.empty() ? kUnknownCluster : cluster;
+}
+
+// Copies the counts of one source into a report, filling destination clusters and versions of
+// instances the counting could not map from the known destination pods.
+SourceReport ReportFromCounts(const SourceCounts& c, const std::vector<PodInfo>& destinations) {
+  SourceReport r;
+  r.cluster = c.cluster;
+  r.pod = c.pod;
+  r.requests = c.requests;
+  r.ok = c.ok;
+  r.errors = c.errors;
+  r.unparsed_samples = c.unparsed_samples;
+  std::map<std::string, uint64_t> by_cluster = c.by_cluster;
+  for (const auto& [name, inst] : c.by_instance) {
+    InstanceStat s{inst.count, inst.cluster, inst.version};
+    const PodInfo* pod = PodByName(destinations, name);
+    if (pod != nullptr && s.cluster.empty() && !pod->cluster.empty()) {
+      s.cluster = pod->cluster;
+      // Move this instance's answers from "unknown" to the cluster its pod is in.
+      auto unknown = by_cluster.find("");
+      if (unknown != by_cluster.end() && unknown->second >= inst.count) {
+        unknown->second -= inst.count;
+        by_cluster[pod->cluster] += inst.count;
+        if (unknown->second == 0) by_cluster.erase(unknown);
+      }
+    }
+    if (pod != nullptr && s.version.empty()) {
+      auto v = pod->labels.find("version");
+      if (v != pod->labels.end()) s.version = v->second;
+    }
+    r.by_instance[name] = s;
+  }
+  for (const auto& [cluster, n] : by_cluster) {
+    if (n > 0) r.by_cluster[ReportClusterKey(cluster)].count = n;
+  }
+  for (const auto& [version, n] : c.by_version) {
+    if (n > 0) r.by_version[version].count = n;
+  }
+  for (const auto& [cluster, h] : c.latency_ms) {
+    if (h.count() == 0) continue;
+    r.latency_ms[ReportClusterKey(cluster)] =
+        LatencyStat{h.count(), h.Quantile(0.5), h.Quantile(0.9), h.Quantile(0.99), h.max()};
+  }
+  return r;
+}
+
+SourceCounts Pool(const std::vector<SourceCounts>& sources) {
+  SourceCounts t;
+  for (const SourceCounts& s : sources) {
+    t.requests += s.requests;
+    t.ok += s.ok;
+    for (const auto& [k, n] : s.errors) t.errors[k] += n;
+    for (const auto& [k, n] : s.by_cluster) t.by_cluster[k] += n;
+    for (const auto& [k, n] : s.by_version) t.by_version[k] += n;
+    for (const auto& [k, inst] : s.by_instance) {
+      SourceCounts::Instance& ti = t.by_instance[k];
+      ti.count += inst.count;
+      if (ti.cluster.empty()) ti.cluster = inst.cluster;
+      if (ti.version.empty()) ti.version = inst.version;
+    }
+    for (const auto& [k, h] : s.latency_ms) t.latency_ms[k].Merge(h);
+    for (const std::string& u : s.unparsed_samples) {
+      if (t.unparsed_samples.size() < SourceCounts::kMaxUnparsedSamples) {
+        t.unparsed_samples.push_back(u);
+      }
+    }
+  }
+  return t;
+}
+
+const SourceExpectation* FindExpectation(const std::map<std::string, SourceExpectation>& expect,
+                                         const SourceCounts& c) {
+  for (const std::string& key : {c.cluster + "/" + c.pod, c.pod, std::string()}) {
+    if (key == "/") continue;
+    auto it = expect.find(key);
+    if (it != expect.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+// Shares of one dimension averaged over sources weighted by their ok counts (equal weights
+// when no source has answers). Empty unless every source has an expectation in it.
+std::map<std::string, double> PooledExpectation(
+    const std::vector<std::pair<uint64_t, const std::map<std::string, double>*>>& parts) {
+  std::map<std::string, double> out;
+  if (parts.empty()) return out;
+  uint64_t total_ok = 0;
+  for (const auto& [ok, m] : parts) {
+    if (m == nullptr || m->empty()) return {};
+    total_ok += ok;
+  }
+  for (const auto& [ok, m] : parts) {
+    double w = total_ok == 0 ? 1.0 / static_cast<double>(parts.size())
+                             : static_cast<double>(ok) / static_cast<double>(total_ok);
+    for (const auto& [k, p] : *m) out[k] += w * p;
+  }
+  return out;
+}
+
+}  // namespace
+
+Verdict VerdictOf(const std::vector<CheckResult>& checks) {
+  bool inconclusive = false;
+  for (const CheckResult& c : checks) {
+    if (c.status == CheckStatus::kFail) return Verdict::kFail;
+    if (c.status == CheckStatus::kInconclusive) inconclusive = true;
+  }
+  return inconclusive ? Verdict::kInconclusive : Verdict::kPass;
+}
+
+SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
+                                           const std::vector<PodInfo>& destinations) {
+  SourceExpectation e;
+  e.has_endpoint_view = true;
+  e.endpoints = view;
+  e.by_cluster = ExpectedClusterShares(view);
+  std::map<std::string, double> by_version;
+  for (const auto& [address, share] : ExpectedEndpointShares(view)) {
+    const PodInfo* pod = nullptr;
+    for (const PodInfo& p : destinations) {
+      if (p.ip == address) pod = &p;
+    }
+    if (pod == nullptr) return e;  // versions not all known: leave by_version empty
+    auto v = pod->labels.find("version");
+    if (v == pod->labels.end()) return e;
+    by_version[v->second] += share;
+  }
+  e.by_version = std::move(by_version);
+  return e;
+}
+
+Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt) {
+  Report report;
+  report.sources.reserve(in.sources.size());
+  std::vector<const SourceExpectation*> expectations;
+  std::vector<std::pair<uint64_t, const std::map<std::string, double>*>> by_cluster_parts,
+      by_version_parts;
+  for (const SourceCounts& c : in.sources) {
+    const SourceExpectation* e = FindExpectation(in.expect, c);
+    SourceReport r = ReportFromCounts(c, in.destinations);
+    static const std::map<std::string, double> kNone;
+    ComputeShareStatistics(e ? e->by_cluster : kNone, e ? e->by_version : kNone, opt, &r);
+    by_cluster_parts.emplace_back(c.ok, e ? &e->by_cluster : nullptr);
+    by_version_parts.emplace_back(c.ok, e ? &e->by_version : nullptr);
+    expectations.push_back(e);
+    report.sources.push_back(std::move(r));
+  }
+
+  report.total = ReportFromCounts(Pool(in.sources), in.destinations);
+  ComputeShareStatistics(PooledExpectation(by_cluster_parts), PooledExpectation(by_version_parts),
+                         opt, &report.total);
+  if (in.sources.size() > 1 && !report.total.gate.empty()) {
+    report.notes.push_back(
+        "total: expected shares are the sources' expected shares averaged with weights equal "
+        "to their ok counts");
+  }
+
+  // Every view once, in source order.
+  std::set<const SourceExpectation*> seen;
+  for (const SourceExpectation* e : expectations) {
+    if (e == nullptr || !e->has_endpoint_view || !seen.insert(e).second) continue;
+    report.endpoints.insert(report.endpoints.end(), e->endpoints.begin(), e->endpoints.end());
+  }
+
+  CheckInput ci;
+  for (size_t i = 0; i < report.sources.size(); ++i) {
+    ci.sources.push_back(SourceView{&report.sources[i], expectations[i]});
+  }
+  ci.total = &report.total;
+  ci.destinations = &in.destinations;
+  ci.clusters = in.clusters;
+  ci.opt = opt;
+
+  report.checks = in.extra_checks;
+  for (auto* check : {analyze_internal::CheckErrorRate, analyze_internal::CheckBalance,
+                      analyze_internal::CheckReachability, analyze_internal::CheckEndpointsReached,
+                      analyze_internal::CheckInstancesKnown,
+                      analyze_internal::CheckEndpointsInCidrs}) {
+    report.checks.push_back(check(ci));
+  }
+  report.verdict = VerdictOf(report.checks);
+  return report;
+}
+
+}  // namespace meshverify

@@ -1,0 +1,263 @@
+// The count-based checks: error_rate, balance, reachability.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analyze/checks.h"
+
+namespace meshverify::analyze_internal {
+namespace {
+
+CheckResult Make(std::string name, CheckStatus status, std::string detail, std::string hint = "") {
+  return CheckResult{std::move(name), status, std::move(detail), std::move(hint)};
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string Percent(double v) { return Fixed(100 * v, 2) + "%"; }
+
+// "cluster2 0.300 [0.281, 0.320], expected 0.500 ± 0.050" for every share gated `gate`.
+void DescribeShares(const std::map<std::string, ShareStat>& shares, const std::string& gate,
+                    double tolerance, std::vector<std::string>* out) {
+  for (const auto& [name, s] : shares) {
+    if (s.gate != gate) continue;
+    out->push_back(name + " " + Fixed(s.share) + " [" + Fixed(s.ci_lo) + ", " + Fixed(s.ci_hi) +
+                   "], expected " + Fixed(s.expected.value_or(0)) + " ± " + Fixed(tolerance));
+  }
+}
+
+std::string DescribeGate(const SourceReport& r, const std::string& gate, double tolerance) {
+  std::vector<std::string> parts;
+  DescribeShares(r.by_cluster, gate, tolerance, &parts);
+  DescribeShares(r.by_version, gate, tolerance, &parts);
+  return SourceName(r) + " (" + std::to_string(r.ok) + " answers): " + Join(parts, "; ");
+}
+
+}  // namespace
+
+std::string SourceName(const SourceReport& r) {
+  if (r.cluster.empty() && r.pod.empty()) return "(all input)";
+  if (r.cluster.empty()) return r.pod;
+  if (r.pod.empty()) return r.cluster;
+  return r.cluster + "/" + r.pod;
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+uint64_t SumCounts(const std::map<std::string, uint64_t>& m) {
+  uint64_t n = 0;
+  for (const auto& [k, v] : m) n += v;
+  return n;
+}
+
+std::string DescribeErrors(const std::map<std::string, uint64_t>& errors) {
+  std::vector<std::pair<std::string, uint64_t>> v(errors.begin(), errors.end());
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> parts;
+  for (const auto& [k, n] : v) {
+    if (n > 0) parts.push_back(k + " " + std::to_string(n));
+  }
+  return Join(parts, ", ");
+}
+
+std::map<std::string, Requirement> RequiredClusters(const SourceView& s,
+                                                    const std::vector<PodInfo>& destinations) {
+  std::map<std::string, Requirement> req;
+  uint32_t routable_weight = 0;
+  std::map<std::string, uint32_t> weight;
+  if (s.expect != nullptr && s.expect->has_endpoint_view) {
+    for (const Endpoint& e : s.expect->endpoints) {
+      if (e.cluster.empty()) continue;  // flagged by endpoints_in_cidrs
+      Requirement& r = req[e.cluster];
+      ++r.listed;
+      if (e.Routable()) {
+        ++r.routable;
+        weight[e.cluster] += e.weight;
+        routable_weight += e.weight;
+      }
+    }
+    // Clusters whose endpoints are all unroutable are required only if pods say so (below).
+    for (auto it = req.begin(); it != req.end();) {
+      it = it->second.routable == 0 ? req.erase(it) : std::next(it);
+    }
+  }
+  if (s.expect != nullptr) {
+    for (const auto& [cluster, p] : s.expect->by_cluster) {
+      if (p > 0 && !cluster.empty()) req[cluster].share = p;
+    }
+  }
+  size_t ready = 0;
+  std::map<std::string, size_t> pods;
+  for (const PodInfo& p : destinations) {
+    if (!p.ready || p.cluster.empty()) continue;
+    ++ready;
+    ++pods[p.cluster];
+    req[p.cluster].has_pods = true;
+  }
+  // Listed counts for clusters added by shares or pods, and a share where none is known.
+  for (auto& [cluster, r] : req) {
+    if (s.expect != nullptr && r.listed == 0) {
+      for (const Endpoint& e : s.expect->endpoints) {
+        if (e.cluster != cluster) continue;
+        ++r.listed;
+        if (e.Routable()) ++r.routable;
+      }
+    }
+    if (r.share > 0) continue;
+    if (routable_weight > 0 && weight.count(cluster)) {
+      r.share = static_cast<double>(weight[cluster]) / routable_weight;
+    } else if (ready > 0 && pods.count(cluster)) {
+      r.share = static_cast<double>(pods[cluster]) / static_cast<double>(ready);
+    }
+  }
+  return req;
+}
+
+CheckResult CheckErrorRate(const CheckInput& in) {
+  const SourceReport& t = *in.total;
+  if (t.requests == 0) return Make("error_rate", CheckStatus::kSkipped, "no requests were made");
+  uint64_t errors = SumCounts(t.errors);
+  double rate = static_cast<double>(errors) / static_cast<double>(t.requests);
+  std::string detail = std::to_string(errors) + " of " + std::to_string(t.requests) +
+                       " requests failed (" + Percent(rate) + "; allowed " +
+                       Percent(in.opt.max_error_rate) + ")";
+  if (errors == 0 || rate <= in.opt.max_error_rate) {
+    if (errors > 0) detail += ": " + DescribeErrors(t.errors);
+    return Make("error_rate", CheckStatus::kPass, detail);
+  }
+  detail += ": " + DescribeErrors(t.errors);
+  std::vector<std::string> per_source;
+  for (const SourceView& s : in.sources) {
+    uint64_t n = SumCounts(s.report->errors);
+    if (n > 0 && in.sources.size() > 1) {
+      per_source.push_back(SourceName(*s.report) + " " + DescribeErrors(s.report->errors));
+    }
+  }
+  if (!per_source.empty()) detail += " (" + Join(per_source, "; ") + ")";
+  if (!t.unparsed_samples.empty()) detail += "; first unparsed: \"" + t.unparsed_samples[0] + "\"";
+  return Make("error_rate", CheckStatus::kFail, detail, HintForErrors(t.errors));
+}
+
+CheckResult CheckBalance(const CheckInput& in) {
+  std::vector<std::string> skewed, undecided;
+  bool skewed_to_zero = false;  // a skewed category got no answers at all
+  uint64_t more = 0;
+  size_t gated = 0;
+  for (const SourceView& s : in.sources) {
+    const SourceReport& r = *s.report;
+    if (r.gate.empty()) continue;
+    ++gated;
+    if (r.gate == "skewed") {
+      skewed.push_back(DescribeGate(r, "skewed", in.opt.tolerance));
+      for (const auto* dim : {&r.by_cluster, &r.by_version}) {
+        for (const auto& [name, sh] : *dim) {
+          skewed_to_zero = skewed_to_zero || (sh.gate == "skewed" && sh.count == 0);
+        }
+      }
+    }
+    if (r.gate == "inconclusive") {
+      undecided.push_back(DescribeGate(r, "inconclusive", in.opt.tolerance));
+      if (r.requests_to_decide > r.ok) more = std::max(more, r.requests_to_decide - r.ok);
+    }
+  }
+  if (gated == 0) {
+    return Make("balance", CheckStatus::kSkipped,
+                "no expected shares: pass --expect (versions or clusters) or read endpoint views");
+  }
+  const std::string of = " of " + std::to_string(gated) + " source(s)";
+  if (!skewed.empty()) {
+    return Make("balance", CheckStatus::kFail,
+                std::to_string(skewed.size()) + of + " skewed: " + Join(skewed, " | "),
+                skewed_to_zero ? "an expected cluster or version never answered: see the "
+                                 "reachability check for why. " + HintForSkew()
+                               : HintForSkew());
+  }
+  if (!undecided.empty()) {
+    std::string hint = more > 0 ? std::to_string(more) +
+                                      " more requests per source would decide (see "
+                                      "requests_to_decide); or widen --tolerance"
+                                : "more requests per source would decide; or widen --tolerance";
+    return Make("balance", CheckStatus::kInconclusive,
+                std::to_string(undecided.size()) + of +
+                    " not decided at tolerance ± " + Fixed(in.opt.tolerance) + ": " +
+                    Join(undecided, " | "),
+                hint);
+  }
+  return Make("balance", CheckStatus::kPass,
+              "every share of " + std::to_string(gated) + " source(s) is within expected ± " +
+                  Fixed(in.opt.tolerance) + " at alpha " + Fixed(in.opt.alpha, 4));
+}
+
+CheckResult CheckReachability(const CheckInput& in) {
+  std::vector<std::string> failed, undecided, passed;
+  std::vector<std::string> hints;
+  for (const SourceView& s : in.sources) {
+    const SourceReport& r = *s.report;
+    std::map<std::string, Requirement> req = RequiredClusters(s, *in.destinations);
+    if (req.empty()) continue;
+    std::vector<Unreached> missing;
+    std::vector<std::string> reached, maybe;
+    for (const auto& [cluster, q] : req) {
+      auto it = r.by_cluster.find(cluster);
+      uint64_t n = it == r.by_cluster.end() ? 0 : it->second.count;
+      if (n > 0) {
+        reached.push_back(cluster + " (" + std::to_string(n) + ")");
+        continue;
+      }
+      const bool view = s.expect != nullptr && s.expect->has_endpoint_view;
+      // Without a routable endpoint in the view the sidecar cannot route there at all; else
+      // it is missing only if missing it by luck is unlikely: (1 - p)^ok < alpha.
+      double luck = (view && q.routable == 0) ? 0.0 : std::pow(1.0 - q.share, double(r.ok));
+      if (r.ok > 0 && luck < in.opt.alpha) {
+        missing.push_back(Unreached{cluster, q.listed, q.routable});
+      } else {
+        maybe.push_back(cluster);
+      }
+    }
+    std::string who = SourceName(r) + " reached " +
+                      (reached.empty() ? std::string("no cluster") : Join(reached, ", "));
+    if (!missing.empty()) {
+      std::vector<std::string> names;
+      for (const Unreached& m : missing) {
+        names.push_back(m.cluster + " (" + std::to_string(m.routable) + " of " +
+                        std::to_string(m.listed) + " endpoints routable in its view)");
+      }
+      failed.push_back(who + " but never " + Join(names, ", "));
+      std::string h = HintForUnreached(r, missing, s.expect && s.expect->has_endpoint_view);
+      if (std::find(hints.begin(), hints.end(), h) == hints.end()) hints.push_back(h);
+    } else if (!maybe.empty()) {
+      undecided.push_back(who + "; not yet " + Join(maybe, ", ") + " (too few answers to tell)");
+    } else {
+      passed.push_back(who);
+    }
+  }
+  if (failed.empty() && undecided.empty() && passed.empty()) {
+    return Make("reachability", CheckStatus::kSkipped,
+                "no endpoint views, destination pods or expected cluster shares to check against");
+  }
+  if (!failed.empty()) {
+    return Make("reachability", CheckStatus::kFail, Join(failed, "; "), Join(hints, " "));
+  }
+  if (!undecided.empty()) {
+    return Make("reachability", CheckStatus::kInconclusive, Join(undecided, "; "),
+                "more requests per source would tell whether these clusters are reached");
+  }
+  return Make("reachability", CheckStatus::kPass, Join(passed, "; "));
+}
+
+}  // namespace meshverify::analyze_internal

@@ -1,0 +1,76 @@
+#pragma once
+// Private to src/analyze: the checks and hints that Analyze and MergeReports run on computed
+// per-source reports. Each check works from SourceReport counts plus the source's expectation
+// (its endpoint view), so a merged report can re-run them without the raw records.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "meshverify/analyze.h"
+#include "meshverify/report.h"
+
+namespace meshverify::analyze_internal {
+
+// Key of an unknown destination cluster in a report's by_cluster ("" in SourceCounts).
+inline constexpr const char* kUnknownCluster = "unknown";
+
+struct SourceView {
+  const SourceReport* report = nullptr;
+  const SourceExpectation* expect = nullptr;  // nullptr when nothing is expected
+};
+
+struct CheckInput {
+  std::vector<SourceView> sources;
+  const SourceReport* total = nullptr;
+  const std::vector<PodInfo>* destinations = nullptr;  // may be empty
+  std::vector<std::string> clusters;                   // config clusters, may be empty
+  AnalyzeOptions opt;
+};
+
+CheckResult CheckErrorRate(const CheckInput& in);
+CheckResult CheckBalance(const CheckInput& in);
+CheckResult CheckReachability(const CheckInput& in);
+CheckResult CheckEndpointsReached(const CheckInput& in);
+CheckResult CheckInstancesKnown(const CheckInput& in);
+CheckResult CheckEndpointsInCidrs(const CheckInput& in);
+
+// "cluster1/sleep-abc", "sleep-abc", or "(all input)" for an unnamed source.
+std::string SourceName(const SourceReport& r);
+// "0.503" (three decimals).
+std::string Fixed(double v, int decimals = 3);
+// Sum of a map of counts.
+uint64_t SumCounts(const std::map<std::string, uint64_t>& m);
+// "dns 3, timeout 2" in descending count order.
+std::string DescribeErrors(const std::map<std::string, uint64_t>& errors);
+
+// Hints (hints.cc): the likely cause of a pattern, "" when none applies.
+// Errors seen by a source, by class.
+std::string HintForErrors(const std::map<std::string, uint64_t>& errors);
+
+// A cluster a source had to reach but did not.
+struct Unreached {
+  std::string cluster;
+  int listed = 0;    // endpoints of that cluster in the source's view
+  int routable = 0;  // of which routable (Endpoint::Routable)
+};
+// Why `r` did not reach `missing`; `view_known` says whether it has an endpoint view.
+std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>& missing,
+                             bool view_known);
+// Every required cluster reached but a share is skewed.
+std::string HintForSkew();
+
+// A cluster a source must reach.
+struct Requirement {
+  double share = 0;  // expected share of answers (0 when unknown)
+  int listed = 0;    // endpoints of it in the view
+  int routable = 0;  // of which routable
+  bool has_pods = false;  // a ready destination pod is known in it
+};
+// The clusters `s` must reach: those with routable endpoints in its view, those with an
+// expected by_cluster share > 0, and, when it has a view, those with ready destination pods.
+std::map<std::string, Requirement> RequiredClusters(const SourceView& s,
+                                                    const std::vector<PodInfo>& destinations);
+
+}  // namespace meshverify::analyze_internal

@@ -1,0 +1,155 @@
+// Per-source statistics from counts: shares, simultaneous intervals, equivalence gates,
+// goodness-of-fit tests and the number of requests that would decide.
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "meshverify/analyze.h"
+#include "meshverify/stats.h"
+
+namespace meshverify {
+namespace {
+
+// Power used to size an undecided gate when the observed data cannot (e.g. no answers yet).
+constexpr double kPlanPower = 0.9;
+
+// Makes sure every expected category has an entry (count 0) and sets `expected` on each.
+void AddExpectedCategories(const std::map<std::string, double>& expected,
+                           std::map<std::string, ShareStat>* shares) {
+  for (const auto& [name, p] : expected) (*shares)[name];
+  for (auto& [name, s] : *shares) {
+    if (expected.empty()) {
+      s.expected.reset();
+      continue;
+    }
+    auto it = expected.find(name);
+    s.expected = it == expected.end() ? 0.0 : it->second;
+  }
+}
+
+struct Decision {
+  bool any_skewed = false;
+  bool all_balanced = true;
+  uint64_t n_to_decide = 0;
+};
+
+// Fills share, interval and (when gated) gate of every category of one dimension.
+void GateDimension(uint64_t ok, bool gated, int num_shares, const AnalyzeOptions& opt,
+                   std::map<std::string, ShareStat>* shares, Decision* d) {
+  for (auto& [name, s] : *shares) {
+    s.share = ok == 0 ? 0.0 : static_cast<double>(s.count) / static_cast<double>(ok);
+    stats::Interval ci = stats::SimultaneousInterval(s.count, ok, opt.alpha, num_shares);
+    s.ci_lo = ci.lo;
+    s.ci_hi = ci.hi;
+    s.gate.clear();
+    if (!gated) continue;
+    stats::ShareGate g =
+        stats::GateShare(s.count, ok, *s.expected, opt.tolerance, opt.alpha, num_shares);
+    s.gate = stats::GateName(g.gate);
+    if (g.gate == stats::Gate::kSkewed) d->any_skewed = true;
+    if (g.gate != stats::Gate::kBalanced) d->all_balanced = false;
+    if (g.gate == stats::Gate::kInconclusive) d->n_to_decide = std::max(d->n_to_decide, g.n_to_decide);
+  }
+}
+
+// Chi-square, G-test and (when expected counts are small) the exact test of one dimension.
+void FitTests(const std::map<std::string, ShareStat>& shares, const std::string& suffix,
+              std::map<std::string, TestStat>* tests) {
+  std::vector<uint64_t> counts;
+  std::vector<double> expected;
+  for (const auto& [name, s] : shares) {
+    counts.push_back(s.count);
+    expected.push_back(s.expected.value_or(0.0));
+  }
+  auto put = [&](const std::string& key, const Result<stats::FitTest>& t) {
+    if (!t.ok()) return;  // expected shares that do not sum to 1: nothing sound to report
+    (*tests)[key + suffix] = TestStat{t->statistic, t->df, t->p_value, t->method};
+  };
+  put("chi_square", stats::PearsonChiSquare(counts, expected));
+  put("g_test", stats::GTest(counts, expected));
+  Result<stats::FitTest> fit = stats::GoodnessOfFit(counts, expected);
+  if (fit.ok() && fit->method != "pearson") put("exact", fit);
+}
+
+std::vector<double> ExpectedVector(const std::map<std::string, ShareStat>& shares) {
+  std::vector<double> v;
+  for (const auto& [name, s] : shares) {
+    if (s.expected.value_or(0.0) > 0) v.push_back(*s.expected);
+  }
+  return v;
+}
+
+}  // namespace
+
+void ComputeShareStatistics(const std::map<std::string, double>& expected_by_cluster,
+                            const std::map<std::string, double>& expected_by_version,
+                            const AnalyzeOptions& opt, SourceReport* r) {
+  AddExpectedCategories(expected_by_cluster, &r->by_cluster);
+  AddExpectedCategories(expected_by_version, &r->by_version);
+  const bool gate_cluster = !expected_by_cluster.empty();
+  const bool gate_version = !expected_by_version.empty();
+  // The family of the Bonferroni correction is every share the source is gated on.
+  int gated = (gate_cluster ? static_cast<int>(r->by_cluster.size()) : 0) +
+              (gate_version ? static_cast<int>(r->by_version.size()) : 0);
+  auto family = [&](const std::map<std::string, ShareStat>& m, bool g) {
+    return std::max(1, g ? gated : static_cast<int>(m.size()));
+  };
+
+  Decision d;
+  GateDimension(r->ok, gate_cluster, family(r->by_cluster, gate_cluster), opt, &r->by_cluster, &d);
+  GateDimension(r->ok, gate_version, family(r->by_version, gate_version), opt, &r->by_version, &d);
+
+  r->tests.clear();
+  if (r->ok > 0) {
+    if (gate_cluster) FitTests(r->by_cluster, "", &r->tests);
+    if (gate_version) FitTests(r->by_version, gate_cluster ? "_by_version" : "", &r->tests);
+  }
+
+  r->requests_to_decide = 0;
+  if (!gate_cluster && !gate_version) {
+    r->gate.clear();
+    return;
+  }
+  if (d.any_skewed) {
+    r->gate = "skewed";
+  } else if (d.all_balanced) {
+    r->gate = "balanced";
+  } else {
+    r->gate = "inconclusive";
+    uint64_t n = d.n_to_decide;
+    if (n <= r->ok) {
+      // The observed shares give no usable estimate (e.g. no answers): size from the plan.
+      const auto& dim = gate_cluster ? r->by_cluster : r->by_version;
+      Result<uint64_t> plan = stats::PlanRequests(ExpectedVector(dim), opt.tolerance, opt.alpha,
+                                                  kPlanPower);
+      if (plan.ok()) n = std::max(n, *plan);
+    }
+    r->requests_to_decide = n;
+  }
+}
+
+AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
+                                        const AnalyzeOptions& defaults) {
+  AnalyzeOptions o = defaults;
+  if (!config.is_object()) return o;
+  auto gate = config.find("gate");
+  if (gate == config.end() || !gate->is_object()) return o;
+  auto read = [&](const char* key, double* v) {
+    auto it = gate->find(key);
+    if (it != gate->end() && it->is_number()) *v = it->get<double>();
+  };
+  read("tolerance", &o.tolerance);
+  read("alpha", &o.alpha);
+  read("max_error_rate", &o.max_error_rate);
+  return o;
+}
+
+nlohmann::json AnalyzeOptionsToJson(const AnalyzeOptions& opt) {
+  return {{"tolerance", opt.tolerance},
+          {"alpha", opt.alpha},
+          {"max_error_rate", opt.max_error_rate}};
+}
+
+}  // namespace meshverify

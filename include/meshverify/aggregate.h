@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "meshverify/model.h"
@@ -42,8 +43,8 @@ struct SourceCounts {
   std::string pod;
   uint64_t requests = 0;
   uint64_t ok = 0;
-  std::map<std::string, uint64_t> errors;       // class -> count
-  std::map<std::string, uint64_t> by_cluster;   // destination cluster -> count ("" unknown)
+  std::map<std::string, uint64_t> errors;      // class -> count
+  std::map<std::string, uint64_t> by_cluster;  // destination cluster -> count ("" unknown)
   std::map<std::string, uint64_t> by_version;
   struct Instance {
     uint64_t count = 0;
@@ -55,20 +56,20 @@ struct SourceCounts {
   std::vector<std::string> unparsed_samples;           // at most kMaxUnparsedSamples
 
   static constexpr size_t kMaxUnparsedSamples = 5;
-  static constexpr size_t kMaxSampleBytes = 200;       // samples are cut to this length
+  static constexpr size_t kMaxSampleBytes = 200;  // samples are cut to this length
 };
 
 // Error classes (keys of SourceCounts::errors).
-inline constexpr std::string_view kErrUnparsed = "unparsed";      // answer matched no pattern
+inline constexpr std::string_view kErrUnparsed = "unparsed";  // answer matched no pattern
 inline constexpr std::string_view kErrHttp5xx = "http_5xx";
 inline constexpr std::string_view kErrHttp4xx = "http_4xx";
 inline constexpr std::string_view kErrHttpOther = "http_other";
-inline constexpr std::string_view kErrDns = "dns";                // curl 6
-inline constexpr std::string_view kErrConnect = "connect";        // curl 7
-inline constexpr std::string_view kErrTimeout = "timeout";        // curl 28
-inline constexpr std::string_view kErrReset = "reset";            // curl 52, 56
-inline constexpr std::string_view kErrCurl = "curl_other";        // any other curl exit
-inline constexpr std::string_view kErrTransport = "transport";    // lost: exec failed, pod gone
+inline constexpr std::string_view kErrDns = "dns";              // curl 6
+inline constexpr std::string_view kErrConnect = "connect";      // curl 7
+inline constexpr std::string_view kErrTimeout = "timeout";      // curl 28
+inline constexpr std::string_view kErrReset = "reset";          // curl 52, 56
+inline constexpr std::string_view kErrCurl = "curl_other";      // any other curl exit
+inline constexpr std::string_view kErrTransport = "transport";  // lost: exec failed, pod gone
 
 // Returns the error class of a finished request ("" when it is an HTTP 200 with a body to parse).
 std::string_view ClassifyRecord(const ProbeRecord& r);
@@ -82,6 +83,12 @@ class Aggregator {
   // A failed request of class `error_class`; `sample` (an unparsed line) is kept if there is room.
   void AddError(std::string_view src_cluster, std::string_view src_pod,
                 std::string_view error_class, std::string_view sample = {});
+  // Same as `count` calls of AddOk with an unknown latency: the fast path for raw lines, which
+  // are counted in runs and flushed here.
+  void AddOkCount(std::string_view src_cluster, std::string_view src_pod,
+                  std::string_view dest_cluster, std::string_view version,
+                  std::string_view instance, uint64_t count);
+  // Adds every count of `other` (sources matched by cluster and pod; new ones appended).
   void Merge(const Aggregator& other);
 
   // Sources in first-seen order.
@@ -92,6 +99,8 @@ class Aggregator {
  private:
   SourceCounts& Source(std::string_view cluster, std::string_view pod);
   std::vector<SourceCounts> sources_;
+  std::unordered_map<std::string, size_t> index_;  // "<cluster>\0<pod>" -> index in sources_
+  std::string key_;                                // reused lookup key
   size_t last_ = 0;  // index of the last source used: lines mostly come in runs
 };
 

@@ -1,0 +1,287 @@
+#include "meshverify/ingest.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "meshverify/records.h"
+#include "meshverify/reply_parser.h"
+
+namespace meshverify {
+namespace {
+
+constexpr size_t kSampleBytes = SourceCounts::kMaxSampleBytes;
+// Raw lines are counted in slots (one per category) and flushed into the Aggregator at the end
+// of a source, so the hot path touches no map. Past kLinearSlots a hash index is used; past
+// kMaxSlots (hostile input with a new instance per line) the slots are flushed and reused.
+constexpr size_t kLinearSlots = 8;
+constexpr size_t kMaxSlots = 4096;
+
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+InputFormat Detect(std::string_view first_line) {
+  const size_t i = first_line.find_first_not_of(" \t");
+  return i != std::string_view::npos && first_line[i] == '{' ? InputFormat::kJsonl
+                                                             : InputFormat::kRaw;
+}
+
+}  // namespace
+
+Result<InputFormat> ParseInputFormat(std::string_view s) {
+  if (s == "auto") return InputFormat::kAuto;
+  if (s == "raw") return InputFormat::kRaw;
+  if (s == "jsonl") return InputFormat::kJsonl;
+  return Status::InvalidInput("--format: expected auto, raw or jsonl, got '" + std::string(s) +
+                              "'");
+}
+
+const char* InputFormatName(InputFormat f) {
+  switch (f) {
+    case InputFormat::kRaw:
+      return "raw";
+    case InputFormat::kJsonl:
+      return "jsonl";
+    case InputFormat::kAuto:
+      break;
+  }
+  return "auto";
+}
+
+struct Ingestor::State {
+  struct Slot {
+    std::string version;
+    std::string instance;
+    std::string cluster;
+    uint64_t count = 0;
+  };
+
+  IngestOptions options;
+  ReplyParser parser;
+  Aggregator agg;
+  Status error;
+  uint64_t total_lines = 0;
+
+  // The current source.
+  bool active = false;
+  std::string name;
+  InputFormat format = InputFormat::kAuto;
+  uint64_t offset = 0;   // bytes fed so far
+  uint64_t line_no = 0;  // lines ended so far, blank ones included
+  uint64_t source_lines = 0;
+  std::string carry;       // start of an unfinished line; its first kSampleBytes when oversize
+  uint64_t carry_len = 0;  // full length of the unfinished line
+  bool oversize = false;
+
+  std::vector<Slot> slots;
+  size_t last_slot = 0;
+  std::unordered_map<std::string, size_t> slot_index;
+  std::string slot_key;
+
+  State(IngestOptions o, ReplyParser p) : options(std::move(o)), parser(std::move(p)) {}
+
+  void ProcessLine(std::string_view line) {
+    ++line_no;
+    if (line.size() > options.max_line_bytes) {
+      ProcessOversize(line.substr(0, kSampleBytes));
+      return;
+    }
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // Most lines start with a letter or '{': skip the blank scan for them.
+    if (line.empty() || ((line[0] == ' ' || line[0] == '\t' || line[0] == '\r') && IsBlank(line))) {
+      return;
+    }
+    ++source_lines;
+    ++total_lines;
+    if (format == InputFormat::kAuto) format = Detect(line);
+    if (format == InputFormat::kRaw) {
+      CountRaw(line);
+    } else {
+      CountJsonl(line);
+    }
+  }
+
+  // A line longer than max_line_bytes: counted, never parsed (and never buffered whole).
+  void ProcessOversize(std::string_view sample) {
+    ++source_lines;
+    ++total_lines;
+    if (format == InputFormat::kAuto) format = Detect(sample);
+    agg.AddError("", name, kErrUnparsed, sample);
+  }
+
+  void CountRaw(std::string_view line) {
+    const std::optional<ReplyView> v = parser.Parse(line);
+    if (!v) {
+      agg.AddError("", name, kErrUnparsed, line.substr(0, kSampleBytes));
+      return;
+    }
+    ++slots[FindSlot(*v)].count;
+  }
+
+  static bool Matches(const Slot& s, const ReplyView& v) {
+    return s.instance == v.instance && s.version == v.version && s.cluster == v.cluster;
+  }
+
+  size_t FindSlot(const ReplyView& v) {
+    if (last_slot < slots.size() && Matches(slots[last_slot], v)) return last_slot;
+    const size_t linear = std::min(slots.size(), kLinearSlots);
+    for (size_t i = 0; i < linear; ++i) {
+      if (Matches(slots[i], v)) return last_slot = i;
+    }
+    if (slots.size() > kLinearSlots) {
+      MakeKey(v);
+      auto it = slot_index.find(slot_key);
+      if (it != slot_index.end()) return last_slot = it->second;
+    }
+    if (slots.size() >= kMaxSlots) FlushSlots();
+    const size_t i = slots.size();
+    slots.push_back(Slot{std::string(v.version), std::string(v.instance), std::string(v.cluster)});
+    if (i >= kLinearSlots) {
+      MakeKey(v);
+      slot_index.emplace(slot_key, i);
+    }
+    return last_slot = i;
+  }
+
+  void MakeKey(const ReplyView& v) {
+    slot_key.assign(v.version);
+    slot_key.push_back('\0');
+    slot_key.append(v.instance);
+    slot_key.push_back('\0');
+    slot_key.append(v.cluster);
+  }
+
+  void FlushSlots() {
+    for (const Slot& s : slots) {
+      agg.AddOkCount("", name, s.cluster, s.version, s.instance, s.count);
+    }
+    slots.clear();
+    slot_index.clear();
+    last_slot = 0;
+  }
+
+  void CountJsonl(std::string_view line) {
+    Result<ProbeRecord> r = ParseRecordLine(line, name, line_no);
+    if (!r.ok()) {
+      error = r.status();
+      return;
+    }
+    const std::string_view cls = ClassifyRecord(*r);
+    if (!cls.empty()) {
+      agg.AddError(r->source_cluster, r->source_pod, cls);
+      return;
+    }
+    const std::optional<ReplyView> v = parser.Parse(r->body);
+    if (!v) {
+      agg.AddError(r->source_cluster, r->source_pod, kErrUnparsed,
+                   std::string_view(r->body).substr(0, kSampleBytes));
+      return;
+    }
+    agg.AddOk(r->source_cluster, r->source_pod, v->cluster, v->version, v->instance, r->total_ms);
+  }
+
+  void AppendCarry(const char* p, size_t n) {
+    const uint64_t len = carry_len + n;
+    if (!oversize && len > options.max_line_bytes) {
+      oversize = true;
+      carry.resize(std::min(carry.size(), kSampleBytes));
+    }
+    if (oversize) {
+      n = std::min(n, kSampleBytes - carry.size());
+    }
+    carry.append(p, n);
+    carry_len = len;
+  }
+
+  void FinishCarry() {
+    if (oversize) {
+      ++line_no;
+      ProcessOversize(carry);
+    } else {
+      ProcessLine(carry);
+    }
+    carry.clear();
+    carry_len = 0;
+    oversize = false;
+  }
+
+  Status Feed(std::string_view chunk) {
+    if (!error.ok()) return error;
+    if (!active) return Status::Internal("Ingestor::Feed called before BeginSource");
+    if (const void* nul = std::memchr(chunk.data(), '\0', chunk.size())) {
+      const uint64_t byte = offset + (static_cast<const char*>(nul) - chunk.data()) + 1;
+      error = Status::InvalidInput(name + ": byte " + std::to_string(byte) + ": binary input");
+      return error;
+    }
+    const char* p = chunk.data();
+    const char* const end = p + chunk.size();
+    offset += chunk.size();
+    if (carry_len > 0) {
+      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+      AppendCarry(p, (nl != nullptr ? nl : end) - p);
+      if (nl == nullptr) return error;
+      FinishCarry();
+      p = nl + 1;
+    }
+    while (error.ok() && p < end) {
+      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+      if (nl == nullptr) {
+        AppendCarry(p, end - p);
+        break;
+      }
+      ProcessLine(std::string_view(p, nl - p));
+      p = nl + 1;
+    }
+    return error;
+  }
+
+  Status EndSource() {
+    if (!active) return error;
+    if (error.ok() && carry_len > 0) FinishCarry();
+    FlushSlots();
+    carry.clear();
+    carry.shrink_to_fit();
+    carry_len = 0;
+    oversize = false;
+    active = false;
+    return error;
+  }
+
+  void BeginSource(std::string_view source_name) {
+    if (active) (void)EndSource();
+    active = true;
+    name = source_name;
+    format = options.format;
+    offset = 0;
+    line_no = 0;
+    source_lines = 0;
+  }
+};
+
+Result<Ingestor> Ingestor::Create(const IngestOptions& options) {
+  if (options.max_line_bytes == 0) {
+    return Status::InvalidInput("--max-line-bytes: must be positive");
+  }
+  Result<ReplyParser> parser = ReplyParser::Create(options.pattern);
+  if (!parser.ok()) return parser.status();
+  return Ingestor(std::make_unique<State>(options, std::move(parser).value()));
+}
+
+Ingestor::Ingestor(std::unique_ptr<State> state) : s_(std::move(state)) {}
+Ingestor::Ingestor(Ingestor&&) noexcept = default;
+Ingestor& Ingestor::operator=(Ingestor&&) noexcept = default;
+Ingestor::~Ingestor() = default;
+
+void Ingestor::BeginSource(std::string_view name) { s_->BeginSource(name); }
+Status Ingestor::Feed(std::string_view chunk) { return s_->Feed(chunk); }
+Status Ingestor::EndSource() { return s_->EndSource(); }
+const Aggregator& Ingestor::aggregate() const { return s_->agg; }
+Aggregator Ingestor::TakeAggregate() { return std::exchange(s_->agg, Aggregator()); }
+InputFormat Ingestor::source_format() const { return s_->format; }
+uint64_t Ingestor::source_lines() const { return s_->source_lines; }
+uint64_t Ingestor::total_lines() const { return s_->total_lines; }
+
+}  // namespace meshverify

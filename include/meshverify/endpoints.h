@@ -21,9 +21,9 @@
 namespace meshverify {
 
 enum class EndpointFormat {
-  kAuto,               // detect with DetectEndpointFormat()
-  kIstioctlTable,      // `istioctl proxy-config endpoints POD` (ENDPOINT STATUS OUTLIER CHECK CLUSTER)
-  kIstioctlJson,       // `istioctl proxy-config endpoints POD -o json` (array of ClusterStatus)
+  kAuto,           // detect with DetectEndpointFormat()
+  kIstioctlTable,  // `istioctl proxy-config endpoints POD` (ENDPOINT STATUS OUTLIER CHECK CLUSTER)
+  kIstioctlJson,   // `istioctl proxy-config endpoints POD -o json` (array of ClusterStatus)
   kEnvoyClustersJson,  // Envoy admin `/clusters?format=json` ({"cluster_statuses": [...]})
   kEnvoyClustersText,  // Envoy admin `/clusters` ({cluster}::{addr}::{stat}::{value})
   kEdsTable,           // `istioctl proxy-config eds POD` (NAME STATUS LOCALITY CLUSTER)
@@ -46,8 +46,8 @@ EndpointFormat DetectEndpointFormat(std::string_view text);
 // view (a table with only its header, `[]`, an empty /clusters dump) gives an empty vector.
 // CRLF line ends are accepted. Unknown JSON fields are ignored; both camelCase and snake_case
 // spellings are accepted in every JSON format. Fails with InvalidInput:
-//   JSON:  "<source>: byte N: <reason>" (N from the JSON parser) or "<source>: <json path>: <reason>"
-//   text:  "<source>:<line>: <reason>" (line 1-based), e.g. an unknown STATUS value.
+//   JSON:  "<source>: byte N: <reason>" (N from the JSON parser) or "<source>: <json path>:
+//   <reason>" text:  "<source>:<line>: <reason>" (line 1-based), e.g. an unknown STATUS value.
 Result<std::vector<Endpoint>> ParseEndpoints(std::string_view text, EndpointFormat fmt,
                                              std::string_view source = "<input>");
 
@@ -76,8 +76,8 @@ Status ValidateCidr(std::string_view cidr);
 
 // What to do when two clusters' CIDRs overlap.
 enum class OverlapPolicy {
-  kReject,          // Create() fails
-  kLeaveUnmapped,   // Create() succeeds; addresses inside an overlap map to no cluster
+  kReject,         // Create() fails
+  kLeaveUnmapped,  // Create() succeeds; addresses inside an overlap map to no cluster
 };
 
 // Maps addresses (IPv4 and IPv6) to mesh clusters by their pod CIDRs.
@@ -116,8 +116,8 @@ class ClusterMap {
   };
 
  private:
-  std::vector<Range> ranges_;     // every cluster's CIDRs
-  std::vector<Range> overlaps_;   // intersections of two clusters' CIDRs (kLeaveUnmapped)
+  std::vector<Range> ranges_;    // every cluster's CIDRs
+  std::vector<Range> overlaps_;  // intersections of two clusters' CIDRs (kLeaveUnmapped)
   std::vector<std::string> names_;
 };
 

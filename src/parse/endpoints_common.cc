@@ -1,0 +1,166 @@
+// Shared helpers of the endpoint-view parsers and the cluster map.
+#include <arpa/inet.h>
+
+#include <cctype>
+#include <cstring>
+
+#include "meshverify/endpoints.h"
+#include "parse/endpoints_internal.h"
+
+namespace meshverify {
+namespace endpoints_internal {
+
+std::vector<Line> SplitLines(std::string_view text) {
+  std::vector<Line> lines;
+  int number = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back({line, ++number});
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+  return lines;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<IpAddress> ParseIp(std::string_view text) {
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    text = text.substr(1, text.size() - 2);
+  }
+  // INET6_ADDRSTRLEN is 46 with the NUL; longer text is not an address.
+  if (text.empty() || text.size() > 45) return std::nullopt;
+  char buf[46];
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  IpAddress ip;
+  if (text.find(':') == std::string_view::npos) {
+    if (inet_pton(AF_INET, buf, ip.bytes.data()) != 1) return std::nullopt;
+  } else {
+    if (inet_pton(AF_INET6, buf, ip.bytes.data()) != 1) return std::nullopt;
+    ip.v6 = true;
+  }
+  return ip;
+}
+
+bool PrefixMatch(const IpAddress& a, const IpAddress& b, int prefix_len) {
+  if (a.v6 != b.v6) return false;
+  int full = prefix_len / 8;
+  if (std::memcmp(a.bytes.data(), b.bytes.data(), static_cast<size_t>(full)) != 0) return false;
+  int rest = prefix_len % 8;
+  if (rest == 0) return true;
+  auto mask = static_cast<uint8_t>(0xFF << (8 - rest));
+  return (a.bytes[full] & mask) == (b.bytes[full] & mask);
+}
+
+Result<std::pair<IpAddress, int>> ParseCidr(std::string_view text) {
+  std::string shown(text);
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    return Status::InvalidInput("'" + shown + "': not a CIDR (want address/prefix)");
+  }
+  std::optional<IpAddress> ip = ParseIp(text.substr(0, slash));
+  if (!ip) return Status::InvalidInput("'" + shown + "': bad address");
+  int max_len = ip->v6 ? 128 : 32;
+  std::optional<uint64_t> len = ParseUint(text.substr(slash + 1), static_cast<uint64_t>(max_len));
+  if (!len) {
+    return Status::InvalidInput("'" + shown + "': prefix length must be 0.." +
+                                std::to_string(max_len));
+  }
+  int prefix = static_cast<int>(*len);
+  size_t nbytes = ip->v6 ? 16 : 4;
+  for (size_t bit = static_cast<size_t>(prefix); bit < nbytes * 8; ++bit) {
+    if (ip->bytes[bit / 8] & (0x80 >> (bit % 8))) {
+      return Status::InvalidInput("'" + shown + "': host bits set");
+    }
+  }
+  return std::make_pair(*ip, prefix);
+}
+
+Result<HostPort> SplitEndpointAddress(std::string_view text) {
+  if (text.substr(0, 7) == "unix://" || text.substr(0, 8) == "envoy://") {
+    return HostPort{std::string(text), 0};
+  }
+  if (!text.empty() && text.front() == '[') {  // "[fd00::1]:80"
+    size_t close = text.find(']');
+    std::optional<IpAddress> ip;
+    if (close != std::string_view::npos) ip = ParseIp(text.substr(1, close - 1));
+    if (ip && close + 1 == text.size()) return HostPort{std::string(text.substr(1, close - 1)), 0};
+    if (ip && text.substr(close + 1, 1) == ":") {
+      std::optional<uint64_t> port = ParseUint(text.substr(close + 2), 65535);
+      if (port) return HostPort{std::string(text.substr(1, close - 1)), uint32_t(*port)};
+    }
+    return Status::InvalidInput("bad endpoint address '" + std::string(text) + "'");
+  }
+  // istioctl joins address and port with ':' even for IPv6; a port of 0 prints the address
+  // alone. Prefer "address:port" when both halves are valid.
+  size_t colon = text.rfind(':');
+  if (colon != std::string_view::npos) {
+    std::optional<uint64_t> port = ParseUint(text.substr(colon + 1), 65535);
+    if (port && ParseIp(text.substr(0, colon))) {
+      return HostPort{std::string(text.substr(0, colon)), uint32_t(*port)};
+    }
+  }
+  if (ParseIp(text)) return HostPort{std::string(text), 0};
+  return Status::InvalidInput("bad endpoint address '" + std::string(text) + "'");
+}
+
+bool NormalizeHealth(std::string_view status, std::string* health) {
+  static constexpr std::string_view kNames[] = {"UNKNOWN",  "HEALTHY", "UNHEALTHY",
+                                                "DRAINING", "TIMEOUT", "DEGRADED"};
+  for (std::string_view name : kNames) {
+    if (EqualsIgnoreCase(status, name)) {
+      *health = std::string(name);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string LocalityString(std::string_view region, std::string_view zone,
+                           std::string_view sub_zone) {
+  std::string out(region);
+  if (!region.empty() && !zone.empty()) {
+    out.append("/").append(zone);
+    if (!sub_zone.empty()) out.append("/").append(sub_zone);
+  }
+  return out;
+}
+
+std::optional<uint64_t> ParseUint(std::string_view s, uint64_t max) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (d > max || v > (max - d) / 10) return std::nullopt;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace endpoints_internal
+
+Status ValidateCidr(std::string_view cidr) {
+  Result<std::pair<endpoints_internal::IpAddress, int>> r = endpoints_internal::ParseCidr(cidr);
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+}  // namespace meshverify

@@ -1,0 +1,83 @@
+// JSON helpers of the endpoint-view parsers.
+#include "parse/endpoints_json_util.h"
+
+#include "parse/endpoints_internal.h"
+
+namespace meshverify::endpoints_internal {
+
+using nlohmann::json;
+
+Result<json> ParseJson(std::string_view text, std::string_view source) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    // what() is "[json.exception.parse_error.101] parse error at line L, column C: <reason>".
+    std::string_view what = e.what();
+    size_t colon = what.find(": ", what.find("parse error"));
+    std::string_view reason = colon == std::string_view::npos ? what : what.substr(colon + 2);
+    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) + ": " +
+                                std::string(reason));
+  } catch (const json::exception& e) {
+    return Status::InvalidInput(std::string(source) + ": " + e.what());
+  }
+}
+
+const json* Field(const json& obj, std::string_view camel, std::string_view snake) {
+  auto it = obj.find(camel);
+  if (it != obj.end()) return &*it;
+  if (snake != camel) {
+    it = obj.find(snake);
+    if (it != obj.end()) return &*it;
+  }
+  return nullptr;
+}
+
+std::optional<uint64_t> JsonUint(const json& v, uint64_t max) {
+  if (v.is_number_unsigned()) {
+    uint64_t u = v.get<uint64_t>();
+    return u <= max ? std::optional<uint64_t>(u) : std::nullopt;
+  }
+  if (v.is_number_integer()) {
+    int64_t i = v.get<int64_t>();
+    if (i < 0 || static_cast<uint64_t>(i) > max) return std::nullopt;
+    return static_cast<uint64_t>(i);
+  }
+  if (v.is_string()) return ParseUint(v.get_ref<const std::string&>(), max);
+  return std::nullopt;
+}
+
+bool JsonTrue(const json& obj, std::string_view camel, std::string_view snake) {
+  const json* v = Field(obj, camel, snake);
+  return v != nullptr && v->is_boolean() && v->get<bool>();
+}
+
+std::string JsonLocality(const json& loc) {
+  if (!loc.is_object()) return "";
+  auto str = [&](std::string_view camel, std::string_view snake) -> std::string {
+    const json* v = Field(loc, camel, snake);
+    return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+  };
+  return LocalityString(str("region", "region"), str("zone", "zone"), str("subZone", "sub_zone"));
+}
+
+JsonPath JsonPath::Index(std::string_view key, size_t i) const {
+  std::string p = path;
+  if (!key.empty()) {
+    if (!p.empty()) p += ".";
+    p += key;
+  }
+  p += "[" + std::to_string(i) + "]";
+  return JsonPath{source, std::move(p)};
+}
+
+Status JsonPath::Error(std::string_view sub, std::string_view reason) const {
+  std::string where = path;
+  if (!sub.empty()) {
+    if (!where.empty()) where += ".";
+    where += sub;
+  }
+  if (where.empty()) where = "(top level)";
+  return Status::InvalidInput(std::string(source) + ": " + where + ": " + std::string(reason));
+}
+
+}  // namespace meshverify::endpoints_internal

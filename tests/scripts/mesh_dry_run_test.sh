@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2015 # ok() only echoes, so "A && ok || bad" is an if-then-else here
 # scripts/mesh/up.sh --dry-run, for both topologies and other settings: the rendered kind
 # configs, IstioOperators, manifests, CA and mesh.yaml, and the printed command list, checked
 # against the settings by tests/scripts/mesh_checks.py. Also: the checker catches the seed's

@@ -13,6 +13,7 @@ make_fakes() {
   local bin=$1 state=$2
   mkdir -p "$bin" "$state"
   local head
+  # shellcheck disable=SC2016 # $0 and $* belong to the fake, expanded when it runs
   head=$(printf '#!/usr/bin/env bash\nS=%q\nprintf "%%s\\n" "$(basename "$0") $*" >>"$S/calls.log"\n' "$state")
 
   { printf '%s\n' "$head"; cat <<'EOF'; } >"$bin/kind"

@@ -113,11 +113,12 @@ wait_until() {
       say "ok: $what"
       return 0
     fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
+    local left=$((deadline - SECONDS))
+    if [ "$left" -le 0 ]; then
       printf '%s: timed out after %ss waiting for %s\n' "$PROG" "$timeout" "$what" >&2
       return 1
     fi
-    sleep "$interval"
+    sleep $((left < interval ? left : interval))
   done
 }
 

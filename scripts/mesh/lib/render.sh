@@ -85,6 +85,11 @@ render_trust() {
     for i in 1 2; do cacerts_secret "$src" | write_file "$(cluster_dir "$i")/cacerts.yaml"; done
     return 0
   fi
+  if ! command -v openssl >/dev/null 2>&1; then
+    [ "$DRY_RUN" = 1 ] || die "openssl not found: cannot make the CA (or pass --samples-certs)"
+    warn "openssl not found: CA and cacerts.yaml not rendered (dry run)"
+    return 0
+  fi
   say "trust: shared root CA, one intermediate CA per cluster, in $OUT/certs"
   make_root_ca "$OUT/certs"
   for i in 1 2; do

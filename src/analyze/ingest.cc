@@ -18,6 +18,20 @@ constexpr size_t kSampleBytes = SourceCounts::kMaxSampleBytes;
 // kMaxSlots (hostile input with a new instance per line) the slots are flushed and reused.
 constexpr size_t kLinearSlots = 8;
 constexpr size_t kMaxSlots = 4096;
+// Captures repeat a handful of distinct lines: the last kLineCache distinct lines (up to
+// kMaxCachedLine bytes) are remembered with their slot, so a repeated line is counted with one
+// comparison and never parsed again.
+constexpr size_t kLineCache = 16;
+constexpr size_t kMaxCachedLine = 256;
+
+// The last (up to) 8 bytes of a line: a cheap first test before comparing whole lines, since
+// pod names differ in their random suffix.
+uint64_t Tail(std::string_view line) {
+  uint64_t t = 0;
+  const size_t n = std::min<size_t>(line.size(), 8);
+  std::memcpy(&t, line.data() + line.size() - n, n);
+  return t;
+}
 
 bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
@@ -76,8 +90,17 @@ struct Ingestor::State {
   uint64_t carry_len = 0;  // full length of the unfinished line
   bool oversize = false;
 
+  struct CachedLine {
+    std::string line;
+    uint64_t tail = 0;
+    size_t slot = 0;
+  };
+
   std::vector<Slot> slots;
   size_t last_slot = 0;
+  std::vector<CachedLine> line_cache;  // entries point into `slots`: cleared with it
+  size_t last_line = 0;
+  size_t next_victim = 0;
   std::unordered_map<std::string, size_t> slot_index;
   std::string slot_key;
 
@@ -112,13 +135,46 @@ struct Ingestor::State {
     agg.AddError("", name, kErrUnparsed, sample);
   }
 
+  static bool Same(const CachedLine& c, std::string_view line, uint64_t tail) {
+    return c.tail == tail && c.line.size() == line.size() &&
+           std::memcmp(c.line.data(), line.data(), line.size()) == 0;
+  }
+
   void CountRaw(std::string_view line) {
+    const uint64_t tail = Tail(line);
+    if (last_line < line_cache.size() && Same(line_cache[last_line], line, tail)) {
+      ++slots[line_cache[last_line].slot].count;
+      return;
+    }
+    for (size_t i = 0; i < line_cache.size(); ++i) {
+      if (Same(line_cache[i], line, tail)) {
+        last_line = i;
+        ++slots[line_cache[i].slot].count;
+        return;
+      }
+    }
     const std::optional<ReplyView> v = parser.Parse(line);
     if (!v) {
       agg.AddError("", name, kErrUnparsed, line.substr(0, kSampleBytes));
       return;
     }
-    ++slots[FindSlot(*v)].count;
+    const size_t slot = FindSlot(*v);
+    ++slots[slot].count;
+    if (line.size() <= kMaxCachedLine) Remember(line, tail, slot);
+  }
+
+  void Remember(std::string_view line, uint64_t tail, size_t slot) {
+    if (line_cache.size() < kLineCache) {
+      last_line = line_cache.size();
+      line_cache.emplace_back();
+    } else {
+      last_line = next_victim;
+      next_victim = (next_victim + 1) % kLineCache;
+    }
+    CachedLine& c = line_cache[last_line];
+    c.line.assign(line);  // reuses the entry's buffer
+    c.tail = tail;
+    c.slot = slot;
   }
 
   static bool Matches(const Slot& s, const ReplyView& v) {
@@ -161,6 +217,9 @@ struct Ingestor::State {
     slots.clear();
     slot_index.clear();
     last_slot = 0;
+    line_cache.clear();
+    last_line = 0;
+    next_victim = 0;
   }
 
   void CountJsonl(std::string_view line) {
@@ -211,11 +270,20 @@ struct Ingestor::State {
   Status Feed(std::string_view chunk) {
     if (!error.ok()) return error;
     if (!active) return Status::Internal("Ingestor::Feed called before BeginSource");
-    if (const void* nul = std::memchr(chunk.data(), '\0', chunk.size())) {
-      const uint64_t byte = offset + (static_cast<const char*>(nul) - chunk.data()) + 1;
+    // Lines before a NUL are still read, so that the first error in byte order is reported
+    // however the input is cut into chunks.
+    const auto* nul = static_cast<const char*>(std::memchr(chunk.data(), '\0', chunk.size()));
+    if (nul != nullptr) {
+      const uint64_t byte = offset + (nul - chunk.data()) + 1;
+      if (Status s = FeedText(chunk.substr(0, nul - chunk.data())); !s.ok()) return s;
       error = Status::InvalidInput(name + ": byte " + std::to_string(byte) + ": binary input");
       return error;
     }
+    return FeedText(chunk);
+  }
+
+  // Feed without NUL bytes.
+  Status FeedText(std::string_view chunk) {
     const char* p = chunk.data();
     const char* const end = p + chunk.size();
     offset += chunk.size();

@@ -226,6 +226,9 @@ TEST(IngestorTest, Errors) {
       {{},
        {{"rec.jsonl", "{\"code\":200}\n{\"code\":-5}\n"}},
        "rec.jsonl:2: key 'code': expected an integer in [0, 999]"},
+      {{},  // the first error in byte order wins, however the input is chunked
+       {{"rec.jsonl", std::string("{\"code\":200}\n{\"code\":-5}\n\0", 26)}},
+       "rec.jsonl:2: key 'code': expected an integer in [0, 999]"},
       {jsonl,
        {{"forced", std::string(kV1) + "\n"}},
        "forced:1: byte 1: invalid JSON: syntax error while parsing value - invalid literal; last "

@@ -80,3 +80,11 @@ lab_sidecar_cmd() {
   shift
   echo "$*" | socat -t 2 - "UNIX-CONNECT:$(lab_sidecar_sock "$cluster")"
 }
+
+# True while process $1 runs. A zombie counts as gone: daemons are reparented to PID 1, which
+# in containers may reap them late.
+lab_alive() {
+  local state
+  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}

@@ -22,20 +22,23 @@ lab_pod_ns_for() { # cluster app index -> namespace name (<= 15 chars is not nee
   if [ "$2" = sleep ]; then echo "$LAB_PREFIX-c$c-sleep"; else echo "$LAB_PREFIX-c$c-hw$3"; fi
 }
 
-# Resolves a helloworld binary: $HELLOWORLD_SERVER, a build directory, or compile it now into
-# the state directory (removed by `down`).
+# Resolves a helloworld binary: $HELLOWORLD_SERVER, a build directory, or else compile it once
+# into .cache/mvlab/ (a build cache like build/, not lab state: `down` keeps it).
 lab_helloworld_binary() {
-  local root=$1 cand
+  local root=$1 src cand cache
+  src=$root/src/lab/helloworld_server_main.cc
+  cache=$root/.cache/mvlab/helloworld-server
   for cand in "${HELLOWORLD_SERVER:-}" "${MESHVERIFY_BUILD_DIR:-/nonexistent}/helloworld-server" \
-    "$root/build/helloworld-server" "$root"/build-*/helloworld-server; do
-    if [ -n "$cand" ] && [ -x "$cand" ] && [ "$cand" -nt "$root/src/lab/helloworld_server_main.cc" ]; then
+    "$root/build/helloworld-server" "$root"/build-*/helloworld-server "$cache"; do
+    if [ -n "$cand" ] && [ -x "$cand" ] && [ "$cand" -nt "$src" ]; then
       echo "$cand"
       return
     fi
   done
-  c++ -O2 -std=c++20 -o "$LAB_STATE/helloworld-server" "$root/src/lab/helloworld_server_main.cc" ||
-    lab_die "cannot compile src/lab/helloworld_server_main.cc"
-  echo "$LAB_STATE/helloworld-server"
+  mkdir -p "$(dirname "$cache")"
+  c++ -O2 -std=c++20 -o "$cache.tmp" "$src" || lab_die "cannot compile $src"
+  mv "$cache.tmp" "$cache"
+  echo "$cache"
 }
 
 # Appends the pods of one deployment to the pod table and creates their namespaces.
@@ -73,7 +76,7 @@ lab_hw_start() {
   ns=$(lab_pod_field "$pod" 6)
   [ -f "$(lab_hw_ctl "$pod")" ] || printf 'slow_ms 0\nerror_percent 0\n' >"$(lab_hw_ctl "$pod")"
   ip netns exec "$ns" "$LAB_HW_BIN" --version "$version" --instance "$pod" --port 5000 \
-    --control "$(lab_hw_ctl "$pod")" --pidfile "$(lab_hw_pid "$pod")" --daemon ||
+    --control "$(lab_hw_ctl "$pod")" --pidfile "$(lab_hw_pid "$pod")" --daemon 9>&- ||
     lab_die "pod $pod: helloworld-server did not start"
 }
 
@@ -84,7 +87,7 @@ lab_hw_stop() {
   pid=$(cat "$pidfile")
   kill -TERM "$pid" 2>/dev/null || true
   for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
+    lab_alive "$pid" || break
     [ "$i" -eq 50 ] && kill -KILL "$pid" 2>/dev/null
     sleep 0.02
   done

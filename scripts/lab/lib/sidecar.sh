@@ -27,7 +27,8 @@ lab_outlier_on() { [ "$(cat "$LAB_STATE/outlier" 2>/dev/null)" = on ]; }
 lab_sidecar_write_cfg() {
   local cluster=$1 check=""
   if lab_outlier_on; then
-    check="check addr 127.0.0.1 port 15021 inter 1s downinter $LAB_OUTLIER_EJECT rise 1 fall 1"
+    check="check addr 127.0.0.1 port 15021 inter $LAB_OUTLIER_EJECT fastinter $LAB_OUTLIER_EJECT"
+    check="$check downinter $LAB_OUTLIER_EJECT rise 1 fall 1"
     check="$check observe layer7 error-limit $LAB_OUTLIER_ERRORS on-error mark-down"
   fi
   {
@@ -40,7 +41,7 @@ global
 
 defaults
     mode http
-    timeout connect 400ms
+    timeout connect 300ms
     timeout client 60s
     timeout server 60s
     timeout http-keep-alive 60s
@@ -70,7 +71,7 @@ lab_sidecar_start() {
   local cluster=$1
   lab_sidecar_write_cfg "$cluster"
   ip netns exec "$LAB_PREFIX-c$(lab_cluster_index "$cluster")-sleep" \
-    haproxy -q -D -f "$(lab_sidecar_cfg "$cluster")" -p "$(lab_sidecar_pid "$cluster")" ||
+    haproxy -q -D -f "$(lab_sidecar_cfg "$cluster")" -p "$(lab_sidecar_pid "$cluster")" 9>&- ||
     lab_die "sidecar of $cluster: haproxy did not start (config $(lab_sidecar_cfg "$cluster"))"
 }
 
@@ -81,7 +82,7 @@ lab_sidecar_stop() {
   pid=$(head -n1 "$pidfile")
   kill -TERM "$pid" 2>/dev/null || true
   for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
+    lab_alive "$pid" || break
     [ "$i" -eq 50 ] && kill -KILL "$pid" 2>/dev/null
     sleep 0.05
   done

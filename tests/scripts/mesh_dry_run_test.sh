@@ -6,6 +6,7 @@
 # defects when they are put back (so it can fail), bad settings are refused, a dry run calls
 # no docker/cluster command, and the mesh.yaml loads in `meshverify check --dry-run`.
 set -euo pipefail
+export MESH_CA_KEY_BITS=2048 # short key generation; up.sh defaults to 4096
 src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 up=$src/scripts/mesh/up.sh
 checks=$src/tests/scripts/mesh_checks.py

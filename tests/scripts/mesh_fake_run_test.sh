@@ -6,6 +6,7 @@
 # cluster again; the bounded waits fail with clear messages; down.sh removes what up.sh made
 # and nothing else; verify.sh passes mesh.yaml to meshverify and returns its exit code.
 set -euo pipefail
+export MESH_CA_KEY_BITS=2048 # short key generation; up.sh defaults to 4096
 src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 mesh=$src/scripts/mesh
 # shellcheck source=mesh_fakes.sh

@@ -4,6 +4,7 @@
 # absent from PATH: one clear line per missing tool; a dry run reports them and goes on, a
 # real run stops before touching anything. Also --samples-certs without an Istio release.
 set -euo pipefail
+export MESH_CA_KEY_BITS=2048 # short key generation; up.sh defaults to 4096
 src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 up=$src/scripts/mesh/up.sh
 
@@ -16,20 +17,18 @@ bad() {
   fails=$((fails + 1))
 }
 
-# bin_without DIR NAME...: DIR holds every command on PATH except NAME...
+# bin_without DIR NAME...: DIR holds every command on PATH except NAME... (earlier PATH
+# entries win, as for the shell; one ln for all, this runs on busy machines).
 bin_without() {
-  local dir=$1 d f
+  local dir=$1 d
   shift
   mkdir -p "$dir"
+  local -a dirs
   IFS=: read -ra dirs <<<"$PATH"
   for d in "${dirs[@]}"; do
     [ -d "$d" ] || continue
-    for f in "$d"/*; do
-      local n=${f##*/}
-      [ -x "$f" ] && [ ! -e "$dir/$n" ] || continue
-      case " $* " in *" $n "*) continue ;; esac
-      ln -s "$f" "$dir/$n"
-    done
+    find "$d" -maxdepth 1 \( -type f -o -type l \) -perm -u+x -print0 |
+      grep -zvE "/($(IFS='|'; echo "$*"))\$" | xargs -0 -r ln -s -t "$dir" 2>/dev/null || true
   done
 }
 bin_without "$tmp/bin" docker kind kubectl istioctl

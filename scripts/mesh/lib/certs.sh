@@ -7,6 +7,9 @@
 #
 # Files are local (under $OUT/certs) and reused when present, so re-running up.sh keeps the
 # same root and istiod's identity chain does not change under running workloads.
+# MESH_CA_KEY_BITS (environment, default 4096 as Istio's Makefile) sets the RSA key size; the
+# tests use 2048 to keep key generation short on busy CI machines.
+CA_KEY_BITS=${MESH_CA_KEY_BITS:-4096}
 
 # make_root_ca DIR: root-key.pem, root-cert.pem (10 years).
 make_root_ca() {
@@ -34,7 +37,7 @@ O = Istio
 CN = Root CA
 EOF
   record_file "$dir/root-ca.conf"
-  run_local openssl genrsa -out "$dir/root-key.pem" 4096 2>/dev/null
+  run_local openssl genrsa -out "$dir/root-key.pem" "$CA_KEY_BITS" 2>/dev/null
   run_local openssl req -x509 -new -key "$dir/root-key.pem" -config "$dir/root-ca.conf" \
     -days 3650 -out "$dir/root-cert.pem"
   record_file "$dir/root-key.pem"
@@ -72,7 +75,7 @@ CN = Intermediate CA
 L = $cluster
 EOF
   record_file "$dir/intermediate.conf"
-  run_local openssl genrsa -out "$dir/ca-key.pem" 4096 2>/dev/null
+  run_local openssl genrsa -out "$dir/ca-key.pem" "$CA_KEY_BITS" 2>/dev/null
   run_local openssl req -new -key "$dir/ca-key.pem" -config "$dir/intermediate.conf" \
     -out "$dir/cluster-ca.csr"
   run_local openssl x509 -req -in "$dir/cluster-ca.csr" -CA "$root/root-cert.pem" \

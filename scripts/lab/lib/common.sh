@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables are for the scripts sourcing this file
 # Shared by the lab command and its kubectl/istioctl front-ends: names, addresses and the pod
 # table. Everything the lab creates carries the prefix "mvlab" (namespaces, /etc/netns entries,
 # the state directory), so that `lab down` finds all of it after a crash too.

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # LAB_HW_BIN is read by lib/pods.sh
 # Fault knobs: what breaks a real mesh, applied to the lab. Serialized with a lock so that two
 # faults never rewrite the pod table at once.
 
@@ -21,8 +21,9 @@ lab_fault_pod() {
 }
 
 lab_fault_number() { # value min max what
-  [[ ${1:-} =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ] ||
+  if ! [[ ${1:-} =~ ^[0-9]+$ ]] || [ "$1" -lt "$2" ] || [ "$1" -gt "$3" ]; then
     lab_fault_usage "$4 must be an integer in $2..$3, got '${1:-}'"
+  fi
 }
 
 lab_fault() {

@@ -11,7 +11,7 @@ LAB_ENVOY_CLUSTER='outbound|5000||helloworld.sample.svc.cluster.local'
 LAB_CLUSTERS=(cluster1 cluster2)
 
 # Pod table columns (1-based, for awk and read):
-#   name cluster app version ip netns status weight hash node
+#   name cluster app version ip netns status weight hash node uid replicaset-uid
 # status is "running" or "stopped"; weight is the Envoy/HAProxy endpoint weight.
 
 lab_die() {

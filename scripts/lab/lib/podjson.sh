@@ -2,64 +2,150 @@
 # Pod objects as kubectl prints them: `-o json` (a v1 List or a single Pod, keys sorted, 4-space
 # indent, like kubectl's printer) and the default table.
 
-# Prints pod table lines $1 as JSON: a List, or the single Pod when $2 is 1.
+# Prints pod table lines $1 as JSON: a List, or the single Pod when $2 is 1. Written with awk,
+# not jq (jq's start-up alone costs more than a front-end call may take); keys are sorted and
+# indented by 4 as kubectl prints them. tests/lab checks the result with jq.
 pods_json() {
   local lines=$1 single=$2 started
   started=$(cat "$LAB_STATE/started" 2>/dev/null || echo "2025-01-01T00:00:00Z")
-  printf '%s' "$lines" | jq -R -n -S --indent 4 --arg ns "$LAB_NAMESPACE" --arg t "$started" \
-    --argjson single "$single" '
-    def container(name; image): {
-      image: image, imagePullPolicy: "IfNotPresent", name: name,
-      ports: (if name == "istio-proxy" then [{containerPort: 15090, name: "http-envoy-prom", protocol: "TCP"}]
-              elif name == "helloworld" then [{containerPort: 5000, protocol: "TCP"}] else [] end),
-      resources: {}, terminationMessagePath: "/dev/termination-log",
-      terminationMessagePolicy: "File"};
-    def cond(type; status): {lastProbeTime: null, lastTransitionTime: $t, status: status, type: type};
-    def pod:
-      split("\t") as $f
-      | ($f[6] == "running") as $up
-      | (if $f[2] == "sleep" then "sleep" else "helloworld" end) as $app
-      | (if $f[2] == "sleep" then "curlimages/curl:8.16.0"
-         else "docker.io/istio/examples-helloworld-\($f[3]):1.0" end) as $image
-      | ($f[1] | sub("cluster"; "172.18.0.") | sub("\\.(?<d>[0-9]+)$"; ".\((.d | tonumber) + 1)")) as $hostip
-      | {
-          apiVersion: "v1", kind: "Pod",
-          metadata: {
-            creationTimestamp: $t,
-            generateName: ($f[0] | sub("[^-]+$"; "")),
-            labels: ({app: $app, "pod-template-hash": $f[8],
-                      "security.istio.io/tlsMode": "istio",
-                      "service.istio.io/canonical-name": (if $f[3] == "" then $app else "\($app)" end),
-                      "service.istio.io/canonical-revision": (if $f[3] == "" then "latest" else $f[3] end)}
-                     + (if $f[3] == "" then {} else {version: $f[3]} end)),
-            name: $f[0], namespace: $ns,
-            ownerReferences: [{apiVersion: "apps/v1", blockOwnerDeletion: true, controller: true,
-                               kind: "ReplicaSet", name: ($f[0] | sub("-[^-]+$"; "")),
-                               uid: ($f[0] | sub("-[^-]+$"; "") | @base64 | .[0:8] + "-lab")}],
-            resourceVersion: "1000",
-            uid: ($f[0] | @base64 | .[0:8] + "-" + $f[1])
-          },
-          spec: {
-            containers: [container($app; $image), container("istio-proxy"; "docker.io/istio/proxyv2:1.24.0")],
-            nodeName: $f[9], restartPolicy: "Always", schedulerName: "default-scheduler",
-            serviceAccount: $app, serviceAccountName: $app
-          },
-          status: {
-            conditions: [cond("PodReadyToStartContainers"; "True"), cond("Initialized"; "True"),
-                         cond("Ready"; if $up then "True" else "False" end),
-                         cond("ContainersReady"; if $up then "True" else "False" end),
-                         cond("PodScheduled"; "True")],
-            containerStatuses: [{name: $app, ready: $up, restartCount: 0, started: $up, image: $image},
-                                {name: "istio-proxy", ready: true, restartCount: 0, started: true,
-                                 image: "docker.io/istio/proxyv2:1.24.0"}],
-            hostIP: $hostip, hostIPs: [{ip: $hostip}],
-            phase: "Running", podIP: $f[4], podIPs: [{ip: $f[4]}],
-            qosClass: "BestEffort", startTime: $t
-          }
-        };
-    [inputs | select(length > 0) | pod] as $items
-    | if $single == 1 then $items[0]
-      else {apiVersion: "v1", items: $items, kind: "List", metadata: {resourceVersion: ""}} end'
+  printf '%s' "$lines" | awk -F'\t' -v ns="$LAB_NAMESPACE" -v t="$started" -v single="$single" '
+    function o(s) { print pad s }
+    function q(s) { return "\"" s "\"" }
+    function container(name, image, port,   e) {
+      o("            {")
+      o("                \"image\": " q(image) ",")
+      o("                \"imagePullPolicy\": \"IfNotPresent\",")
+      o("                \"name\": " q(name) ",")
+      if (port != "") {
+        o("                \"ports\": [")
+        o("                    {")
+        o("                        \"containerPort\": " port ",")
+        if (name == "istio-proxy") o("                        \"name\": \"http-envoy-prom\",")
+        o("                        \"protocol\": \"TCP\"")
+        o("                    }")
+        o("                ],")
+      }
+      o("                \"resources\": {},")
+      o("                \"terminationMessagePath\": \"/dev/termination-log\",")
+      o("                \"terminationMessagePolicy\": \"File\"")
+      o("            }" (name == "istio-proxy" ? "" : ","))
+    }
+    function cond(type, status, last) {
+      o("            {")
+      o("                \"lastProbeTime\": null,")
+      o("                \"lastTransitionTime\": " q(t) ",")
+      o("                \"status\": " q(status) ",")
+      o("                \"type\": " q(type))
+      o("            }" (last ? "" : ","))
+    }
+    function cstatus(name, image, ready, last) {
+      o("            {")
+      o("                \"image\": " q(image) ",")
+      o("                \"name\": " q(name) ",")
+      o("                \"ready\": " ready ",")
+      o("                \"restartCount\": 0,")
+      o("                \"started\": " ready)
+      o("            }" (last ? "" : ","))
+    }
+    function pod(last,   app, up, ready, image, proxy, host, rs, gen) {
+      app = $3; up = ($7 == "running"); ready = up ? "true" : "false"
+      image = (app == "sleep") ? "curlimages/curl:8.16.0" : "docker.io/istio/examples-helloworld-" $4 ":1.0"
+      proxy = "docker.io/istio/proxyv2:1.24.0"
+      host = ($2 == "cluster1") ? "172.18.0.2" : "172.18.0.3"
+      rs = $1; sub(/-[^-]+$/, "", rs); gen = rs "-"
+      o("{")
+      o("    \"apiVersion\": \"v1\",")
+      o("    \"kind\": \"Pod\",")
+      o("    \"metadata\": {")
+      o("        \"creationTimestamp\": " q(t) ",")
+      o("        \"generateName\": " q(gen) ",")
+      o("        \"labels\": {")
+      o("            \"app\": " q(app) ",")
+      o("            \"pod-template-hash\": " q($9) ",")
+      o("            \"security.istio.io/tlsMode\": \"istio\",")
+      o("            \"service.istio.io/canonical-name\": " q(app) ",")
+      o("            \"service.istio.io/canonical-revision\": " q($4 == "" ? "latest" : $4) ($4 == "" ? "" : ","))
+      if ($4 != "") o("            \"version\": " q($4))
+      o("        },")
+      o("        \"name\": " q($1) ",")
+      o("        \"namespace\": " q(ns) ",")
+      o("        \"ownerReferences\": [")
+      o("            {")
+      o("                \"apiVersion\": \"apps/v1\",")
+      o("                \"blockOwnerDeletion\": true,")
+      o("                \"controller\": true,")
+      o("                \"kind\": \"ReplicaSet\",")
+      o("                \"name\": " q(rs) ",")
+      o("                \"uid\": " q($12))
+      o("            }")
+      o("        ],")
+      o("        \"resourceVersion\": \"1000\",")
+      o("        \"uid\": " q($11))
+      o("    },")
+      o("    \"spec\": {")
+      o("        \"containers\": [")
+      container(app, image, app == "helloworld" ? 5000 : "")
+      container("istio-proxy", proxy, 15090)
+      o("        ],")
+      o("        \"nodeName\": " q($10) ",")
+      o("        \"restartPolicy\": \"Always\",")
+      o("        \"schedulerName\": \"default-scheduler\",")
+      o("        \"serviceAccount\": " q(app) ",")
+      o("        \"serviceAccountName\": " q(app))
+      o("    },")
+      o("    \"status\": {")
+      o("        \"conditions\": [")
+      cond("PodReadyToStartContainers", "True", 0)
+      cond("Initialized", "True", 0)
+      cond("Ready", up ? "True" : "False", 0)
+      cond("ContainersReady", up ? "True" : "False", 0)
+      cond("PodScheduled", "True", 1)
+      o("        ],")
+      o("        \"containerStatuses\": [")
+      cstatus(app, image, ready, 0)
+      cstatus("istio-proxy", proxy, "true", 1)
+      o("        ],")
+      o("        \"hostIP\": " q(host) ",")
+      o("        \"hostIPs\": [")
+      o("            {")
+      o("                \"ip\": " q(host))
+      o("            }")
+      o("        ],")
+      o("        \"phase\": \"Running\",")
+      o("        \"podIP\": " q($5) ",")
+      o("        \"podIPs\": [")
+      o("            {")
+      o("                \"ip\": " q($5))
+      o("            }")
+      o("        ],")
+      o("        \"qosClass\": \"BestEffort\",")
+      o("        \"startTime\": " q(t))
+      o("    }")
+      o("}" (last ? "" : ","))
+    }
+    NF > 0 { n++; row[n] = $0 }
+    END {
+      if (single == 1) {
+        pad = ""
+        if (n > 0) { $0 = row[1]; pod(1) }
+        exit
+      }
+      print "{"
+      print "    \"apiVersion\": \"v1\","
+      if (n == 0) {
+        print "    \"items\": [],"
+      } else {
+        print "    \"items\": ["
+        pad = "        "
+        for (i = 1; i <= n; i++) { $0 = row[i]; pod(i == n) }
+        print "    ],"
+      }
+      print "    \"kind\": \"List\","
+      print "    \"metadata\": {"
+      print "        \"resourceVersion\": \"\""
+      print "    }"
+      print "}"
+    }'
 }
 
 # The default `kubectl get pods` table (and -o wide).

@@ -16,6 +16,13 @@ lab_kname() {
   echo "$out"
 }
 
+# A Kubernetes-like uid (8-4-4-4-12 hex) derived from the string $1.
+lab_uuid() {
+  local h
+  h=$(printf '%s' "$1" | md5sum)
+  echo "${h:0:8}-${h:8:4}-${h:12:4}-${h:16:4}-${h:20:12}"
+}
+
 lab_pod_ns_for() { # cluster app index -> namespace name (<= 15 chars is not needed here)
   local c
   c=$(lab_cluster_index "$1")
@@ -61,8 +68,9 @@ lab_pods_create() {
     fi
     ns=$(lab_pod_ns_for "$cluster" "$app" "$i")
     lab_net_pod "$cluster" "$ns" "$ip" "$ifname"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$cluster" "$app" "$version" "$ip" \
-      "$ns" running 1 "$hash" "$(lab_node_name "$cluster")" >>"$LAB_PODS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$cluster" "$app" \
+      "$version" "$ip" "$ns" running 1 "$hash" "$(lab_node_name "$cluster")" \
+      "$(lab_uuid "$seed/$cluster/$name")" "$(lab_uuid "$seed/$cluster/$deploy-$hash")" >>"$LAB_PODS"
   done
 }
 

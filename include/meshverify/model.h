@@ -64,6 +64,8 @@ struct Endpoint {
   bool Routable() const {
     return (health == "HEALTHY" || health == "DEGRADED") && !outlier_ejected;
   }
+
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
 }  // namespace meshverify

@@ -39,17 +39,23 @@ struct ShareStat {
   double ci_lo = 0, ci_hi = 1;      // simultaneous interval (see stats.h)
   std::optional<double> expected;   // expected share, when one is known
   std::string gate;                 // "balanced" | "skewed" | "inconclusive" | "" (not gated)
+
+  friend bool operator==(const ShareStat&, const ShareStat&) = default;
 };
 
 struct InstanceStat {
   uint64_t count = 0;
   std::string cluster;  // "" when the instance maps to no known pod
   std::string version;
+
+  friend bool operator==(const InstanceStat&, const InstanceStat&) = default;
 };
 
 struct LatencyStat {
   uint64_t count = 0;
   double p50 = 0, p90 = 0, p99 = 0, max = 0;
+
+  friend bool operator==(const LatencyStat&, const LatencyStat&) = default;
 };
 
 // A goodness-of-fit test. `method` says what was run ("pearson", "g", "exact-multinomial", ...).
@@ -58,6 +64,8 @@ struct TestStat {
   double df = 0;
   double p_value = 1;
   std::string method;
+
+  friend bool operator==(const TestStat&, const TestStat&) = default;
 };
 
 // One source pod (or, for `analyze`, one input), or the pooled total.
@@ -75,6 +83,8 @@ struct SourceReport {
   std::string gate;                 // balanced | skewed | inconclusive | "" (nothing expected)
   uint64_t requests_to_decide = 0;  // requests per source that would decide an inconclusive gate
   std::vector<std::string> unparsed_samples;  // a few lines that matched nothing
+
+  friend bool operator==(const SourceReport&, const SourceReport&) = default;
 };
 
 struct CheckResult {
@@ -82,6 +92,8 @@ struct CheckResult {
   CheckStatus status = CheckStatus::kSkipped;
   std::string detail;  // what was seen, one or two sentences
   std::string hint;    // the likely cause and what to look at; "" when passed
+
+  friend bool operator==(const CheckResult&, const CheckResult&) = default;
 };
 
 struct Report {
@@ -98,9 +110,12 @@ struct Report {
   std::vector<Endpoint> endpoints;
   std::vector<CheckResult> checks;
   std::vector<std::string> notes;  // free-form remarks (convergence waits, retries, ...)
+
+  friend bool operator==(const Report&, const Report&) = default;
 };
 
-// Returns the canonical JSON of `report` (field names of DESIGN.md).
+// Returns the canonical JSON of `report` (field names of DESIGN.md). Non-finite numbers are
+// written as null. ReportFromJson(ReportToJson(r)) == r for every finite report.
 nlohmann::json ReportToJson(const Report& report);
 // Reads a report back. Fails with InvalidInput "<source>: <json pointer>: <reason>" when the
 // document is not a meshverify.report/v1.

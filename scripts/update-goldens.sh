@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Regenerates the renderer goldens tests/data/report/<case>.{txt,md,xml,html,json}.gold from the
+# inputs tests/data/report/<case>.json, by running the built `meshverify report` on each one.
+# Review the result with `git diff tests/data/report` before committing: a golden diff is a
+# change users see.
+#
+# usage: scripts/update-goldens.sh [BUILD_DIR]     (default: $MESHVERIFY_BUILD_DIR or ./build)
+#        MESHVERIFY_BINARY=/path/to/meshverify scripts/update-goldens.sh
+# To add a case: drop <case>.json in tests/data/report/, add its name to kCases in
+# tests/report/render_golden_test.cc, run this script.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-${MESHVERIFY_BUILD_DIR:-$root/build}}"
+bin="${MESHVERIFY_BINARY:-$build/meshverify}"
+if [[ ! -x "$bin" ]]; then
+  echo "update-goldens: no meshverify binary at $bin (build it: cmake --build $build --target meshverify)" >&2
+  exit 2
+fi
+
+data="$root/tests/data/report"
+formats=(text:txt markdown:md junit:xml html:html json:json)
+n=0
+for input in "$data"/*.json; do
+  name="$(basename "$input" .json)"
+  for f in "${formats[@]}"; do
+    format="${f%%:*}" ext="${f##*:}"
+    rc=0
+    "$bin" report "$input" --format "$format" -o "$data/$name.$ext.gold" || rc=$?
+    # The exit code is the report's verdict (0 pass, 1 fail, 3 error, 4 inconclusive); 2 means
+    # the input is not a valid report.
+    if [[ $rc -eq 2 ]]; then
+      echo "update-goldens: $input is not a valid report" >&2
+      exit 2
+    fi
+    n=$((n + 1))
+  done
+done
+echo "update-goldens: wrote $n gold files in ${data#"$root/"}; review with: git diff -- ${data#"$root/"}"

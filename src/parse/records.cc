@@ -111,6 +111,9 @@ Result<ProbeRecord> ParseRecordLine(std::string_view line, std::string_view sour
     std::ostringstream os;
     os << Where(source, line_no) << "byte " << e.byte << ": invalid JSON: " << ParseErrorDetail(e);
     return Status::InvalidInput(os.str());
+  } catch (const json::exception& e) {  // not expected from parse(), but never let one escape
+    return Status::InvalidInput(Where(source, line_no) +
+                                "invalid JSON: " + SanitizeUtf8(e.what(), kMaxDetailBytes));
   }
   const std::string where = Where(source, line_no);
   if (!j.is_object()) return Status::InvalidInput(where + "expected a JSON object");

@@ -130,7 +130,12 @@ std::map<std::string, Requirement> RequiredClusters(const SourceView& s,
 
 CheckResult CheckErrorRate(const CheckInput& in) {
   const SourceReport& t = *in.total;
-  if (t.requests == 0) return Make("error_rate", CheckStatus::kSkipped, "no requests were made");
+  if (t.requests == 0) {
+    // Nothing was verified: passing would claim evidence there is none of.
+    return Make("error_rate", CheckStatus::kInconclusive, "no requests were made",
+                "no request was sent or counted: check that source pods exist and the input "
+                "holds answers");
+  }
   uint64_t errors = SumCounts(t.errors);
   double rate = static_cast<double>(errors) / static_cast<double>(t.requests);
   std::string detail = std::to_string(errors) + " of " + std::to_string(t.requests) +
@@ -184,8 +189,10 @@ CheckResult CheckBalance(const CheckInput& in) {
     return Make("balance", CheckStatus::kFail,
                 std::to_string(skewed.size()) + of + " skewed: " + Join(skewed, " | "),
                 skewed_to_zero ? "an expected cluster or version never answered: see the "
-                                 "reachability check for why. " + HintForSkew()
-                               : HintForSkew());
+                                 "reachability check for why; where all answer but the split "
+                                 "is off, " + HintForSkew()
+                               : "every expected category answers but the split is off: " +
+                                     HintForSkew());
   }
   if (!undecided.empty()) {
     std::string hint = more > 0 ? std::to_string(more) +

@@ -58,7 +58,7 @@ struct Unreached {
 // Why `r` did not reach `missing`; `view_known` says whether it has an endpoint view.
 std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>& missing,
                              bool view_known);
-// Every required cluster reached but a share is skewed.
+// What to look at when shares are skewed although every category answers.
 std::string HintForSkew();
 
 // A cluster a source must reach.

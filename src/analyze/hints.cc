@@ -108,9 +108,9 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
 }
 
 std::string HintForSkew() {
-  return "where every cluster is reached but the split is off, look at locality load balancing "
-         "(traffic kept in the caller's zone or region), outlier ejection of some endpoints, "
-         "and endpoint weights (DestinationRule, ServiceEntry, replicas per version).";
+  return "look at locality load balancing (traffic kept in the caller's zone or region), "
+         "outlier ejection of some endpoints, and endpoint weights (DestinationRule, "
+         "ServiceEntry, replicas per version).";
 }
 
 }  // namespace meshverify::analyze_internal

@@ -2,7 +2,6 @@
 // goodness-of-fit tests and the number of requests that would decide.
 
 #include <algorithm>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -119,7 +118,7 @@ void ComputeShareStatistics(const std::map<std::string, double>& expected_by_clu
   } else {
     r->gate = "inconclusive";
     uint64_t n = d.n_to_decide;
-    if (n <= r->ok) {
+    if (n <= r->ok || r->ok == 0) {
       // The observed shares give no usable estimate (e.g. no answers): size from the plan.
       const auto& dim = gate_cluster ? r->by_cluster : r->by_version;
       Result<uint64_t> plan = stats::PlanRequests(ExpectedVector(dim), opt.tolerance, opt.alpha,

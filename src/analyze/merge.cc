@@ -1,0 +1,216 @@
+// MergeReports: several reports (runs, pods, Jobs) -> one, statistics recomputed from counts.
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "analyze/checks.h"
+#include "meshverify/analyze.h"
+
+namespace meshverify {
+namespace {
+
+using analyze_internal::CheckInput;
+using analyze_internal::SourceName;
+using analyze_internal::SourceView;
+
+// Latency percentiles cannot be merged exactly without histograms: count-weighted means of the
+// percentiles, and the larger max.
+void MergeLatency(const LatencyStat& in, LatencyStat* out) {
+  uint64_t n = out->count + in.count;
+  if (n == 0) return;
+  auto mix = [&](double a, double b) {
+    return (a * static_cast<double>(out->count) + b * static_cast<double>(in.count)) /
+           static_cast<double>(n);
+  };
+  out->p50 = mix(out->p50, in.p50);
+  out->p90 = mix(out->p90, in.p90);
+  out->p99 = mix(out->p99, in.p99);
+  out->max = std::max(out->max, in.max);
+  out->count = n;
+}
+
+// Adds the counts of `in` to `out`; fails when both know a different expected share.
+Status AddShares(const std::string& where, const std::map<std::string, ShareStat>& in,
+                 bool keep_expected, std::map<std::string, ShareStat>* out) {
+  for (const auto& [name, s] : in) {
+    ShareStat& o = (*out)[name];
+    o.count += s.count;
+    if (!s.expected || !keep_expected) continue;
+    if (o.expected && std::fabs(*o.expected - *s.expected) > 1e-9) {
+      return Status::InvalidInput("merge: " + where + ": expected share of " + name +
+                                  " differs between reports");
+    }
+    o.expected = s.expected;
+  }
+  return Status::Ok();
+}
+
+// `keep_expected` is false for the pooled total, whose sources may expect different shares.
+Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out) {
+  out->requests += in.requests;
+  out->ok += in.ok;
+  for (const auto& [k, n] : in.errors) out->errors[k] += n;
+  const std::string where = SourceName(in);
+  if (Status s = AddShares(where, in.by_cluster, keep_expected, &out->by_cluster); !s.ok()) return s;
+  if (Status s = AddShares(where, in.by_version, keep_expected, &out->by_version); !s.ok()) return s;
+  for (const auto& [k, inst] : in.by_instance) {
+    InstanceStat& o = out->by_instance[k];
+    o.count += inst.count;
+    if (o.cluster.empty()) o.cluster = inst.cluster;
+    if (o.version.empty()) o.version = inst.version;
+  }
+  for (const auto& [k, l] : in.latency_ms) MergeLatency(l, &out->latency_ms[k]);
+  for (const std::string& u : in.unparsed_samples) {
+    if (out->unparsed_samples.size() < SourceCounts::kMaxUnparsedSamples) {
+      out->unparsed_samples.push_back(u);
+    }
+  }
+  return Status::Ok();
+}
+
+std::map<std::string, double> ExpectedOf(const std::map<std::string, ShareStat>& shares) {
+  std::map<std::string, double> m;
+  for (const auto& [k, s] : shares) {
+    if (s.expected) m[k] = *s.expected;
+  }
+  return m;
+}
+
+// Shares expected in total: sources' expectations weighted by ok (all sources must have one).
+std::map<std::string, double> PooledExpected(const std::vector<SourceReport>& sources,
+                                             bool by_cluster) {
+  std::map<std::string, double> out;
+  uint64_t ok = 0;
+  for (const SourceReport& s : sources) {
+    if (ExpectedOf(by_cluster ? s.by_cluster : s.by_version).empty()) return {};
+    ok += s.ok;
+  }
+  for (const SourceReport& s : sources) {
+    double w = ok == 0 ? 1.0 / static_cast<double>(sources.size())
+                       : static_cast<double>(s.ok) / static_cast<double>(ok);
+    for (const auto& [k, p] : ExpectedOf(by_cluster ? s.by_cluster : s.by_version)) {
+      out[k] += w * p;
+    }
+  }
+  return out;
+}
+
+int Severity(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::kFail: return 3;
+    case CheckStatus::kInconclusive: return 2;
+    case CheckStatus::kPass: return 1;
+    case CheckStatus::kSkipped: return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOptions& opt) {
+  if (reports.empty()) return Status::InvalidInput("merge: no reports to merge");
+  Report out;
+  out.tool_name = reports[0].tool_name;
+  out.tool_version = reports[0].tool_version;
+  out.config = reports[0].config;
+  if (out.config.is_object()) out.config["gate"] = AnalyzeOptionsToJson(opt);
+  bool any_error = false;
+  std::set<std::tuple<std::string, std::string, std::string, uint32_t>> seen_endpoints;
+  for (const Report& r : reports) {
+    if (!r.started_at.empty() && (out.started_at.empty() || r.started_at < out.started_at)) {
+      out.started_at = r.started_at;
+    }
+    out.duration_s = std::max(out.duration_s, r.duration_s);
+    out.interrupted = out.interrupted || r.interrupted;
+    any_error = any_error || r.verdict == Verdict::kError;
+    for (const SourceReport& s : r.sources) {
+      auto it = std::find_if(out.sources.begin(), out.sources.end(), [&](const SourceReport& o) {
+        return o.cluster == s.cluster && o.pod == s.pod;
+      });
+      if (it == out.sources.end()) {
+        out.sources.emplace_back();
+        it = std::prev(out.sources.end());
+        it->cluster = s.cluster;
+        it->pod = s.pod;
+      }
+      if (Status st = AddSource(s, true, &*it); !st.ok()) return st;
+    }
+    for (const Endpoint& e : r.endpoints) {
+      if (seen_endpoints.insert({e.source_pod, e.envoy_cluster, e.address, e.port}).second) {
+        out.endpoints.push_back(e);
+      }
+    }
+    for (const std::string& n : r.notes) {
+      if (std::find(out.notes.begin(), out.notes.end(), n) == out.notes.end()) {
+        out.notes.push_back(n);
+      }
+    }
+  }
+
+  // Statistics again from the summed counts; expectations and views rebuilt from the reports.
+  std::vector<SourceExpectation> expect(out.sources.size());
+  for (size_t i = 0; i < out.sources.size(); ++i) {
+    SourceReport& s = out.sources[i];
+    expect[i].by_cluster = ExpectedOf(s.by_cluster);
+    expect[i].by_version = ExpectedOf(s.by_version);
+    for (const Endpoint& e : out.endpoints) {
+      if (e.source_pod != s.pod || s.pod.empty()) continue;
+      expect[i].has_endpoint_view = true;
+      expect[i].endpoints.push_back(e);
+    }
+    ComputeShareStatistics(expect[i].by_cluster, expect[i].by_version, opt, &s);
+    if (Status st = AddSource(s, false, &out.total); !st.ok()) return st;
+  }
+  ComputeShareStatistics(PooledExpected(out.sources, true), PooledExpected(out.sources, false),
+                         opt, &out.total);
+  out.notes.push_back("merged from " + std::to_string(reports.size()) +
+                      " reports; latency percentiles are count-weighted means of the inputs' "
+                      "percentiles (max is exact)");
+
+  CheckInput ci;
+  for (size_t i = 0; i < out.sources.size(); ++i) {
+    ci.sources.push_back(SourceView{&out.sources[i], &expect[i]});
+  }
+  ci.total = &out.total;
+  static const std::vector<PodInfo> kNoPods;
+  ci.destinations = &kNoPods;
+  ci.opt = opt;
+  for (const Endpoint& e : out.endpoints) {
+    if (!e.cluster.empty()) ci.clusters.push_back(e.cluster);
+  }
+  std::vector<CheckResult> rerun = {
+      analyze_internal::CheckErrorRate(ci), analyze_internal::CheckBalance(ci),
+      analyze_internal::CheckReachability(ci), analyze_internal::CheckEndpointsInCidrs(ci)};
+
+  // Checks in order of first appearance; recomputed ones replace the inputs', others keep
+  // the worst status seen.
+  for (const Report& r : reports) {
+    for (const CheckResult& c : r.checks) {
+      auto it = std::find_if(out.checks.begin(), out.checks.end(),
+                             [&](const CheckResult& o) { return o.name == c.name; });
+      auto re = std::find_if(rerun.begin(), rerun.end(),
+                             [&](const CheckResult& o) { return o.name == c.name; });
+      if (re != rerun.end()) {
+        if (it == out.checks.end()) out.checks.push_back(*re);
+      } else if (it == out.checks.end()) {
+        out.checks.push_back(c);
+      } else if (Severity(c.status) > Severity(it->status)) {
+        *it = c;
+      }
+    }
+  }
+  for (const CheckResult& c : rerun) {
+    auto it = std::find_if(out.checks.begin(), out.checks.end(),
+                           [&](const CheckResult& o) { return o.name == c.name; });
+    if (it == out.checks.end()) out.checks.push_back(c);
+  }
+  out.verdict = any_error ? Verdict::kError : VerdictOf(out.checks);
+  if (any_error) out.notes.push_back("an input report could not run (verdict error)");
+  return out;
+}
+
+}  // namespace meshverify

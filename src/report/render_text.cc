@@ -56,8 +56,12 @@ void WriteShares(std::ostream& os, std::string_view title,
 
 void WriteErrors(std::ostream& os, const SourceReport& s) {
   if (s.errors.empty()) return;
+  // Largest class first: that is the one to look at.
+  std::vector<std::pair<std::string, uint64_t>> errors(s.errors.begin(), s.errors.end());
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   std::string line;
-  for (const auto& [cls, n] : s.errors) {
+  for (const auto& [cls, n] : errors) {
     if (!line.empty()) line += ", ";
     line += OneLine(cls) + " " + std::to_string(n);
     if (s.requests > 0) line += " (" + render::Percent(static_cast<double>(n) / s.requests) + ")";

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
+#include <sstream>
 #include <string>
 
 #include "meshverify/render.h"
@@ -231,6 +233,23 @@ TEST(ReportJsonTest, RejectsNonObjectDocument) {
   Result<Report> r = ReportFromJson(json::array(), "r");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "r: /: expected object");
+}
+
+TEST(ReportJsonTest, RoundTripsEveryTestReport) {
+  for (const char* name : {"empty", "one_source_pass", "two_sources_fail", "errors_only",
+                           "inconclusive", "hostile"}) {
+    std::string path = std::string(MESHVERIFY_TEST_DATA) + "/report/" + name + ".json";
+    std::ifstream f(path, std::ios::binary);
+    std::stringstream text;
+    text << f.rdbuf();
+    Result<Report> r = ParseReport(text.str(), path);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    Result<Report> back = ReportFromJson(ReportToJson(*r));
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_TRUE(*back == *r) << name;
+    // The file's own JSON and ours agree value for value (keys may be ordered differently).
+    EXPECT_EQ(ReportToJson(*r), nlohmann::json::parse(text.str())) << name;
+  }
 }
 
 TEST(ParseReportTest, SyntaxErrorNamesByteLineAndColumn) {

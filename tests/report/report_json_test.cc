@@ -236,8 +236,8 @@ TEST(ReportJsonTest, RejectsNonObjectDocument) {
 }
 
 TEST(ReportJsonTest, RoundTripsEveryTestReport) {
-  for (const char* name : {"empty", "one_source_pass", "two_sources_fail", "errors_only",
-                           "inconclusive", "hostile"}) {
+  for (const char* name :
+       {"empty", "one_source_pass", "two_sources_fail", "errors_only", "inconclusive", "hostile"}) {
     std::string path = std::string(MESHVERIFY_TEST_DATA) + "/report/" + name + ".json";
     std::ifstream f(path, std::ios::binary);
     std::stringstream text;

@@ -1,0 +1,240 @@
+#include "cli/check_run.h"
+
+#include <atomic>
+#include <cstdio>
+#include <ostream>
+#include <thread>
+
+#include "meshverify/aggregate.h"
+#include "meshverify/analyze.h"
+#include "meshverify/discover.h"
+#include "meshverify/probe.h"
+#include "meshverify/records.h"
+#include "meshverify/reply_parser.h"
+#include "transport/subprocess_command_runner.h"
+
+namespace meshverify::cli {
+namespace {
+
+using Ms = std::chrono::milliseconds;
+
+// Turns one source's records into counts, on that source's probe thread.
+struct SourceSink {
+  const ReplyParser* parser = nullptr;
+  const std::map<std::string, std::string>* cluster_of_pod = nullptr;
+  std::atomic<uint64_t>* done = nullptr;
+  bool keep_records = false;
+  Aggregator agg;
+  std::string records;  // JSONL, when --records
+
+  void Add(ProbeRecord&& r) {
+    if (keep_records) records += RecordToJsonLine(r) + "\n";
+    done->fetch_add(1, std::memory_order_relaxed);
+    std::string_view cls = ClassifyRecord(r);
+    if (!cls.empty()) {
+      agg.AddError(r.source_cluster, r.source_pod, cls);
+      return;
+    }
+    std::optional<ReplyView> v = parser->Parse(r.body);
+    if (!v) {
+      agg.AddError(r.source_cluster, r.source_pod, kErrUnparsed, r.body);
+      return;
+    }
+    std::string dest(v->cluster);
+    if (dest.empty()) {
+      auto it = cluster_of_pod->find(std::string(v->instance));
+      if (it != cluster_of_pod->end()) dest = it->second;  // unknown instances keep ""
+    }
+    agg.AddOk(r.source_cluster, r.source_pod, dest, v->version, v->instance, r.total_ms);
+  }
+};
+
+// Expected shares for one source: its view, or the config's shares (by cluster when every
+// name is a cluster, else by version); the view is attached either way for the checks.
+SourceExpectation Expect(const MeshConfig& m, const std::vector<Endpoint>& view,
+                         const std::vector<PodInfo>& destinations) {
+  SourceExpectation e = ExpectationFromEndpoints(view, destinations);
+  if (m.expect.from_endpoints) return e;
+  bool all_clusters = true;
+  for (const auto& [name, share] : m.expect.shares) {
+    bool found = false;
+    for (const ClusterConfig& c : m.clusters) found = found || c.name == name;
+    all_clusters = all_clusters && found;
+  }
+  e.by_cluster.clear();
+  e.by_version.clear();
+  (all_clusters ? e.by_cluster : e.by_version) = m.expect.shares;
+  return e;
+}
+
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+// What the probe did, as a check: lost requests, give-ups and the deadline are failures.
+CheckResult ProbeCheck(const std::vector<probe::SourceOutcome>& outcomes, double seconds) {
+  uint64_t total = 0, lost = 0, not_issued = 0;
+  int execs = 0;
+  std::string problems;
+  for (const probe::SourceOutcome& o : outcomes) {
+    total += o.requests;
+    lost += o.lost;
+    not_issued += o.not_issued;
+    execs += o.execs;
+    std::string who = o.target.cluster + "/" + o.target.pod;
+    std::string what;
+    if (o.gave_up) {
+      what = "gave up after " + std::to_string(o.failed_execs) + " failed execs; " +
+             std::to_string(o.lost) + " requests lost (transport): " + o.last_error;
+    } else if (o.deadline_reached) {
+      what = "deadline reached; " + std::to_string(o.lost) + " requests in flight lost, " +
+             std::to_string(o.not_issued) + " not sent";
+    } else if (o.failed_execs > 0) {
+      what = std::to_string(o.failed_execs) + " exec(s) failed and were retried: " + o.last_error;
+    } else if (o.lost > 0) {
+      what = std::to_string(o.lost) + " requests without a result from curl";
+    }
+    if (!what.empty()) problems += (problems.empty() ? "" : "; ") + who + ": " + what;
+  }
+  std::string summary = std::to_string(total) + " requests from " +
+                        std::to_string(outcomes.size()) + " source pods in " + Fixed(seconds, 2) +
+                        " s (" + Fixed(seconds > 0 ? static_cast<double>(total) / seconds : 0, 0) +
+                        " req/s) with " + std::to_string(execs) + " kubectl exec calls";
+  CheckResult c{"probe", CheckStatus::kPass, summary, ""};
+  bool failed = false;
+  for (const probe::SourceOutcome& o : outcomes) {
+    failed = failed || o.gave_up || o.deadline_reached || o.lost > 0;
+  }
+  if (!problems.empty()) c.detail += ". " + problems;
+  if (failed) {
+    c.status = CheckStatus::kFail;
+    c.hint =
+        "a source pod or its exec failed during the run (pod restarted or deleted, node or "
+        "API server unreachable, or --deadline too short); the lost requests are counted "
+        "as `transport` errors";
+  }
+  (void)not_issued;
+  return c;
+}
+
+// Runs ProbeAll on a thread while this one draws progress (terminal only) and waits.
+std::vector<probe::SourceOutcome> ProbeWithProgress(Environment& env,
+                                                    const std::vector<probe::ExecTarget>& targets,
+                                                    const probe::ProbeOptions& opt,
+                                                    std::vector<SourceSink>& sinks,
+                                                    std::atomic<uint64_t>& done) {
+  std::vector<std::function<void(ProbeRecord &&)>> fns;
+  for (SourceSink& s : sinks) fns.push_back([&s](ProbeRecord&& r) { s.Add(std::move(r)); });
+  std::vector<probe::SourceOutcome> outcomes;
+  std::atomic<bool> finished{false};
+  std::thread worker([&] {
+    outcomes = probe::ProbeAll(*env.runner, *env.clock, targets, opt, env.interrupted, fns);
+    finished = true;
+  });
+  const uint64_t want = opt.requests * targets.size();
+  while (!finished.load()) {
+    if (env.err_is_tty) {
+      *env.err << "\rprobing: " << done.load() << "/" << want << " requests" << std::flush;
+    }
+    std::this_thread::sleep_for(Ms(env.err_is_tty ? 200 : 20));
+  }
+  worker.join();
+  if (env.err_is_tty) *env.err << "\r" << std::string(40, ' ') << "\r" << std::flush;
+  return outcomes;
+}
+
+}  // namespace
+
+Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
+  const MeshConfig& m = plan.mesh;
+  Result<ReplyParser> parser = ReplyParser::Create(m.target.pattern);
+  if (!parser.ok()) return parser.status();
+  // Children of a real runner must stop on Ctrl-C too.
+  if (auto* real = dynamic_cast<SubprocessCommandRunner*>(env.runner)) {
+    real->set_cancel_flag(env.interrupted);
+  }
+  const std::string started_at = FormatRfc3339(env.clock->Now());
+  const auto t0 = env.clock->Monotonic();
+
+  if (env.err_is_tty) *env.err << "discovering pods and endpoint views...\n";
+  discover::DiscoverOptions dopt;
+  dopt.wait = m.run.wait;
+  dopt.interrupted = env.interrupted;
+  Result<discover::Discovery> found = discover::Discover(*env.runner, *env.clock, m, dopt);
+  if (!found.ok()) return found.status();
+  discover::Discovery& d = *found;
+
+  std::map<std::string, std::string> cluster_of_pod;
+  for (const PodInfo& p : d.destinations) cluster_of_pod[p.name] = p.cluster;
+  std::map<std::string, const ClusterConfig*> cluster_cfg;
+  for (const ClusterConfig& c : m.clusters) cluster_cfg[c.name] = &c;
+
+  std::vector<probe::ExecTarget> targets;
+  for (const PodInfo& s : d.sources) {
+    const ClusterConfig& c = *cluster_cfg.at(s.cluster);
+    targets.push_back({s.cluster, c.context, c.kubeconfig, s.ns, s.name, m.source.container});
+  }
+  probe::ProbeOptions popt;
+  popt.url = m.target.url;
+  popt.requests = m.run.requests;
+  popt.concurrency = m.run.concurrency;
+  popt.timeout = m.run.timeout;
+  popt.deadline = m.run.deadline;
+  popt.chunk = plan.chunk;
+
+  std::atomic<uint64_t> done{0};
+  std::vector<SourceSink> sinks(targets.size());
+  for (SourceSink& s : sinks) {
+    s.parser = &*parser;
+    s.cluster_of_pod = &cluster_of_pod;
+    s.done = &done;
+    s.keep_records = !plan.records_path.empty();
+  }
+  const auto p0 = env.clock->Monotonic();
+  std::vector<probe::SourceOutcome> outcomes;
+  if (!targets.empty()) outcomes = ProbeWithProgress(env, targets, popt, sinks, done);
+  const double probe_s = std::chrono::duration<double>(env.clock->Monotonic() - p0).count();
+
+  AnalyzeInput in;
+  Aggregator all;
+  std::string records;
+  for (SourceSink& s : sinks) {
+    all.Merge(s.agg);
+    records += s.records;
+  }
+  in.sources = all.sources();
+  in.destinations = d.destinations;
+  for (const ClusterConfig& c : m.clusters) in.clusters.push_back(c.name);
+  for (const PodInfo& s : d.sources) {
+    in.expect[discover::SourceKey(s)] = Expect(m, d.views[discover::SourceKey(s)], d.destinations);
+  }
+  in.extra_checks = d.checks;
+  if (!targets.empty()) in.extra_checks.push_back(ProbeCheck(outcomes, probe_s));
+
+  Report report = Analyze(in, plan.gate);
+  report.tool_version = MESHVERIFY_VERSION;
+  report.started_at = started_at;
+  report.duration_s = std::chrono::duration<double>(env.clock->Monotonic() - t0).count();
+  report.config = PlanToJson(plan);
+  report.interrupted = env.interrupted != nullptr && env.interrupted->load();
+  for (const std::string& n : d.notes) report.notes.push_back(n);
+  if (d.view_reads > 1) {
+    report.notes.push_back("waited " + Fixed(d.waited_s, 1) + " s (" +
+                           std::to_string(d.view_reads) + " reads) for the endpoint views");
+  }
+  for (const probe::SourceOutcome& o : outcomes) {
+    if (o.interrupted) {
+      report.notes.push_back(o.target.cluster + "/" + o.target.pod + ": interrupted; " +
+                             std::to_string(o.not_issued) + " of " + std::to_string(popt.requests) +
+                             " requests not sent or without a result (not counted)");
+    }
+  }
+  if (!plan.records_path.empty()) {
+    if (Status s = WriteFile(plan.records_path, records); !s.ok()) return s;
+  }
+  return report;
+}
+
+}  // namespace meshverify::cli

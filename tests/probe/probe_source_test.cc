@@ -1,0 +1,201 @@
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fakes/fake_clock.h"
+#include "fakes/fake_command_runner.h"
+#include "fakes/fake_probe_output.h"
+#include "meshverify/probe.h"
+
+namespace meshverify::probe {
+namespace {
+
+using meshverify::testing::FakeAnswer;
+using meshverify::testing::FakeClock;
+using meshverify::testing::FakeCommandRunner;
+using meshverify::testing::FramedProbeOutput;
+using meshverify::testing::ParseProbeScript;
+
+ExecTarget Target(std::string pod = "sleep-1") {
+  return {"cluster1", "kind-cluster1", "", "sample", std::move(pod), "sleep"};
+}
+
+ProbeOptions Options(uint64_t n) {
+  ProbeOptions o;
+  o.url = "http://helloworld.sample:5000/hello";
+  o.requests = n;
+  o.chunk = 10;
+  return o;
+}
+
+FakeAnswer Hello(uint64_t seq) {
+  return {200, 0, "Hello version: v" + std::to_string(seq % 2 + 1) + ", instance: hw\n"};
+}
+
+FakeCommandRunner::Matcher IsExec() { return FakeCommandRunner::Prefix({"kubectl", "exec"}); }
+
+// The exec responder: runs `answer` over the script's range; `blocks(call)` limits the blocks
+// printed by the call-th exec (-1 = all) and `code(call)` is its exit code.
+FakeCommandRunner::Responder Pod(std::function<int(int)> blocks, std::function<int(int)> code,
+                                 std::string err = "") {
+  auto calls = std::make_shared<int>(0);
+  return [=](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+    int call = (*calls)++;
+    auto p = ParseProbeScript(argv.back());
+    if (!p) return Status::Internal("not a probe script");
+    CommandResult r = FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello, blocks(call)));
+    r.exit_code = code(call);
+    if (r.exit_code != 0) r.stderr_text = err;
+    return r;
+  };
+}
+
+struct Sink {
+  std::vector<ProbeRecord> records;
+  std::function<void(ProbeRecord&&)> fn() {
+    return [this](ProbeRecord&& r) { records.push_back(std::move(r)); };
+  }
+  // Every seq in [0, n) exactly once.
+  void ExpectEachSeqOnce(uint64_t n) const {
+    std::multiset<uint64_t> seqs;
+    for (const ProbeRecord& r : records) seqs.insert(r.seq);
+    ASSERT_EQ(seqs.size(), n);
+    for (uint64_t i = 0; i < n; ++i) EXPECT_EQ(seqs.count(i), 1u) << i;
+  }
+};
+
+TEST(ProbeSourceTest, OneExecCarriesEveryRequest) {
+  FakeCommandRunner runner;
+  runner.On(IsExec(), Pod([](int) { return -1; }, [](int) { return 0; }));
+  FakeClock clock;
+  Sink sink;
+  SourceOutcome o = ProbeSource(runner, clock, Target(), Options(95), nullptr, sink.fn());
+  EXPECT_EQ(runner.CountCalls(IsExec()), 1u);
+  EXPECT_EQ(o.execs, 1);
+  EXPECT_EQ(o.requests, 95u);
+  EXPECT_EQ(o.lost, 0u);
+  sink.ExpectEachSeqOnce(95);
+  EXPECT_EQ(sink.records[0].body, "Hello version: v1, instance: hw\n");
+  EXPECT_EQ(sink.records[0].source_pod, "sleep-1");
+}
+
+TEST(ProbeSourceTest, FailedExecIsRetriedForTheRequestsNotYetRecorded) {
+  FakeCommandRunner runner;
+  // The first exec dies after 3 blocks (30 requests); the retry does the rest.
+  runner.On(IsExec(), Pod([](int call) { return call == 0 ? 3 : -1; },
+                          [](int call) { return call == 0 ? 137 : 0; },
+                          "command terminated with exit code 137\n"));
+  FakeClock clock;
+  Sink sink;
+  SourceOutcome o = ProbeSource(runner, clock, Target(), Options(95), nullptr, sink.fn());
+  EXPECT_EQ(o.execs, 2);
+  EXPECT_EQ(o.failed_execs, 1);
+  EXPECT_FALSE(o.gave_up);
+  EXPECT_EQ(o.lost, 0u);
+  sink.ExpectEachSeqOnce(95);
+  auto second = ParseProbeScript(runner.calls()[1].back());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->first, 30u);
+  EXPECT_EQ(second->end, 95u);
+  EXPECT_NE(o.last_error.find("command terminated with exit code 137"), std::string::npos)
+      << o.last_error;
+}
+
+TEST(ProbeSourceTest, PodGoneMidRunLosesNothingFromTheAccounting) {
+  FakeCommandRunner runner;
+  runner.On(IsExec(), Pod([](int call) { return call == 0 ? 2 : 0; }, [](int) { return 1; },
+                          "Error from server (NotFound): pods \"sleep-1\" not found\n"));
+  FakeClock clock;
+  Sink sink;
+  ProbeOptions opt = Options(100);
+  opt.max_exec_failures = 3;
+  SourceOutcome o = ProbeSource(runner, clock, Target(), opt, nullptr, sink.fn());
+  EXPECT_TRUE(o.gave_up);
+  EXPECT_EQ(o.execs, 3);
+  EXPECT_EQ(o.requests, 100u);
+  EXPECT_EQ(o.lost, 80u);
+  sink.ExpectEachSeqOnce(100);
+  int lost = 0;
+  for (const ProbeRecord& r : sink.records) {
+    if (r.error.empty()) continue;
+    ++lost;
+    EXPECT_EQ(r.http_code, 0);
+    EXPECT_NE(r.error.find("pods \"sleep-1\" not found"), std::string::npos) << r.error;
+  }
+  EXPECT_EQ(lost, 80);
+}
+
+TEST(ProbeSourceTest, DeadlineLosesOnlyTheBlockInFlight) {
+  FakeCommandRunner runner;
+  runner.On(IsExec(), [](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+    auto p = ParseProbeScript(argv.back());
+    // Two whole blocks, then the start of a third, then the deadline.
+    std::string out = FramedProbeOutput(*p, Hello, 2) + p->marker + " S 20 30\n";
+    CommandResult r = FakeCommandRunner::Ok(out);
+    r.timed_out = true;
+    r.exit_code = 143;
+    return r;
+  });
+  FakeClock clock;
+  Sink sink;
+  SourceOutcome o = ProbeSource(runner, clock, Target(), Options(100), nullptr, sink.fn());
+  EXPECT_TRUE(o.deadline_reached);
+  EXPECT_EQ(o.requests, 30u);
+  EXPECT_EQ(o.lost, 10u);
+  EXPECT_EQ(o.not_issued, 70u);
+  sink.ExpectEachSeqOnce(30);
+  EXPECT_EQ(sink.records[25].error, "deadline reached");
+}
+
+TEST(ProbeSourceTest, InterruptStopsWithoutCountingWhatWasInFlight) {
+  std::atomic<bool> interrupted{false};
+  FakeCommandRunner runner;
+  runner.On(IsExec(), [&](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+    auto p = ParseProbeScript(argv.back());
+    interrupted = true;  // Ctrl-C during the third block
+    return FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello, 2) + p->marker + " S 20 30\n");
+  });
+  FakeClock clock;
+  Sink sink;
+  SourceOutcome o = ProbeSource(runner, clock, Target(), Options(100), &interrupted, sink.fn());
+  EXPECT_TRUE(o.interrupted);
+  EXPECT_EQ(o.requests, 20u);
+  EXPECT_EQ(o.lost, 0u);
+  EXPECT_EQ(o.not_issued, 80u);
+  EXPECT_EQ(o.execs, 1);
+}
+
+TEST(ProbeSourceTest, ExecRequestsSplitsTheRunIntoSeveralExecs) {
+  FakeCommandRunner runner;
+  runner.On(IsExec(), Pod([](int) { return -1; }, [](int) { return 0; }));
+  FakeClock clock;
+  Sink sink;
+  ProbeOptions opt = Options(250);
+  opt.exec_requests = 100;
+  SourceOutcome o = ProbeSource(runner, clock, Target(), opt, nullptr, sink.fn());
+  EXPECT_EQ(o.execs, 3);
+  sink.ExpectEachSeqOnce(250);
+}
+
+TEST(ProbeAllTest, ProbesEverySourceAtOnceAndKeepsTheirRecordsApart) {
+  FakeCommandRunner runner;
+  runner.On(IsExec(), Pod([](int) { return -1; }, [](int) { return 0; }));
+  FakeClock clock;
+  std::vector<ExecTarget> targets = {Target("sleep-a"), Target("sleep-b"), Target("sleep-c")};
+  std::vector<Sink> sinks(3);
+  std::vector<std::function<void(ProbeRecord &&)>> fns;
+  for (Sink& s : sinks) fns.push_back(s.fn());
+  std::vector<SourceOutcome> out = ProbeAll(runner, clock, targets, Options(57), nullptr, fns);
+  ASSERT_EQ(out.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(out[i].target.pod, targets[i].pod);
+    EXPECT_EQ(out[i].requests, 57u);
+    sinks[i].ExpectEachSeqOnce(57);
+    for (const ProbeRecord& r : sinks[i].records) EXPECT_EQ(r.source_pod, targets[i].pod);
+  }
+}
+
+}  // namespace
+}  // namespace meshverify::probe

@@ -156,9 +156,11 @@ Result<std::vector<Endpoint>> ParseClusterStatusesJson(std::string_view text,
   std::string key;
   if (doc->is_object()) {
     clusters = Field(*doc, "clusterStatuses", "cluster_statuses");
-    if (clusters == nullptr) return std::vector<Endpoint>{};  // Envoy with no clusters
-    key =
-        Field(*doc, "clusterStatuses", "clusterStatuses") ? "clusterStatuses" : "cluster_statuses";
+    if (clusters == nullptr) {
+      if (doc->empty()) return std::vector<Endpoint>{};  // Envoy with no clusters prints {}
+      return root.Error("", "expected cluster_statuses (Envoy /clusters?format=json)");
+    }
+    key = doc->contains("clusterStatuses") ? "clusterStatuses" : "cluster_statuses";
   }
   if (!clusters->is_array()) {
     return root.Error(key, "expected an array of ClusterStatus objects");

@@ -82,10 +82,12 @@ Status ApplyStat(std::string_view stat, std::string_view value, std::string_view
     h->zone = std::string(value);
   } else if (stat == "sub_zone") {
     h->sub_zone = std::string(value);
+  } else if (stat == "canary" || stat == "success_rate" || stat == "local_origin_success_rate") {
+    // Not counters (success rates are doubles, -1 when unknown); not needed.
   } else if (std::optional<uint64_t> v = ParseUint(value)) {
     h->ep.counters[std::string(stat)] = *v;  // cx_*, rq_*, and any other per-host counter
   }
-  return Status::Ok();  // canary, success_rate, local_origin_success_rate: not needed
+  return Status::Ok();
 }
 
 void Finish(HostState* h) {

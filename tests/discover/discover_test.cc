@@ -1,0 +1,169 @@
+#include "meshverify/discover.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "fakes/fake_clock.h"
+#include "fakes/fake_mesh.h"
+
+namespace meshverify::discover {
+namespace {
+
+using meshverify::testing::AddMeshDiscovery;
+using meshverify::testing::FakeClock;
+using meshverify::testing::FakeCommandRunner;
+using meshverify::testing::ReadTestFile;
+
+MeshConfig LabConfig() {
+  Result<MeshConfig> m = ParseMeshConfig(ReadTestFile("check/mesh.yaml"), "mesh.yaml");
+  EXPECT_TRUE(m.ok()) << m.status().ToString();
+  return *m;
+}
+
+TEST(ParsePodListTest, ReadsTheLabsPods) {
+  Result<std::vector<PodInfo>> pods =
+      ParsePodList(ReadTestFile("check/pods_helloworld_cluster2.json"), "cluster2", "kubectl");
+  ASSERT_TRUE(pods.ok()) << pods.status().ToString();
+  ASSERT_EQ(pods->size(), 1u);
+  const PodInfo& p = (*pods)[0];
+  EXPECT_EQ(p.name, "helloworld-v2-r2q2d2tg4b-5rsxd");
+  EXPECT_EQ(p.ns, "sample");
+  EXPECT_EQ(p.cluster, "cluster2");
+  EXPECT_EQ(p.ip, "10.244.0.8");
+  EXPECT_EQ(p.phase, "Running");
+  EXPECT_TRUE(p.ready);
+  EXPECT_EQ(p.labels.at("version"), "v2");
+  EXPECT_TRUE(RunningAndReady(p));
+}
+
+TEST(ParsePodListTest, NotReadyTerminatingAndSinglePods) {
+  const char* list = R"({"kind":"List","items":[
+    {"metadata":{"name":"a","namespace":"s"},"status":{"phase":"Running","podIP":"10.0.0.1",
+     "conditions":[{"type":"Ready","status":"False"}]}},
+    {"metadata":{"name":"b","deletionTimestamp":"2026-01-01T00:00:00Z"},"status":{"phase":"Running",
+     "conditions":[{"type":"Ready","status":"True"}]}},
+    {"metadata":{"name":"c"},"status":{"phase":"Pending"}}]})";
+  Result<std::vector<PodInfo>> pods = ParsePodList(list, "c1", "x");
+  ASSERT_TRUE(pods.ok()) << pods.status().ToString();
+  ASSERT_EQ(pods->size(), 3u);
+  for (const PodInfo& p : *pods) EXPECT_FALSE(RunningAndReady(p)) << p.name;
+  Result<std::vector<PodInfo>> one = ParsePodList(
+      R"({"kind":"Pod","metadata":{"name":"solo"},"status":{"phase":"Running"}})", "c1", "x");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ((*one)[0].name, "solo");
+}
+
+TEST(ParsePodListTest, RejectsWhatIsNotAPodList) {
+  EXPECT_EQ(ParsePodList("{", "c", "src").status().message(), "src: byte 2: not JSON");
+  EXPECT_EQ(ParsePodList("[]", "c", "src").status().message(),
+            "src: expected a List of pods (kind, items)");
+  EXPECT_EQ(ParsePodList(R"({"items":[{"metadata":{}}]})", "c", "src").status().message(),
+            "src: items[0]: metadata.name: missing");
+}
+
+TEST(DiscoverTest, FindsPodsAndConvergedViewsOfTheLab) {
+  FakeCommandRunner runner;
+  AddMeshDiscovery(runner);
+  FakeClock clock;
+  Result<Discovery> d = Discover(runner, clock, LabConfig(), DiscoverOptions{});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ASSERT_EQ(d->sources.size(), 2u);
+  EXPECT_EQ(d->sources[0].cluster, "cluster1");
+  EXPECT_EQ(d->sources[1].cluster, "cluster2");
+  EXPECT_EQ(d->destinations.size(), 2u);
+  const std::vector<Endpoint>& v = d->views.at("cluster1/sleep-98vj4rhb6k-bl94b");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].cluster, "cluster1");
+  EXPECT_EQ(v[1].cluster, "cluster2");
+  EXPECT_EQ(v[1].source_pod, "sleep-98vj4rhb6k-bl94b");
+  ASSERT_EQ(d->checks.size(), 3u);
+  for (const CheckResult& c : d->checks) EXPECT_EQ(c.status, CheckStatus::kPass) << c.name;
+  EXPECT_EQ(d->view_reads, 1);
+  // The exact calls, as kubectl and istioctl spell them.
+  std::vector<std::string> want = {"kubectl",   "get",       "pods",          "-n", "sample", "-l",
+                                   "app=sleep", "--context", "kind-cluster1", "-o", "json"};
+  EXPECT_EQ(runner.calls()[0], want);
+  EXPECT_EQ(runner.CountCalls(FakeCommandRunner::Prefix(
+                {"istioctl", "-n", "sample", "--context", "kind-cluster2", "proxy-config",
+                 "endpoints", "sleep-98vj4rhb6k-dqw4d", "--cluster",
+                 "outbound|5000||helloworld.sample.svc.cluster.local", "-o", "json"})),
+            1u);
+}
+
+TEST(DiscoverTest, WaitsForConvergenceThenReportsTheGap) {
+  FakeCommandRunner runner;
+  // cluster1's sidecar only knows its local endpoint, for ever.
+  runner.On(FakeCommandRunner::Prefix({"istioctl"}, {"kind-cluster1"}),
+            FakeCommandRunner::Ok(R"([{"name":"outbound|5000||helloworld.sample.svc.cluster.local",
+              "hostStatuses":[{"address":{"socketAddress":{"address":"10.241.0.8","portValue":5000}},
+              "healthStatus":{"edsHealthStatus":"HEALTHY"}}]}])"));
+  AddMeshDiscovery(runner);
+  FakeClock clock;
+  DiscoverOptions opt;
+  opt.wait = std::chrono::seconds(5);
+  opt.poll = std::chrono::seconds(1);
+  Result<Discovery> d = Discover(runner, clock, LabConfig(), opt);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->view_reads, 6);  // at 0, 1, ... 5 s
+  EXPECT_EQ(clock.Monotonic().time_since_epoch(), std::chrono::seconds(5));
+  const CheckResult& c = d->checks.back();
+  EXPECT_EQ(c.name, "converged");
+  EXPECT_EQ(c.status, CheckStatus::kFail);
+  EXPECT_EQ(c.detail,
+            "not converged after 5.0 s: cluster1/sleep-98vj4rhb6k-bl94b lists no endpoint of "
+            "cluster2 (1 Ready destination pod)");
+}
+
+TEST(DiscoverTest, NoSourcePodsIsAFailedCheckNotAnError) {
+  FakeCommandRunner runner;
+  runner.On(FakeCommandRunner::Prefix({"kubectl", "get", "pods"}, {"app=sleep"}),
+            FakeCommandRunner::Ok(R"({"kind":"List","items":[]})"));
+  AddMeshDiscovery(runner);
+  FakeClock clock;
+  Result<Discovery> d = Discover(runner, clock, LabConfig(), DiscoverOptions{});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE(d->sources.empty());
+  ASSERT_EQ(d->checks.size(), 1u);
+  EXPECT_EQ(d->checks[0].status, CheckStatus::kFail);
+  EXPECT_EQ(d->checks[0].detail,
+            "no Running and Ready pod matches -n sample -l app=sleep in cluster1, cluster2");
+}
+
+TEST(DiscoverTest, KubectlFailureIsCouldNotRunWithItsFirstStderrLine) {
+  FakeCommandRunner runner;
+  runner.On(FakeCommandRunner::Prefix({"kubectl"}),
+            FakeCommandRunner::Fail(1, "error: context \"kind-cluster1\" does not exist\nmore\n"));
+  FakeClock clock;
+  Result<Discovery> d = Discover(runner, clock, LabConfig(), DiscoverOptions{});
+  ASSERT_FALSE(d.ok());
+  EXPECT_TRUE(d.status().IsUnavailable());
+  EXPECT_EQ(d.status().message(),
+            "kubectl get pods -n sample -l app=sleep --context kind-cluster1 -o json: error: "
+            "context \"kind-cluster1\" does not exist");
+}
+
+TEST(DiscoverTest, FallsBackToPilotAgentWhenIstioctlIsMissing) {
+  FakeCommandRunner runner;
+  runner.On(FakeCommandRunner::Prefix({"istioctl"}),
+            [](const FakeCommandRunner::Argv&) -> Result<CommandResult> {
+              return Status::Unavailable("istioctl: cannot start: No such file or directory");
+            });
+  AddMeshDiscovery(runner);
+  FakeClock clock;
+  // Without a pilot-agent answer the fallback's own failure is reported.
+  Result<Discovery> d = Discover(runner, clock, LabConfig(), DiscoverOptions{});
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(
+      d.status().message().rfind("kubectl exec -n sample --context kind-cluster1 --kubeconfig", 0),
+      std::string::npos);
+  EXPECT_NE(d.status().message().find("-c istio-proxy -- pilot-agent request GET "
+                                      "'clusters?format=json'"),
+            std::string::npos)
+      << d.status().message();
+  EXPECT_EQ(runner.CountCalls(FakeCommandRunner::Prefix({"istioctl"})), 1u);
+}
+
+}  // namespace
+}  // namespace meshverify::discover

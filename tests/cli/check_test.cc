@@ -1,0 +1,177 @@
+// `meshverify check` end to end through cli::Run, against a fake kubectl/istioctl that answers
+// with the lab's captures (tests/data/check/) and synthesized probe streams.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/run.h"
+#include "fakes/fake_clock.h"
+#include "fakes/fake_mesh.h"
+
+namespace meshverify::cli {
+namespace {
+
+using meshverify::testing::AddMeshDiscovery;
+using meshverify::testing::AddMeshProbe;
+using meshverify::testing::FakeAnswer;
+using meshverify::testing::FakeClock;
+using meshverify::testing::FakeCommandRunner;
+using meshverify::testing::FramedProbeOutput;
+using meshverify::testing::HelloFrom;
+
+class CheckTest : public ::testing::Test {
+ protected:
+  int Check(std::vector<std::string> extra) {
+    std::vector<std::string> words = {"meshverify", "check", "-c",
+                                      std::string(MESHVERIFY_TEST_DATA) + "/check/mesh.yaml"};
+    words.insert(words.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    Environment env;
+    env.in = &in_;
+    env.out = &out_;
+    env.err = &err_;
+    env.runner = &runner_;
+    env.clock = &clock_;
+    env.interrupted = &interrupted_;
+    return meshverify::cli::Run(std::span<char* const>(argv.data(), argv.size()), env);
+  }
+  nlohmann::json Report() { return nlohmann::json::parse(out_.str()); }
+  static const nlohmann::json* FindCheck(const nlohmann::json& r, const std::string& name) {
+    for (const nlohmann::json& c : r["checks"]) {
+      if (c["name"] == name) return &c;
+    }
+    return nullptr;
+  }
+  static void ExpectAccounted(const nlohmann::json& s) {
+    uint64_t errors = 0;
+    for (auto& [k, v] : s["errors"].items()) errors += v.get<uint64_t>();
+    EXPECT_EQ(s["requests"].get<uint64_t>(), s["ok"].get<uint64_t>() + errors) << s.dump();
+  }
+
+  std::istringstream in_;
+  std::ostringstream out_, err_;
+  FakeCommandRunner runner_;
+  FakeClock clock_;
+  std::atomic<bool> interrupted_{false};
+};
+
+FakeAnswer Alternate(uint64_t seq) { return HelloFrom(seq % 2 == 0 ? 1 : 2); }
+
+TEST_F(CheckTest, DryRunPrintsThePlanAndRunsNothing) {
+  EXPECT_EQ(Check({"--dry-run", "--requests", "300"}), 0) << err_.str();
+  EXPECT_TRUE(runner_.calls().empty());
+  std::string plan = out_.str();
+  EXPECT_NE(plan.find("cluster1: context kind-cluster1"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("300 requests per source, concurrency 4"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("pods -n sample -l app=sleep"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("outbound|5000||helloworld.sample.svc.cluster.local"), std::string::npos);
+}
+
+TEST_F(CheckTest, HealthyMeshPasses) {
+  AddMeshDiscovery(runner_);
+  AddMeshProbe(runner_, "kind-cluster1", Alternate);
+  AddMeshProbe(runner_, "kind-cluster2", Alternate);
+  EXPECT_EQ(Check({"-o", "json"}), 0) << err_.str() << out_.str();
+  nlohmann::json r = Report();
+  EXPECT_EQ(r["verdict"], "pass");
+  ASSERT_EQ(r["sources"].size(), 2u);
+  for (const nlohmann::json& s : r["sources"]) {
+    EXPECT_EQ(s["requests"], 2000);
+    EXPECT_EQ(s["by_cluster"]["cluster1"]["count"], 1000);
+    EXPECT_EQ(s["by_cluster"]["cluster2"]["count"], 1000);
+    EXPECT_DOUBLE_EQ(s["by_cluster"]["cluster2"]["expected"].get<double>(), 0.5);
+    ExpectAccounted(s);
+  }
+  ExpectAccounted(r["total"]);
+  EXPECT_EQ(r["config"]["run"]["requests"], 2000);
+  EXPECT_EQ(r["endpoints"].size(), 4u);
+  for (const char* name : {"sources_found", "endpoint_views", "converged", "probe"}) {
+    const nlohmann::json* c = FindCheck(r, name);
+    ASSERT_NE(c, nullptr) << name;
+    EXPECT_EQ((*c)["status"], "pass") << name;
+  }
+  // One exec per source for the whole run, never one per request.
+  EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 2u);
+}
+
+TEST_F(CheckTest, RouteDropFailsReachabilityWithTheRoutesHint) {
+  AddMeshDiscovery(runner_, {{"kind-cluster1", "view_routedrop_cluster1.json"},
+                             {"kind-cluster2", "view_healthy_cluster2.json"}});
+  // cluster1's source: cluster2's endpoint is listed HEALTHY but only v1 ever answers.
+  AddMeshProbe(runner_, "kind-cluster1", [](uint64_t) { return HelloFrom(1); });
+  AddMeshProbe(runner_, "kind-cluster2", Alternate);
+  std::string json = ::testing::TempDir() + "/check_route_drop.json";
+  EXPECT_EQ(Check({"--json", json}), 1) << err_.str();
+  std::string text = out_.str();
+  EXPECT_NE(text.find("FAIL"), std::string::npos) << text;
+  std::ifstream f(json);
+  nlohmann::json r = nlohmann::json::parse(f);
+  EXPECT_EQ(r["verdict"], "fail");
+  const nlohmann::json* reach = FindCheck(r, "reachability");
+  ASSERT_NE(reach, nullptr);
+  EXPECT_EQ((*reach)["status"], "fail");
+  EXPECT_NE((*reach)["detail"].get<std::string>().find("never cluster2"), std::string::npos)
+      << (*reach)["detail"];
+  EXPECT_NE((*reach)["hint"].get<std::string>().find("route"), std::string::npos)
+      << (*reach)["hint"];
+  for (const nlohmann::json& e : r["endpoints"]) {
+    if (e["source_pod"] == meshverify::testing::kSleep1 && e["cluster"] == "cluster2") {
+      EXPECT_EQ(e["health"], "HEALTHY");
+    }
+  }
+}
+
+TEST_F(CheckTest, PodDyingMidRunLosesNothingFromTheAccounting) {
+  AddMeshDiscovery(runner_);
+  AddMeshProbe(runner_, "kind-cluster2", Alternate);
+  auto calls = std::make_shared<int>(0);
+  runner_.On(FakeCommandRunner::Prefix({"kubectl", "exec"}, {"kind-cluster1"}),
+             [calls](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+               auto p = meshverify::testing::ParseProbeScript(argv.back());
+               CommandResult r;
+               if ((*calls)++ == 0) r.stdout_text = FramedProbeOutput(*p, Alternate, 2);
+               r.exit_code = 1;
+               r.stderr_text = "Error from server (NotFound): pods \"" +
+                               std::string(meshverify::testing::kSleep1) + "\" not found\n";
+               return r;
+             });
+  EXPECT_EQ(Check({"-o", "json"}), 1) << err_.str();
+  nlohmann::json r = Report();
+  for (const nlohmann::json& s : r["sources"]) {
+    EXPECT_EQ(s["requests"], 2000);
+    ExpectAccounted(s);
+  }
+  EXPECT_EQ(r["sources"][0]["errors"]["transport"], 1000);  // 2 blocks of 500 arrived
+  ExpectAccounted(r["total"]);
+  const nlohmann::json* probe = FindCheck(r, "probe");
+  ASSERT_NE(probe, nullptr);
+  EXPECT_EQ((*probe)["status"], "fail");
+  EXPECT_NE((*probe)["detail"].get<std::string>().find("not found"), std::string::npos)
+      << (*probe)["detail"];
+}
+
+TEST_F(CheckTest, KubectlErrorIsCouldNotRun) {
+  runner_.On(FakeCommandRunner::Prefix({"kubectl"}),
+             FakeCommandRunner::Fail(1, "The connection to the server was refused\n"));
+  EXPECT_EQ(Check({}), 3);
+  EXPECT_NE(err_.str().find("could not run: kubectl get pods -n sample -l app=sleep --context "
+                            "kind-cluster1 -o json: The connection to the server was refused"),
+            std::string::npos)
+      << err_.str();
+}
+
+TEST_F(CheckTest, UsageAndConfigErrorsExitTwo) {
+  EXPECT_EQ(Check({"--requests", "0"}), 2);
+  EXPECT_EQ(Check({"--no-such-flag"}), 2);
+  EXPECT_EQ(Check({"--context", "kind-cluster9"}), 2);
+  EXPECT_TRUE(runner_.calls().empty());
+}
+
+}  // namespace
+}  // namespace meshverify::cli

@@ -21,7 +21,8 @@
 //
 // Bad input: a NUL byte fails with InvalidInput "<source>: byte N: binary input" (N 1-based in
 // the source); a malformed JSONL record fails with InvalidInput "<source>:<line>: <reason>"
-// (records are machine-written: a broken one is an input error, not data). After a failure
+// (records are machine-written: a broken one is an input error, not data). The first error in
+// byte order is the one reported, however the input is cut into chunks. After a failure
 // the Ingestor keeps returning that status. A source with no lines is not an error here.
 //
 // Not thread-safe; one Ingestor per thread, then Aggregator::Merge. Does no I/O.

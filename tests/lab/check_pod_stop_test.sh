@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# A destination pod stopped mid-run: every request is still accounted for, and the report says
+# what happened (errors by class, or the stopped endpoint).
+set -euo pipefail
+. "$(dirname "$0")/check_test_lib.sh"
+check_test_start
+lab_test_up
+v2=$(hw_pods kind-cluster2 v2)
+
+report=$REPORTS/check_pod_stop.json
+rc=0
+"$MV" check -c "$LAB_SRC/scripts/lab/mesh.yaml" --requests 4000 --timeout 2s --chunk 200 \
+  --json "$report" >"$REPORTS/check_pod_stop.txt" 2>&1 &
+pid=$!
+sleep 2
+"$LAB" fault stop "$v2" >/dev/null
+wait "$pid" || rc=$?
+[ -s "$report" ] || fail "no report (exit $rc)"
+assert_accounted
+[ "$(q .total.requests)" = 8000 ] || fail "total requests $(q .total.requests), want 8000"
+v2n=$(q '.total.by_instance["'"$v2"'"].count // 0')
+[ "$v2n" -gt 0 ] || fail "v2 never answered before it was stopped"
+errs=$(q '[.total.errors[]] | add // 0')
+pass "v2 answered $v2n times before the stop; $errs requests failed; exit $rc"
+if [ "$errs" -gt 0 ]; then
+  [ "$(check_status error_rate)" = fail ] || fail "errors but error_rate is $(check_status error_rate)"
+  [ "$rc" -eq 1 ] || fail "errors but exit $rc"
+  pass "the report says what happened: $(q '.checks[] | select(.name == "error_rate") | .detail')"
+fi

@@ -28,6 +28,14 @@ std::string ReportClusterKey(const std::string& cluster) {
   return cluster.empty() ? kUnknownCluster : cluster;
 }
 
+// When no answer's destination cluster is known (raw captures) and none is expected, a lone
+// "unknown" row says nothing: leave by_cluster empty.
+void DropLoneUnknownCluster(SourceReport* r) {
+  if (r->by_cluster.size() != 1) return;
+  auto it = r->by_cluster.find(kUnknownCluster);
+  if (it != r->by_cluster.end() && !it->second.expected) r->by_cluster.erase(it);
+}
+
 // Copies the counts of one source into a report, filling destination clusters and versions of
 // instances the counting could not map from the known destination pods.
 SourceReport ReportFromCounts(const SourceCounts& c, const std::vector<PodInfo>& destinations) {
@@ -168,6 +176,7 @@ Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt) {
     SourceReport r = ReportFromCounts(c, in.destinations);
     static const std::map<std::string, double> kNone;
     ComputeShareStatistics(e ? e->by_cluster : kNone, e ? e->by_version : kNone, opt, &r);
+    DropLoneUnknownCluster(&r);
     by_cluster_parts.emplace_back(c.ok, e ? &e->by_cluster : nullptr);
     by_version_parts.emplace_back(c.ok, e ? &e->by_version : nullptr);
     expectations.push_back(e);
@@ -177,6 +186,7 @@ Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt) {
   report.total = ReportFromCounts(Pool(in.sources), in.destinations);
   ComputeShareStatistics(PooledExpectation(by_cluster_parts), PooledExpectation(by_version_parts),
                          opt, &report.total);
+  DropLoneUnknownCluster(&report.total);
   if (in.sources.size() > 1 && !report.total.gate.empty()) {
     report.notes.push_back(
         "total: expected shares are the sources' expected shares averaged with weights equal "

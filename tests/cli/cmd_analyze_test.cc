@@ -1,0 +1,237 @@
+// `meshverify analyze` and `meshverify merge` run whole through cli::Run with string streams
+// and a FakeClock: exit codes, error lines and key report fields.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run.h"
+#include "fakes/fake_clock.h"
+
+namespace meshverify::cli {
+namespace {
+
+const std::string kData = std::string(MESHVERIFY_TEST_DATA) + "/analyze/";
+const char* kV1 = "Hello version: v1, instance: helloworld-v1-86f77cd7bd-cpxhv\n";
+const char* kV2 = "Hello version: v2, instance: helloworld-v2-79d5467d55-4xq2m\n";
+
+struct Outcome {
+  int code;
+  std::string out, err;
+  nlohmann::json json() const { return nlohmann::json::parse(out, nullptr, false); }
+};
+
+Outcome RunCli(std::vector<std::string> words, const std::string& stdin_text = "") {
+  words.insert(words.begin(), "meshverify");
+  std::vector<char*> argv;
+  for (std::string& w : words) argv.push_back(w.data());
+  std::istringstream in(stdin_text);
+  std::ostringstream out, err;
+  testing::FakeClock clock;
+  Environment env;
+  env.in = &in;
+  env.out = &out;
+  env.err = &err;
+  env.clock = &clock;
+  int code = Run(argv, env);
+  return {code, out.str(), err.str()};
+}
+
+std::string Lines(int n1, int n2) {
+  std::string s;
+  for (int i = 0; i < std::max(n1, n2); ++i) {
+    if (i < n1) s += kV1;
+    if (i < n2) s += kV2;
+  }
+  return s;
+}
+
+TEST(CmdAnalyzeTest, BalancedFilePasses) {
+  Outcome o = RunCli({"analyze", kData + "balanced.txt", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  nlohmann::json j = o.json();
+  ASSERT_FALSE(j.is_discarded()) << o.out;
+  EXPECT_EQ(j["verdict"], "pass");
+  EXPECT_EQ(j["total"]["requests"], 2000);
+  EXPECT_EQ(j["total"]["by_version"]["v1"]["count"], 1000);
+  EXPECT_EQ(j["started_at"], "2026-01-01T00:00:00Z");
+  EXPECT_EQ(j["config"]["expect_by"], "version");
+  EXPECT_EQ(o.err, "");
+}
+
+TEST(CmdAnalyzeTest, SkewedFileFailsWithTheSkewedShareNamed) {
+  Outcome o = RunCli({"analyze", kData + "skewed.txt", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
+  EXPECT_EQ(o.code, 1) << o.err;
+  nlohmann::json j = o.json();
+  ASSERT_FALSE(j.is_discarded());
+  bool found = false;
+  for (const auto& c : j["checks"]) {
+    if (c["name"] != "balance") continue;
+    found = true;
+    EXPECT_EQ(c["status"], "fail");
+    EXPECT_NE(c["detail"].get<std::string>().find("v1 0.700"), std::string::npos) << c.dump();
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(CmdAnalyzeTest, TinyInputIsInconclusiveWhateverTheFormat) {
+  for (const char* fmt : {"text", "json"}) {
+    Outcome o = RunCli({"analyze", kData + "tiny.txt", "--expect", "v1=0.5,v2=0.5", "-o", fmt});
+    EXPECT_EQ(o.code, 4) << fmt << ": " << o.err;
+  }
+}
+
+TEST(CmdAnalyzeTest, ReadsStdinWhenNoFileOrDash) {
+  Outcome o = RunCli({"analyze", "--expect", "v1=0.5,v2=0.5", "-o", "json"}, Lines(800, 800));
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.json()["total"]["ok"], 1600);
+  Outcome dash = RunCli({"analyze", "-", "-o", "json"}, Lines(3, 1));
+  EXPECT_EQ(dash.code, 0) << dash.err;  // no --expect: not gated
+  EXPECT_EQ(dash.json()["total"]["by_version"]["v1"]["count"], 3);
+}
+
+TEST(CmdAnalyzeTest, WithoutExpectBalanceIsSkipped) {
+  Outcome o = RunCli({"analyze", kData + "skewed.txt", "-o", "json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  for (const auto& c : o.json()["checks"]) {
+    if (c["name"] == "balance") {
+      EXPECT_EQ(c["status"], "skipped");
+      EXPECT_NE(c["detail"].get<std::string>().find("--expect"), std::string::npos);
+    }
+  }
+}
+
+TEST(CmdAnalyzeTest, RecordsWithTimeoutsFailErrorRate) {
+  Outcome o = RunCli({"analyze", kData + "route_drop.jsonl", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
+  EXPECT_EQ(o.code, 1) << o.err;
+  nlohmann::json j = o.json();
+  ASSERT_EQ(j["sources"].size(), 2u);
+  EXPECT_EQ(j["sources"][0]["cluster"], "cluster1");
+  EXPECT_EQ(j["sources"][0]["errors"]["timeout"], 500);
+  EXPECT_EQ(j["total"]["requests"], 2000);
+  Outcome ok = RunCli({"analyze", kData + "records.jsonl", "--expect", "v1=0.5,v2=0.5"});
+  EXPECT_EQ(ok.code, 0) << ok.err << ok.out;
+}
+
+TEST(CmdAnalyzeTest, UnparsedLinesAreCountedAndSampled) {
+  Outcome o = RunCli({"analyze", kData + "unparsed.txt", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
+  EXPECT_EQ(o.code, 1) << o.err;  // 20 errors with --max-error-rate 0
+  nlohmann::json j = o.json();
+  EXPECT_EQ(j["total"]["errors"]["unparsed"], 20);
+  Outcome lenient = RunCli({"analyze", kData + "unparsed.txt", "--expect", "v1=0.5,v2=0.5",
+                            "--max-error-rate", "0.02"});
+  EXPECT_EQ(lenient.code, 0) << lenient.err << lenient.out;
+}
+
+TEST(CmdAnalyzeTest, ExpectKeysMayBeClusters) {
+  std::string pattern = R"(^(?P<cluster>c\d) (?P<version>v\d) (?P<instance>\S+)$)";
+  std::string in;
+  for (int i = 0; i < 1000; ++i) in += i % 2 ? "c1 v1 pod-a\n" : "c2 v2 pod-b\n";
+  Outcome o = RunCli({"analyze", "--pattern", pattern, "--expect", "c1=0.5,c2=0.5", "-o", "json"}, in);
+  EXPECT_EQ(o.code, 0) << o.err;
+  nlohmann::json j = o.json();
+  EXPECT_EQ(j["config"]["expect_by"], "cluster");
+  EXPECT_EQ(j["total"]["by_cluster"]["c1"]["expected"], 0.5);
+}
+
+TEST(CmdAnalyzeTest, BadInputIsOneLineAndExit2) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string stdin_text;
+    std::string err_starts;
+  };
+  const std::vector<Case> cases = {
+      {{"analyze", kData + "empty.txt"}, "", "meshverify analyze: " + kData + "empty.txt: no input"},
+      {{"analyze"}, "", "meshverify analyze: -: no input"},
+      {{"analyze", kData + "binary.bin"}, "", "meshverify analyze: " + kData + "binary.bin: byte"},
+      {{"analyze", kData + "bad_record.jsonl"}, "", "meshverify analyze: " + kData + "bad_record.jsonl:1:"},
+      {{"analyze", kData + "missing.txt"}, "", "meshverify analyze: " + kData + "missing.txt: No such file"},
+      {{"analyze", "--bogus"}, "x", "meshverify analyze: "},
+      {{"analyze", "--expect", "v1=0.5,v2=0.6"}, kV1, "meshverify analyze: --expect"},
+      {{"analyze", "--expect", "v1=-1,v2=2"}, kV1, "meshverify analyze: --expect"},
+      {{"analyze", "--format", "xml"}, kV1, "meshverify analyze: --format"},
+      {{"analyze", "--pattern", "(?P<version>v)"}, kV1, "meshverify analyze: --pattern"},
+      {{"analyze", "--tolerance", "0.9"}, kV1, "meshverify analyze: --tolerance"},
+      {{"analyze", "--max-error-rate", "2"}, kV1, "meshverify analyze: --max-error-rate"},
+      {{"analyze", "-o", "yaml"}, kV1, "meshverify analyze: -o yaml"},
+  };
+  for (const Case& c : cases) {
+    Outcome o = RunCli(c.args, c.stdin_text);
+    EXPECT_EQ(o.code, 2) << c.args.back() << ": " << o.err;
+    EXPECT_EQ(o.err.rfind(c.err_starts, 0), 0u) << "got: " << o.err << "want: " << c.err_starts;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+    EXPECT_EQ(o.out, "");
+  }
+}
+
+TEST(CmdAnalyzeTest, HelpListsOptionsAndExitsZero) {
+  Outcome o = RunCli({"analyze", "--help"});
+  EXPECT_EQ(o.code, 0);
+  for (const char* word : {"--format", "--pattern", "--expect", "--tolerance", "--alpha",
+                           "--max-error-rate", "--json", "Exit codes"}) {
+    EXPECT_NE(o.out.find(word), std::string::npos) << word;
+  }
+}
+
+TEST(CmdAnalyzeTest, WritesJsonFileAndTextToStdout) {
+  std::string path = ::testing::TempDir() + "analyze_cli_test.json";
+  Outcome o = RunCli({"analyze", kData + "balanced.txt", "--expect", "v1=0.5,v2=0.5", "--json", path});
+  EXPECT_EQ(o.code, 0) << o.err;
+  std::ifstream f(path);
+  nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["schema"], "meshverify.report/v1");
+  EXPECT_FALSE(o.out.empty());
+  EXPECT_NE(o.out.front(), '{');
+  std::remove(path.c_str());
+}
+
+// --- merge ---
+
+std::string SaveReport(const std::string& name, const std::vector<std::string>& args,
+                       const std::string& stdin_text) {
+  std::string path = ::testing::TempDir() + name;
+  std::vector<std::string> all = args;
+  all.insert(all.end(), {"--json", path});
+  Outcome o = RunCli(all, stdin_text);
+  EXPECT_NE(o.code, 2) << o.err;
+  return path;
+}
+
+TEST(CmdMergeTest, TwoInconclusiveRunsOfOneSourceMergeToAPass) {
+  // The same source (stdin, "-") twice: 500 + 500 answers decide where 500 alone do not.
+  std::string a = SaveReport("merge_a.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
+  std::string b = SaveReport("merge_b.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
+  Outcome single = RunCli({"report", a});
+  EXPECT_EQ(single.code, 4) << single.err;
+  Outcome m = RunCli({"merge", a, b, "-o", "json"});
+  EXPECT_EQ(m.code, 0) << m.err;
+  nlohmann::json j = m.json();
+  ASSERT_FALSE(j.is_discarded()) << m.out;
+  ASSERT_EQ(j["sources"].size(), 1u);
+  EXPECT_EQ(j["sources"][0]["ok"], 1000);
+  EXPECT_EQ(j["config"]["merged_from"].size(), 2u);
+  // A tighter tolerance from the command line overrides the reports' config.
+  EXPECT_EQ(RunCli({"merge", a, b, "--tolerance", "0.01"}).code, 4);
+  std::remove(a.c_str());
+  std::remove(b.c_str());
+}
+
+TEST(CmdMergeTest, BadInputsExit2) {
+  EXPECT_EQ(RunCli({"merge"}).code, 2);
+  Outcome missing = RunCli({"merge", kData + "missing.json"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err.rfind("meshverify merge: " + kData + "missing.json", 0), 0u) << missing.err;
+  Outcome garbage = RunCli({"merge", kData + "balanced.txt"});
+  EXPECT_EQ(garbage.code, 2);
+  EXPECT_EQ(std::count(garbage.err.begin(), garbage.err.end(), '\n'), 1) << garbage.err;
+}
+
+}  // namespace
+}  // namespace meshverify::cli

@@ -197,7 +197,13 @@ void WriteText(const View& v, std::ostream& os) {
   }
   if (!v.problems.empty()) {
     os << "problems:\n";
-    for (const std::string& p : v.problems) os << "  - " << p << "\n";
+    constexpr size_t kMaxShown = 20;  // the JSON output lists every problem
+    for (size_t i = 0; i < v.problems.size() && i < kMaxShown; ++i) {
+      os << "  - " << v.problems[i] << "\n";
+    }
+    if (v.problems.size() > kMaxShown) {
+      os << "  ... and " << v.problems.size() - kMaxShown << " more (see -o json)\n";
+    }
   }
 }
 
@@ -239,7 +245,7 @@ void WriteJson(const View& v, std::ostream& os) {
 
 int RunEndpoints(const Args& args, Environment& env) {
   Flags f;
-  po::options_description desc(kUsage);
+  po::options_description desc(kUsage, 100, 50);
   desc.add_options()("help,h", "show this help")(
       "format", po::value(&f.format)->default_value("auto"),
       "auto|table|json|envoy-json|envoy-text|eds|eds-json")(

@@ -1,0 +1,161 @@
+// `meshverify endpoints` end to end on test data: output, goldens and exit codes.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli/commands.h"
+
+namespace meshverify::cli {
+namespace {
+
+constexpr char kHw[] = "outbound|5000||helloworld.sample.svc.cluster.local";
+
+std::string Data(const std::string& rel) { return std::string(MESHVERIFY_TEST_DATA) + "/" + rel; }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+Outcome Endpoints(const Args& args, const std::string& stdin_text = "") {
+  std::istringstream in(stdin_text);
+  std::ostringstream out, err;
+  Environment env;
+  env.in = &in;
+  env.out = &out;
+  env.err = &err;
+  int code = RunEndpoints(args, env);
+  return {code, out.str(), err.str()};
+}
+
+const Args kSeedCidrs = {"--cidr", "cluster1=10.241.0.0/16", "--cidr", "cluster2=10.244.0.0/16"};
+
+Args With(Args a, const Args& more) {
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
+TEST(CmdEndpointsTest, HelloworldTextMatchesGolden) {
+  Outcome o = Endpoints(
+      With(kSeedCidrs, {"--cluster", kHw, Data("endpoints/helloworld_two_clusters.txt")}));
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out, ReadFile(Data("endpoints/helloworld_two_clusters.text.gold")));
+}
+
+TEST(CmdEndpointsTest, HelloworldJsonFromStdin) {
+  Outcome o = Endpoints(With(kSeedCidrs, {"--cluster", kHw, "-o", "json", "-"}),
+                        ReadFile(Data("endpoints/helloworld_two_clusters.json")));
+  ASSERT_EQ(o.code, 0) << o.err;
+  auto j = nlohmann::json::parse(o.out);
+  ASSERT_EQ(j["endpoints"].size(), 5u);
+  EXPECT_TRUE(j["problems"].empty());
+  EXPECT_NEAR(j["clusters"]["cluster1"]["expected_share"].get<double>(), 1.0 / 3, 1e-12);
+  EXPECT_NEAR(j["clusters"]["cluster2"]["expected_share"].get<double>(), 2.0 / 3, 1e-12);
+  EXPECT_EQ(j["clusters"]["cluster2"]["routable"], 2);
+  EXPECT_EQ(j["clusters"]["cluster1"]["unhealthy"], 1);
+  const auto& ejected = j["endpoints"][4];
+  EXPECT_EQ(ejected["address"], "10.244.0.9");
+  EXPECT_EQ(ejected["outlier"], "ejected");
+  EXPECT_EQ(ejected["cluster"], "cluster2");
+  EXPECT_EQ(ejected["counters"]["rq_error"], 1);
+}
+
+TEST(CmdEndpointsTest, UnmappedEndpointsAreProblems) {
+  Outcome o = Endpoints({"--cidr", "cluster1=10.241.0.0/16", "--cluster", kHw, "-o", "json",
+                         Data("endpoints/helloworld_two_clusters.txt")});
+  EXPECT_EQ(o.code, 1);
+  auto j = nlohmann::json::parse(o.out);
+  ASSERT_EQ(j["problems"].size(), 3u);
+  EXPECT_EQ(j["problems"][0],
+            "endpoint 10.244.0.10:5000 (" + std::string(kHw) + ") is in no cluster's pod CIDRs");
+  EXPECT_EQ(j["endpoints"][2]["cluster"], "");
+}
+
+TEST(CmdEndpointsTest, OverlappingCidrsAreProblemsAndLeaveTheOverlapUnmapped) {
+  Outcome o = Endpoints({"--cidr", "cluster1=10.0.0.0/8", "--cidr", "cluster2=10.244.0.0/16",
+                         "--cluster", kHw, Data("endpoints/helloworld_two_clusters.txt")});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("  - pod CIDRs overlap: cluster1 10.0.0.0/8 and cluster2 10.244.0.0/16\n"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("(no cluster): 3 endpoints"), std::string::npos) << o.out;
+}
+
+TEST(CmdEndpointsTest, MeshConfigAndKindConfig) {
+  Outcome o =
+      Endpoints({"-c", std::string(MESHVERIFY_SOURCE_DIR) + "/scripts/lab/mesh.yaml", "--cluster",
+                 kHw, "-o", "json", Data("endpoints/helloworld_two_clusters.txt")});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(nlohmann::json::parse(o.out)["clusters"]["cluster2"]["endpoints"], 3);
+  o = Endpoints({"--cidr", "cluster1=10.241.0.0/16", "--kind-config",
+                 "cluster2=" + Data("endpoints/kind_cluster2.yaml"), "--cluster", kHw, "-o", "json",
+                 Data("endpoints/helloworld_two_clusters.txt")});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(nlohmann::json::parse(o.out)["clusters"]["cluster2"]["endpoints"], 3);
+}
+
+TEST(CmdEndpointsTest, Ipv6EndpointsAndCidrs) {
+  Outcome o =
+      Endpoints({"--cidr", "cluster1=fd00:10:241::/56", "--cidr", "cluster2=fd00:10:244::/56", "-o",
+                 "json", Data("endpoints/ipv6_two_clusters.txt")});
+  EXPECT_EQ(o.code, 1);  // fd00:10:250::1 is in neither
+  auto j = nlohmann::json::parse(o.out);
+  EXPECT_EQ(j["clusters"]["cluster2"]["endpoints"], 2);
+  EXPECT_NEAR(j["clusters"]["cluster1"]["expected_share"].get<double>(), 0.25, 1e-12);
+  EXPECT_EQ(j["problems"][0], "endpoint [fd00:10:250::1]:5000 (" + std::string(kHw) +
+                                  ") is in no cluster's pod CIDRs");
+}
+
+TEST(CmdEndpointsTest, BadFlagsAndInputExitTwo) {
+  struct Case {
+    Args args;
+    std::string stdin_text;
+    std::string err;
+  } cases[] = {
+      {{"--format", "xml"},
+       "",
+       "meshverify endpoints: --format: unknown format 'xml' "
+       "(auto|table|json|envoy-json|envoy-text|eds|eds-json)\n"},
+      {{"-o", "yaml"}, "", "meshverify endpoints: -o yaml: expected text or json\n"},
+      {{"--cidr", "cluster1"},
+       "[]",
+       "meshverify endpoints: --cidr cluster1: expected CLUSTER=VALUE\n"},
+      {{"--cidr", "c1=10.241.0.1/16"},
+       "[]",
+       "meshverify endpoints: --cidr c1=10.241.0.1/16: '10.241.0.1/16': host bits set\n"},
+      {{"-"},
+       "[{\"name\": ",
+       "meshverify endpoints: <stdin>: byte 11: syntax error while parsing "
+       "value - unexpected end of input; expected '[', '{', or a literal\n"},
+      {{"--format", "table", "-"},
+       "ENDPOINT  STATUS  OUTLIER CHECK  CLUSTER\n1.2.3.4:80  SICK  OK  c\n",
+       "meshverify endpoints: <stdin>:2: unknown STATUS 'SICK' "
+       "(want UNKNOWN|HEALTHY|UNHEALTHY|DRAINING|TIMEOUT|DEGRADED)\n"},
+  };
+  for (const Case& c : cases) {
+    Outcome o = Endpoints(c.args, c.stdin_text);
+    EXPECT_EQ(o.code, 2) << c.err;
+    EXPECT_EQ(o.err, c.err);
+  }
+  Outcome missing = Endpoints({"/nonexistent/view.txt"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("/nonexistent/view.txt"), std::string::npos);
+}
+
+TEST(CmdEndpointsTest, HelpDocumentsExitCodes) {
+  Outcome o = Endpoints({"--help"});
+  EXPECT_EQ(o.code, 0);
+  EXPECT_NE(o.out.find("Exit codes: 0 no problems; 1 problems found"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace meshverify::cli

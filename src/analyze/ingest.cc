@@ -19,19 +19,31 @@ constexpr size_t kSampleBytes = SourceCounts::kMaxSampleBytes;
 // kMaxSlots (hostile input with a new instance per line) the slots are flushed and reused.
 constexpr size_t kLinearSlots = 8;
 constexpr size_t kMaxSlots = 4096;
-// Captures repeat a handful of distinct lines: the last kLineCache distinct lines (up to
-// kMaxCachedLine bytes) are remembered with their slot, so a repeated line is counted with one
-// comparison and never parsed again.
-constexpr size_t kLineCache = 16;
+// Captures repeat a handful of distinct lines: distinct lines (up to kMaxCachedLine bytes) are
+// remembered with their slot in a direct-mapped cache of kLineCache entries, so a repeated line
+// is counted with one hash and one comparison, and never parsed again.
+constexpr size_t kLineCache = 256;
 constexpr size_t kMaxCachedLine = 256;
+static_assert(kLineCache == 256, "CountRaw indexes the cache with the hash's top 8 bits");
 
-// The last (up to) 8 bytes of a line: a cheap first test before comparing whole lines, since
-// pod names differ in their random suffix.
-uint64_t Tail(std::string_view line) {
-  uint64_t t = 0;
-  const size_t n = std::min<size_t>(line.size(), 8);
-  std::memcpy(&t, line.data() + line.size() - n, n);
-  return t;
+uint64_t Load8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// A cheap hash of a line from its length and last 16 bytes, where pod names carry their random
+// suffix; the cache compares whole lines, so collisions cost only a miss.
+uint64_t LineHash(std::string_view line) {
+  uint64_t h = line.size();
+  if (line.size() >= 16) {
+    h ^= Load8(line.data() + line.size() - 8) ^ (Load8(line.data() + line.size() - 16) << 1);
+  } else {
+    uint64_t t = 0;
+    std::memcpy(&t, line.data(), std::min<size_t>(line.size(), 8));
+    h ^= t;
+  }
+  return h * 0x9E3779B97F4A7C15u;
 }
 
 bool IsBlank(std::string_view line) {
@@ -91,17 +103,16 @@ struct Ingestor::State {
   uint64_t carry_len = 0;  // full length of the unfinished line
   bool oversize = false;
 
+  static constexpr size_t kNoSlot = ~size_t{0};
   struct CachedLine {
     std::string line;
-    uint64_t tail = 0;
-    size_t slot = 0;
+    uint64_t hash = 0;
+    size_t slot = kNoSlot;
   };
 
   std::vector<Slot> slots;
   size_t last_slot = 0;
-  std::vector<CachedLine> line_cache;  // entries point into `slots`: cleared with it
-  size_t last_line = 0;
-  size_t next_victim = 0;
+  std::vector<CachedLine> line_cache{kLineCache};  // entries point into `slots`: reset with it
   std::unordered_map<std::string, size_t> slot_index;
   std::string slot_key;
 
@@ -136,23 +147,12 @@ struct Ingestor::State {
     agg.AddError("", name, kErrUnparsed, sample);
   }
 
-  static bool Same(const CachedLine& c, std::string_view line, uint64_t tail) {
-    return c.tail == tail && c.line.size() == line.size() &&
-           std::memcmp(c.line.data(), line.data(), line.size()) == 0;
-  }
-
   void CountRaw(std::string_view line) {
-    const uint64_t tail = Tail(line);
-    if (last_line < line_cache.size() && Same(line_cache[last_line], line, tail)) {
-      ++slots[line_cache[last_line].slot].count;
+    const uint64_t hash = LineHash(line);
+    CachedLine& c = line_cache[hash >> 56];  // kLineCache == 256 entries
+    if (c.hash == hash && c.slot != kNoSlot && c.line == line) {
+      ++slots[c.slot].count;
       return;
-    }
-    for (size_t i = 0; i < line_cache.size(); ++i) {
-      if (Same(line_cache[i], line, tail)) {
-        last_line = i;
-        ++slots[line_cache[i].slot].count;
-        return;
-      }
     }
     const std::optional<ReplyView> v = parser.Parse(line);
     if (!v) {
@@ -161,21 +161,11 @@ struct Ingestor::State {
     }
     const size_t slot = FindSlot(*v);
     ++slots[slot].count;
-    if (line.size() <= kMaxCachedLine) Remember(line, tail, slot);
-  }
-
-  void Remember(std::string_view line, uint64_t tail, size_t slot) {
-    if (line_cache.size() < kLineCache) {
-      last_line = line_cache.size();
-      line_cache.emplace_back();
-    } else {
-      last_line = next_victim;
-      next_victim = (next_victim + 1) % kLineCache;
+    if (line.size() <= kMaxCachedLine) {
+      c.line.assign(line);  // reuses the entry's buffer
+      c.hash = hash;
+      c.slot = slot;
     }
-    CachedLine& c = line_cache[last_line];
-    c.line.assign(line);  // reuses the entry's buffer
-    c.tail = tail;
-    c.slot = slot;
   }
 
   static bool Matches(const Slot& s, const ReplyView& v) {
@@ -218,9 +208,7 @@ struct Ingestor::State {
     slots.clear();
     slot_index.clear();
     last_slot = 0;
-    line_cache.clear();
-    last_line = 0;
-    next_victim = 0;
+    for (CachedLine& c : line_cache) c.slot = kNoSlot;
   }
 
   void CountJsonl(std::string_view line) {

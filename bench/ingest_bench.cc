@@ -8,13 +8,14 @@
 // Sample run: --benchmark_repetitions=5 --benchmark_report_aggregates_only=true, -O2, GCC 12,
 // a 2-core VM with load ~13 from other builds, so use the CPU column (wall is ~3x it):
 //
-// Benchmark                                Time             CPU   Iterations UserCounters...
-// BM_IngestRawHelloworld/2_median        73.2 ms         24.0 ms            5
-// items_per_second=41.6M/s BM_IngestRawHelloworld/6_median        75.4 ms         23.8 ms 5
-// items_per_second=42.0M/s BM_IngestRawHelloworld/64_median        158 ms         49.7 ms 5
-// items_per_second=20.1M/s BM_IngestRawPattern_median             17.3 ms         5.75 ms 5
-// items_per_second=34.8M/s BM_IngestJsonl_median                  3014 ms          939 ms 5
-// items_per_second=106k/s
+// clang-format off
+// Benchmark                         Time        CPU  Iterations  items_per_second
+// BM_IngestRawHelloworld/2_median   73.2 ms   24.0 ms    5        41.6M/s
+// BM_IngestRawHelloworld/6_median   75.4 ms   23.8 ms    5        42.0M/s
+// BM_IngestRawHelloworld/64_median   158 ms   49.7 ms    5        20.1M/s
+// BM_IngestRawPattern_median        17.3 ms   5.75 ms    5        34.8M/s
+// BM_IngestJsonl_median             3014 ms    939 ms    5         106k/s
+// clang-format on
 //
 // bench/analyze_vs_grep.sh 20000000 5 100000000 (via `ingest_bench --stdin`, before `analyze`
 // existed; reading included): grep -c 18.7 M lines/s CPU, Ingestor 12.4 M lines/s CPU, ratio

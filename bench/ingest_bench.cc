@@ -20,6 +20,8 @@
 // bench/analyze_vs_grep.sh 20000000 5 100000000 (via `ingest_bench --stdin`, before `analyze`
 // existed; reading included): grep -c 18.7 M lines/s CPU, Ingestor 12.4 M lines/s CPU, ratio
 // 0.66 (0.61 by wall clock); 100 M piped lines: max RSS 4 MB.
+// After the line cache (5 M lines, 3 runs): grep 20.0, Ingestor 20.0 M lines/s CPU; ratio 1.00
+// by CPU time, 0.87 by wall clock.
 
 #include <benchmark/benchmark.h>
 #include <unistd.h>

@@ -6,11 +6,10 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "meshverify/aggregate.h"
 #include "meshverify/model.h"
@@ -21,9 +20,9 @@ namespace meshverify {
 
 // The gate (mesh.yaml `gate:`; --tolerance, --alpha, --max-error-rate).
 struct AnalyzeOptions {
-  double tolerance = 0.05;     // a share is balanced within expected ± tolerance
-  double alpha = 0.01;         // family-wise error rate of each source's gate
-  double max_error_rate = 0.0; // errors / requests above this fail; 0 = any error fails
+  double tolerance = 0.05;      // a share is balanced within expected ± tolerance
+  double alpha = 0.01;          // family-wise error rate of each source's gate
+  double max_error_rate = 0.0;  // errors / requests above this fail; 0 = any error fails
 };
 
 // What one source should see. Either dimension may be empty (= not gated). When

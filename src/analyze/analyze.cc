@@ -210,10 +210,10 @@ Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt) {
   ci.opt = opt;
 
   report.checks = in.extra_checks;
-  for (auto* check : {analyze_internal::CheckErrorRate, analyze_internal::CheckBalance,
-                      analyze_internal::CheckReachability, analyze_internal::CheckEndpointsReached,
-                      analyze_internal::CheckInstancesKnown,
-                      analyze_internal::CheckEndpointsInCidrs}) {
+  for (auto* check :
+       {analyze_internal::CheckErrorRate, analyze_internal::CheckBalance,
+        analyze_internal::CheckReachability, analyze_internal::CheckEndpointsReached,
+        analyze_internal::CheckInstancesKnown, analyze_internal::CheckEndpointsInCidrs}) {
     report.checks.push_back(check(ci));
   }
   report.verdict = VerdictOf(report.checks);

@@ -1,13 +1,13 @@
 // The count-based checks: error_rate, balance, reachability.
 
+#include "analyze/checks.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "analyze/checks.h"
 
 namespace meshverify::analyze_internal {
 namespace {
@@ -67,7 +67,8 @@ uint64_t SumCounts(const std::map<std::string, uint64_t>& m) {
 
 std::string DescribeErrors(const std::map<std::string, uint64_t>& errors) {
   std::vector<std::pair<std::string, uint64_t>> v(errors.begin(), errors.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   std::vector<std::string> parts;
   for (const auto& [k, n] : v) {
     if (n > 0) parts.push_back(k + " " + std::to_string(n));
@@ -188,11 +189,12 @@ CheckResult CheckBalance(const CheckInput& in) {
   if (!skewed.empty()) {
     return Make("balance", CheckStatus::kFail,
                 std::to_string(skewed.size()) + of + " skewed: " + Join(skewed, " | "),
-                skewed_to_zero ? "an expected cluster or version never answered: see the "
-                                 "reachability check for why; where all answer but the split "
-                                 "is off, " + HintForSkew()
-                               : "every expected category answers but the split is off: " +
-                                     HintForSkew());
+                skewed_to_zero
+                    ? "an expected cluster or version never answered: see the "
+                      "reachability check for why; where all answer but the split "
+                      "is off, " +
+                          HintForSkew()
+                    : "every expected category answers but the split is off: " + HintForSkew());
   }
   if (!undecided.empty()) {
     std::string hint = more > 0 ? std::to_string(more) +
@@ -200,9 +202,8 @@ CheckResult CheckBalance(const CheckInput& in) {
                                       "requests_to_decide); or widen --tolerance"
                                 : "more requests per source would decide; or widen --tolerance";
     return Make("balance", CheckStatus::kInconclusive,
-                std::to_string(undecided.size()) + of +
-                    " not decided at tolerance ± " + Fixed(in.opt.tolerance) + ": " +
-                    Join(undecided, " | "),
+                std::to_string(undecided.size()) + of + " not decided at tolerance ± " +
+                    Fixed(in.opt.tolerance) + ": " + Join(undecided, " | "),
                 hint);
   }
   return Make("balance", CheckStatus::kPass,

@@ -63,9 +63,9 @@ std::string HintForSkew();
 
 // A cluster a source must reach.
 struct Requirement {
-  double share = 0;  // expected share of answers (0 when unknown)
-  int listed = 0;    // endpoints of it in the view
-  int routable = 0;  // of which routable
+  double share = 0;       // expected share of answers (0 when unknown)
+  int listed = 0;         // endpoints of it in the view
+  int routable = 0;       // of which routable
   bool has_pods = false;  // a ready destination pod is known in it
 };
 // The clusters `s` must reach: those with routable endpoints in its view, those with an

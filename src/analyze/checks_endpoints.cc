@@ -155,8 +155,9 @@ CheckResult CheckEndpointsInCidrs(const CheckInput& in) {
     return Make(kName, CheckStatus::kSkipped, "no cluster pod CIDRs to map endpoints to");
   }
   if (outside.empty()) {
-    return Make(kName, CheckStatus::kPass,
-                "every one of " + std::to_string(all.size()) + " endpoint address(es) maps to a cluster");
+    return Make(
+        kName, CheckStatus::kPass,
+        "every one of " + std::to_string(all.size()) + " endpoint address(es) maps to a cluster");
   }
   return Make(kName, CheckStatus::kFail,
               std::to_string(outside.size()) + " of " + std::to_string(all.size()) +

@@ -81,7 +81,9 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
         who + "'s sidecar lists no endpoint of " + ClusterList(unlisted) +
         ": endpoint discovery across clusters is broken — istiod in " + where +
         " has no remote secret for it (`istioctl create-remote-secret --name=<cluster> | kubectl "
-        "apply --context=<" + where + "> -f -`), or the clusters do not share a mesh ID / root "
+        "apply --context=<" +
+        where +
+        "> -f -`), or the clusters do not share a mesh ID / root "
         "CA; check `istioctl remote-clusters`.");
   }
   if (!unhealthy.empty()) {
@@ -93,7 +95,9 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
     hints.push_back(
         who + "'s sidecar lists " + ClusterList(routable) +
         " endpoints as HEALTHY but none answered: the pod network between the clusters is "
-        "broken — on " + where + "'s node add the static route to the remote pod CIDR via the "
+        "broken — on " +
+        where +
+        "'s node add the static route to the remote pod CIDR via the "
         "remote node (`ip route add <remote pod CIDR> via <remote node IP>`), or a firewall "
         "drops the traffic." +
         (r.errors.empty() ? "" : " Errors seen: " + DescribeErrors(r.errors) + "."));

@@ -55,8 +55,10 @@ Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out) 
   out->ok += in.ok;
   for (const auto& [k, n] : in.errors) out->errors[k] += n;
   const std::string where = SourceName(in);
-  if (Status s = AddShares(where, in.by_cluster, keep_expected, &out->by_cluster); !s.ok()) return s;
-  if (Status s = AddShares(where, in.by_version, keep_expected, &out->by_version); !s.ok()) return s;
+  if (Status s = AddShares(where, in.by_cluster, keep_expected, &out->by_cluster); !s.ok())
+    return s;
+  if (Status s = AddShares(where, in.by_version, keep_expected, &out->by_version); !s.ok())
+    return s;
   for (const auto& [k, inst] : in.by_instance) {
     InstanceStat& o = out->by_instance[k];
     o.count += inst.count;
@@ -101,10 +103,14 @@ std::map<std::string, double> PooledExpected(const std::vector<SourceReport>& so
 
 int Severity(CheckStatus s) {
   switch (s) {
-    case CheckStatus::kFail: return 3;
-    case CheckStatus::kInconclusive: return 2;
-    case CheckStatus::kPass: return 1;
-    case CheckStatus::kSkipped: return 0;
+    case CheckStatus::kFail:
+      return 3;
+    case CheckStatus::kInconclusive:
+      return 2;
+    case CheckStatus::kPass:
+      return 1;
+    case CheckStatus::kSkipped:
+      return 0;
   }
   return 0;
 }
@@ -165,8 +171,8 @@ Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOption
     ComputeShareStatistics(expect[i].by_cluster, expect[i].by_version, opt, &s);
     if (Status st = AddSource(s, false, &out.total); !st.ok()) return st;
   }
-  ComputeShareStatistics(PooledExpected(out.sources, true), PooledExpected(out.sources, false),
-                         opt, &out.total);
+  ComputeShareStatistics(PooledExpected(out.sources, true), PooledExpected(out.sources, false), opt,
+                         &out.total);
   out.notes.push_back("merged from " + std::to_string(reports.size()) +
                       " reports; latency percentiles are count-weighted means of the inputs' "
                       "percentiles (max is exact)");

@@ -49,7 +49,8 @@ void GateDimension(uint64_t ok, bool gated, int num_shares, const AnalyzeOptions
     s.gate = stats::GateName(g.gate);
     if (g.gate == stats::Gate::kSkewed) d->any_skewed = true;
     if (g.gate != stats::Gate::kBalanced) d->all_balanced = false;
-    if (g.gate == stats::Gate::kInconclusive) d->n_to_decide = std::max(d->n_to_decide, g.n_to_decide);
+    if (g.gate == stats::Gate::kInconclusive)
+      d->n_to_decide = std::max(d->n_to_decide, g.n_to_decide);
   }
 }
 
@@ -121,8 +122,8 @@ void ComputeShareStatistics(const std::map<std::string, double>& expected_by_clu
     if (n <= r->ok || r->ok == 0) {
       // The observed shares give no usable estimate (e.g. no answers): size from the plan.
       const auto& dim = gate_cluster ? r->by_cluster : r->by_version;
-      Result<uint64_t> plan = stats::PlanRequests(ExpectedVector(dim), opt.tolerance, opt.alpha,
-                                                  kPlanPower);
+      Result<uint64_t> plan =
+          stats::PlanRequests(ExpectedVector(dim), opt.tolerance, opt.alpha, kPlanPower);
       if (plan.ok()) n = std::max(n, *plan);
     }
     r->requests_to_decide = n;
@@ -146,9 +147,8 @@ AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
 }
 
 nlohmann::json AnalyzeOptionsToJson(const AnalyzeOptions& opt) {
-  return {{"tolerance", opt.tolerance},
-          {"alpha", opt.alpha},
-          {"max_error_rate", opt.max_error_rate}};
+  return {
+      {"tolerance", opt.tolerance}, {"alpha", opt.alpha}, {"max_error_rate", opt.max_error_rate}};
 }
 
 }  // namespace meshverify

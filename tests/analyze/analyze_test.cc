@@ -179,7 +179,7 @@ TEST(MergeReportsTest, SumsSameSourceAndRecomputes) {
   std::vector<Report> in = {
       RunOf(FastCounts("cluster1", "a", 6, 4), {{"v1", 0.5}, {"v2", 0.5}}, "2026-01-02T00:00:00Z"),
       RunOf(FastCounts("cluster1", "a", 2994, 2996), {{"v1", 0.5}, {"v2", 0.5}},
-          "2026-01-01T00:00:00Z")};
+            "2026-01-01T00:00:00Z")};
   ASSERT_EQ(in[0].verdict, Verdict::kInconclusive);
   Result<Report> m = MergeReports(in, {});
   ASSERT_TRUE(m.ok()) << m.status().ToString();

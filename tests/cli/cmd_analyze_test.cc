@@ -5,11 +5,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "cli/run.h"
 #include "fakes/fake_clock.h"
@@ -53,7 +52,8 @@ std::string Lines(int n1, int n2) {
 }
 
 TEST(CmdAnalyzeTest, BalancedFilePasses) {
-  Outcome o = RunCli({"analyze", kData + "balanced.txt", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
+  Outcome o =
+      RunCli({"analyze", kData + "balanced.txt", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
   EXPECT_EQ(o.code, 0) << o.err;
   nlohmann::json j = o.json();
   ASSERT_FALSE(j.is_discarded()) << o.out;
@@ -108,7 +108,8 @@ TEST(CmdAnalyzeTest, WithoutExpectBalanceIsSkipped) {
 }
 
 TEST(CmdAnalyzeTest, RecordsWithTimeoutsFailErrorRate) {
-  Outcome o = RunCli({"analyze", kData + "route_drop.jsonl", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
+  Outcome o =
+      RunCli({"analyze", kData + "route_drop.jsonl", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
   EXPECT_EQ(o.code, 1) << o.err;
   nlohmann::json j = o.json();
   ASSERT_EQ(j["sources"].size(), 2u);
@@ -120,12 +121,13 @@ TEST(CmdAnalyzeTest, RecordsWithTimeoutsFailErrorRate) {
 }
 
 TEST(CmdAnalyzeTest, UnparsedLinesAreCountedAndSampled) {
-  Outcome o = RunCli({"analyze", kData + "unparsed.txt", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
+  Outcome o =
+      RunCli({"analyze", kData + "unparsed.txt", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
   EXPECT_EQ(o.code, 1) << o.err;  // 20 errors with --max-error-rate 0
   nlohmann::json j = o.json();
   EXPECT_EQ(j["total"]["errors"]["unparsed"], 20);
-  Outcome lenient = RunCli({"analyze", kData + "unparsed.txt", "--expect", "v1=0.5,v2=0.5",
-                            "--max-error-rate", "0.02"});
+  Outcome lenient = RunCli(
+      {"analyze", kData + "unparsed.txt", "--expect", "v1=0.5,v2=0.5", "--max-error-rate", "0.02"});
   EXPECT_EQ(lenient.code, 0) << lenient.err << lenient.out;
 }
 
@@ -133,7 +135,8 @@ TEST(CmdAnalyzeTest, ExpectKeysMayBeClusters) {
   std::string pattern = R"(^(?P<cluster>c\d) (?P<version>v\d) (?P<instance>\S+)$)";
   std::string in;
   for (int i = 0; i < 1000; ++i) in += i % 2 ? "c1 v1 pod-a\n" : "c2 v2 pod-b\n";
-  Outcome o = RunCli({"analyze", "--pattern", pattern, "--expect", "c1=0.5,c2=0.5", "-o", "json"}, in);
+  Outcome o =
+      RunCli({"analyze", "--pattern", pattern, "--expect", "c1=0.5,c2=0.5", "-o", "json"}, in);
   EXPECT_EQ(o.code, 0) << o.err;
   nlohmann::json j = o.json();
   EXPECT_EQ(j["config"]["expect_by"], "cluster");
@@ -147,11 +150,17 @@ TEST(CmdAnalyzeTest, BadInputIsOneLineAndExit2) {
     std::string err_starts;
   };
   const std::vector<Case> cases = {
-      {{"analyze", kData + "empty.txt"}, "", "meshverify analyze: " + kData + "empty.txt: no input"},
+      {{"analyze", kData + "empty.txt"},
+       "",
+       "meshverify analyze: " + kData + "empty.txt: no input"},
       {{"analyze"}, "", "meshverify analyze: -: no input"},
       {{"analyze", kData + "binary.bin"}, "", "meshverify analyze: " + kData + "binary.bin: byte"},
-      {{"analyze", kData + "bad_record.jsonl"}, "", "meshverify analyze: " + kData + "bad_record.jsonl:1:"},
-      {{"analyze", kData + "missing.txt"}, "", "meshverify analyze: " + kData + "missing.txt: No such file"},
+      {{"analyze", kData + "bad_record.jsonl"},
+       "",
+       "meshverify analyze: " + kData + "bad_record.jsonl:1:"},
+      {{"analyze", kData + "missing.txt"},
+       "",
+       "meshverify analyze: " + kData + "missing.txt: No such file"},
       {{"analyze", "--bogus"}, "x", "meshverify analyze: "},
       {{"analyze", "--expect", "v1=0.5,v2=0.6"}, kV1, "meshverify analyze: --expect"},
       {{"analyze", "--expect", "v1=-1,v2=2"}, kV1, "meshverify analyze: --expect"},
@@ -181,7 +190,8 @@ TEST(CmdAnalyzeTest, HelpListsOptionsAndExitsZero) {
 
 TEST(CmdAnalyzeTest, WritesJsonFileAndTextToStdout) {
   std::string path = ::testing::TempDir() + "analyze_cli_test.json";
-  Outcome o = RunCli({"analyze", kData + "balanced.txt", "--expect", "v1=0.5,v2=0.5", "--json", path});
+  Outcome o =
+      RunCli({"analyze", kData + "balanced.txt", "--expect", "v1=0.5,v2=0.5", "--json", path});
   EXPECT_EQ(o.code, 0) << o.err;
   std::ifstream f(path);
   nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
@@ -206,8 +216,10 @@ std::string SaveReport(const std::string& name, const std::vector<std::string>& 
 
 TEST(CmdMergeTest, TwoInconclusiveRunsOfOneSourceMergeToAPass) {
   // The same source (stdin, "-") twice: 500 + 500 answers decide where 500 alone do not.
-  std::string a = SaveReport("merge_a.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
-  std::string b = SaveReport("merge_b.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
+  std::string a =
+      SaveReport("merge_a.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
+  std::string b =
+      SaveReport("merge_b.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
   Outcome single = RunCli({"report", a});
   EXPECT_EQ(single.code, 4) << single.err;
   Outcome m = RunCli({"merge", a, b, "-o", "json"});

@@ -68,6 +68,7 @@ std::string CurlConfigQuote(std::string_view s);
 //   <marker> B\n
 //   <the body files concatenated in seq order; lengths as listed by wc>
 //   <marker> E\n
+// Keeps the body files in a temp dir under /dev/shm (else $TMPDIR or /tmp).
 // Needs only sh builtins, mktemp, wc, cat, rm and curl >= 7.75 (%{exitcode}); works with
 // dash and busybox ash. Removes its temp dir on exit and on SIGTERM/SIGHUP/SIGINT/SIGPIPE.
 // REQUIRES: count > 0, chunk > 0, concurrency > 0; marker is [A-Za-z0-9:_-]+ (curl -w reads a

@@ -65,7 +65,11 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
   // Bodies go to one file per request, so that any bytes in them (newlines, our marker) cannot
   // break the framing: the results come from -w, the bodies by length (wc -c) after curl ends.
   // File names are zero-padded seqs, so the shell's sorted glob lists them in seq order.
-  s += R"SH(d=$(mktemp -d "${TMPDIR:-/tmp}/meshverify.XXXXXX") || exit 71
+  // One file per request: on a tmpfs (/dev/shm) when there is one, as creating hundreds of
+  // files per second on a disk-backed /tmp costs more than the requests (7x in the lab).
+  s += R"SH(d=
+for b in /dev/shm "${TMPDIR:-/tmp}"; do d=$(mktemp -d "$b/meshverify.XXXXXX" 2>/dev/null) && break; done
+[ -n "$d" ] || exit 71
 trap 'rm -rf "$d"' EXIT
 trap 'exit 143' HUP INT TERM PIPE
 cd "$d" || exit 71

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Requests per second from one source pod of the lab, side by side in one run:
+#   seed      one `kubectl exec ... curl` per request (the seed's way)      aim: meshverify >= 100x
+#   curl      plain `curl --parallel` in the pod, same concurrency           aim: meshverify >= 0.8x
+#   exec      meshverify's exec mode (probe phase of `check`, one source)
+# and the wall time of a full `check` of the healthy lab at the default tolerance, discovery
+# included (aim < 5 s). Medians of RUNS runs. Needs root (the lab); brings the lab up and down.
+# Usage: bench/probe_vs_seed.sh [BUILD_DIR]   (env: RUNS=3 N=2000 SEED_N=100 CONCURRENCY=4)
+set -euo pipefail
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-${MESHVERIFY_BUILD_DIR:-$SRC/build}}
+MV=$BUILD/meshverify
+RUNS=${RUNS:-3} N=${N:-2000} SEED_N=${SEED_N:-100} C=${CONCURRENCY:-4}
+[ "$(id -u)" -eq 0 ] || { echo "probe_vs_seed: the lab needs root"; exit 77; }
+[ -x "$MV" ] || { echo "probe_vs_seed: build meshverify first ($MV)"; exit 2; }
+export PATH="$SRC/scripts/lab/bin:$PATH" MESHVERIFY_BUILD_DIR="$BUILD"
+trap '"$SRC/scripts/lab/lab" down >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+"$SRC/scripts/lab/lab" up >/dev/null
+CTX=kind-cluster1
+POD=$(kubectl get pods -n sample -l app=sleep --context "$CTX" -o jsonpath='{.items[0].metadata.name}')
+URL=http://helloworld.sample:5000/hello
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f\n", n / (b - a) }'; }
+
+seed_rps() {
+  local t0 t1 i
+  t0=$(now)
+  for ((i = 0; i < SEED_N; i++)); do
+    kubectl exec -n sample -c sleep --context "$CTX" "$POD" -- curl -s "$URL" >/dev/null
+  done
+  t1=$(now)
+  rate "$SEED_N" "$t0" "$t1"
+}
+
+curl_rps() {
+  local t0 t1
+  t0=$(now)
+  kubectl exec -n sample -c sleep --context "$CTX" "$POD" -- \
+    sh -c "curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max $C '$URL?i=[1-$N]' >/dev/null"
+  t1=$(now)
+  rate "$N" "$t0" "$t1"
+}
+
+exec_rps() {
+  "$MV" check -c "$SRC/scripts/lab/mesh.yaml" --context "$CTX" --requests "$N" \
+    --concurrency "$C" -o json >"$tmp/exec.json" 2>/dev/null || true
+  jq -r '.checks[] | select(.name == "probe") | .detail' "$tmp/exec.json" |
+    sed -E 's/.*\(([0-9.]+) req\/s\).*/\1/'
+}
+
+check_wall() {
+  local t0 t1
+  t0=$(now)
+  "$MV" check -c "$SRC/scripts/lab/mesh.yaml" >/dev/null 2>&1 || true
+  t1=$(now)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }'
+}
+
+for ((r = 1; r <= RUNS; r++)); do
+  seed_rps >>"$tmp/seed"
+  curl_rps >>"$tmp/curl"
+  exec_rps >>"$tmp/exec"
+  check_wall >>"$tmp/wall"
+done
+seed=$(median <"$tmp/seed") curl=$(median <"$tmp/curl") ex=$(median <"$tmp/exec")
+wall=$(median <"$tmp/wall")
+echo "probe_vs_seed: one source pod ($POD, $CTX), concurrency $C, medians of $RUNS runs"
+printf '  %-34s %10s req/s   runs: %s\n' "seed (1 kubectl exec per request)" "$seed" "$(paste -sd' ' "$tmp/seed")"
+printf '  %-34s %10s req/s   runs: %s\n' "plain curl --parallel in the pod" "$curl" "$(paste -sd' ' "$tmp/curl")"
+printf '  %-34s %10s req/s   runs: %s\n' "meshverify exec mode" "$ex" "$(paste -sd' ' "$tmp/exec")"
+awk -v e="$ex" -v s="$seed" -v c="$curl" 'BEGIN {
+  printf "  exec / seed = %.0fx (aim >= 100x); exec / curl = %.2fx (aim >= 0.8x)\n", e / s, e / c }'
+echo "  full check of the healthy lab (default tolerance, discovery included): median ${wall} s" \
+  "(aim < 5 s); runs: $(paste -sd' ' "$tmp/wall")"

@@ -95,6 +95,7 @@ Result<std::vector<Endpoint>> ParseEndpoints(std::string_view text, EndpointForm
       return ei::ParseIstioctlTable(text, source);
     case EndpointFormat::kIstioctlJson:
     case EndpointFormat::kEnvoyClustersJson:
+      if (auto fast = ei::FastParseClusterStatusesJson(text)) return std::move(*fast);
       return ei::ParseClusterStatusesJson(text, source);
     case EndpointFormat::kEnvoyClustersText:
       return ei::ParseEnvoyClustersText(text, source);

@@ -68,6 +68,9 @@ Result<std::vector<Endpoint>> ParseEdsTable(std::string_view text, std::string_v
 // Both the istioctl `-o json` array and the Envoy `/clusters?format=json` object.
 Result<std::vector<Endpoint>> ParseClusterStatusesJson(std::string_view text,
                                                        std::string_view source);
+// The same for the camelCase shape istioctl prints, without a DOM; nullopt when the input is
+// anything else (including malformed): callers then use ParseClusterStatusesJson.
+std::optional<std::vector<Endpoint>> FastParseClusterStatusesJson(std::string_view text);
 Result<std::vector<Endpoint>> ParseEnvoyClustersText(std::string_view text,
                                                      std::string_view source);
 Result<std::vector<Endpoint>> ParseEdsJson(std::string_view text, std::string_view source);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "meshverify/endpoints.h"
+#include "parse/endpoints_internal.h"
 #include "parse/endpoints_test_util.h"
 
 namespace meshverify {
@@ -155,6 +156,50 @@ TEST(EndpointsJsonTest, RejectsWrongShapesNamingThePath) {
     ASSERT_FALSE(r.ok()) << c.text;
     EXPECT_TRUE(r.status().IsInvalidInput());
     EXPECT_EQ(r.status().message(), c.message);
+  }
+}
+
+}  // namespace
+}  // namespace meshverify
+
+namespace meshverify {
+namespace {
+
+// The DOM-free fast path must give exactly what the DOM parser gives, or step aside.
+TEST(EndpointsJsonFastPathTest, AgreesWithTheDomParserOnEverySample) {
+  namespace ei = endpoints_internal;
+  int taken = 0;
+  for (const char* file :
+       {"istio/istioctl_pc_endpoints__clustermultihostsfiltered.txt",
+        "istio/istioctl_pc_endpoints__clusterfiltered.txt",
+        "istio/istioctl_pc_endpoints__modern_ojson_capture.json",
+        "istio/istioctl_pc_endpoints__clusters.json", "endpoints/helloworld_two_clusters.json"}) {
+    std::string text = testing_endpoints::ReadTestData(file);
+    auto dom = ei::ParseClusterStatusesJson(text, file);
+    ASSERT_TRUE(dom.ok()) << dom.status().ToString();
+    auto fast = ei::FastParseClusterStatusesJson(text);
+    if (!fast) continue;
+    ++taken;
+    ASSERT_EQ(fast->size(), dom->size()) << file;
+    for (size_t i = 0; i < dom->size(); ++i) {
+      const Endpoint& a = (*dom)[i];
+      const Endpoint& b = (*fast)[i];
+      EXPECT_EQ(a.envoy_cluster, b.envoy_cluster);
+      EXPECT_EQ(a.address, b.address);
+      EXPECT_EQ(a.port, b.port);
+      EXPECT_EQ(a.health, b.health);
+      EXPECT_EQ(a.outlier_ejected, b.outlier_ejected);
+      EXPECT_EQ(a.weight, b.weight);
+      EXPECT_EQ(a.locality, b.locality);
+      EXPECT_EQ(a.counters, b.counters);
+    }
+  }
+  EXPECT_EQ(taken, 4);  // clusters.json mixes in snake_case and pipes: the DOM parser reads it
+  for (const char* text : {"[{\"name\": \"c\"", "[{\"name\": \"c\", \"name\": \"d\"}]",
+                           "[{\"name\": \"c\\u0041\"}]", "[] x",
+                           "[{\"name\": \"c\", "
+                           "\"host_statuses\": []}]"}) {
+    EXPECT_FALSE(ei::FastParseClusterStatusesJson(text).has_value()) << text;
   }
 }
 

@@ -1,0 +1,333 @@
+// A fast path for large ClusterStatus JSON dumps (istioctl `-o json`, Envoy /clusters JSON).
+// nlohmann's DOM costs ~25 ns/byte and a 10,000-endpoint dump is ~14 MB, mostly indentation;
+// this single pass reads the camelCase shape istioctl prints without building a DOM. It gives
+// up (nullopt) on anything it does not handle exactly like the DOM parser (snake_case keys,
+// pipes, active health-check flags, duplicate keys, escapes, non-ASCII, any syntax error), and
+// the caller then runs the DOM parser, which owns every error message.
+#include <cstdint>
+#include <cstring>
+
+#include "parse/endpoints_internal.h"
+
+namespace meshverify::endpoints_internal {
+
+namespace {
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  // Indentation is most of a pretty-printed dump: skip runs of spaces 8 bytes at a time.
+  void Ws() {
+    constexpr uint64_t kSpaces = 0x2020202020202020ULL;
+    while (p_ < end_) {
+      if (*p_ == ' ') {
+        uint64_t word;
+        while (end_ - p_ >= 8 && (std::memcpy(&word, p_, 8), word == kSpaces)) p_ += 8;
+        while (p_ < end_ && *p_ == ' ') ++p_;
+      } else if (*p_ == '\n' || *p_ == '\r' || *p_ == '\t') {
+        ++p_;
+      } else {
+        break;
+      }
+    }
+  }
+  bool At(char c) {
+    Ws();
+    return p_ < end_ && *p_ == c;
+  }
+  bool Eat(char c) {
+    if (!At(c)) return false;
+    ++p_;
+    return true;
+  }
+  bool AtEnd() {
+    Ws();
+    return p_ == end_;
+  }
+
+  // A string of printable ASCII without escapes (anything else: give up).
+  bool String(std::string_view* out) {
+    if (!Eat('"')) return false;
+    const char* start = p_;
+    while (p_ < end_ && *p_ != '"') {
+      auto c = static_cast<unsigned char>(*p_);
+      if (c < 0x20 || c >= 0x80 || c == '\\') return false;
+      ++p_;
+    }
+    if (p_ == end_) return false;
+    *out = std::string_view(start, static_cast<size_t>(p_ - start));
+    ++p_;
+    return true;
+  }
+
+  // A JSON number that is a non-negative integer, or a string of digits (proto3 uint64).
+  bool Uint(uint64_t max, uint64_t* out) {
+    Ws();
+    std::string_view digits;
+    if (p_ < end_ && *p_ == '"') {
+      if (!String(&digits)) return false;
+    } else {
+      const char* start = p_;
+      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      digits = std::string_view(start, static_cast<size_t>(p_ - start));
+      if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+      if (digits.size() > 1 && digits[0] == '0') return false;  // not JSON
+    }
+    std::optional<uint64_t> v = ParseUint(digits, max);
+    if (!v) return false;
+    *out = *v;
+    return true;
+  }
+
+  bool Bool(bool* out) {
+    Ws();
+    if (Literal("true")) return *out = true;
+    if (Literal("false")) return !(*out = false);
+    return false;
+  }
+
+  // Skips any value, checking its syntax.
+  bool Skip(int depth = 0) {
+    if (depth > 64) return false;
+    Ws();
+    if (p_ == end_) return false;
+    std::string_view s;
+    switch (*p_) {
+      case '"':
+        return String(&s);
+      case '{':
+        ++p_;
+        if (Eat('}')) return true;
+        do {
+          if (!String(&s) || !Eat(':') || !Skip(depth + 1)) return false;
+        } while (Eat(','));
+        return Eat('}');
+      case '[':
+        ++p_;
+        if (Eat(']')) return true;
+        do {
+          if (!Skip(depth + 1)) return false;
+        } while (Eat(','));
+        return Eat(']');
+      case 't':
+        return Literal("true");
+      case 'f':
+        return Literal("false");
+      case 'n':
+        return Literal("null");
+      default:
+        return Number();
+    }
+  }
+
+  // Calls on_key(key) for each member of an object; on_key reads the value.
+  template <typename F>
+  bool Object(F on_key) {
+    if (!Eat('{')) return false;
+    if (Eat('}')) return true;
+    std::string_view key;
+    do {
+      if (!String(&key) || !Eat(':') || !on_key(key)) return false;
+    } while (Eat(','));
+    return Eat('}');
+  }
+
+  template <typename F>
+  bool Array(F on_item) {
+    if (!Eat('[')) return false;
+    if (Eat(']')) return true;
+    do {
+      if (!on_item()) return false;
+    } while (Eat(','));
+    return Eat(']');
+  }
+
+ private:
+  bool Literal(std::string_view lit) {
+    if (static_cast<size_t>(end_ - p_) < lit.size() || std::memcmp(p_, lit.data(), lit.size())) {
+      return false;
+    }
+    p_ += lit.size();
+    return true;
+  }
+  bool Number() {
+    const char* start = p_;
+    if (p_ < end_ && *p_ == '-') ++p_;
+    const char* int_start = p_;
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    if (p_ == int_start || (*int_start == '0' && p_ - int_start > 1)) return false;
+    if (p_ < end_ && *p_ == '.') {
+      const char* frac = ++p_;
+      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      if (p_ == frac) return false;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      const char* exp = p_;
+      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      if (p_ == exp) return false;
+    }
+    return p_ > start;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+// Keys the DOM parser reads under another spelling or gives a meaning the fast path lacks.
+bool GiveUpOn(std::string_view key) {
+  return key.find('_') != std::string_view::npos || key == "pipe" ||
+         key == "envoyInternalAddress" || key == "failedActiveHealthCheck" ||
+         key == "activeHcTimeout" || key == "failedActiveDegradedCheck";
+}
+
+// Tracks keys seen in one object: a duplicate means "the DOM keeps the last one"; give up.
+struct Seen {
+  uint32_t bits = 0;
+  bool First(int bit) {
+    if (bits & (1u << bit)) return false;
+    bits |= 1u << bit;
+    return true;
+  }
+};
+
+bool Address(Scanner& s, Endpoint* ep) {
+  Seen seen;
+  bool have = false;
+  bool ok = s.Object([&](std::string_view k) {
+    if (GiveUpOn(k)) return false;
+    if (k != "socketAddress") return s.Skip();
+    if (!seen.First(0)) return false;
+    have = true;
+    Seen inner;
+    bool have_ip = false;
+    return s.Object([&](std::string_view k2) {
+      if (GiveUpOn(k2)) return false;
+      if (k2 == "address") {
+        std::string_view ip;
+        if (!inner.First(0) || !s.String(&ip)) return false;
+        ep->address = std::string(ip);
+        return have_ip = true;
+      }
+      if (k2 == "portValue") {
+        uint64_t port = 0;
+        if (!inner.First(1) || !s.Uint(65535, &port)) return false;
+        ep->port = static_cast<uint32_t>(port);
+        return true;
+      }
+      return s.Skip();
+    }) && have_ip;
+  });
+  return ok && have;
+}
+
+bool Stats(Scanner& s, Endpoint* ep) {
+  return s.Array([&] {
+    std::string_view name;
+    uint64_t value = 0;
+    Seen seen;
+    bool ok = s.Object([&](std::string_view k) {
+      if (GiveUpOn(k)) return false;
+      if (k == "name") return seen.First(0) && s.String(&name);
+      if (k == "value") return seen.First(1) && s.Uint(UINT64_MAX, &value);
+      return s.Skip();
+    });
+    if (!ok || !(seen.bits & 1)) return false;
+    ep->counters[std::string(name)] = value;
+    return true;
+  });
+}
+
+bool Health(Scanner& s, Endpoint* ep) {
+  Seen seen;
+  return s.Object([&](std::string_view k) {
+    if (GiveUpOn(k)) return false;
+    if (k == "edsHealthStatus") {
+      std::string_view h;
+      return seen.First(0) && s.String(&h) && NormalizeHealth(h, &ep->health);
+    }
+    if (k == "failedOutlierCheck") return seen.First(1) && s.Bool(&ep->outlier_ejected);
+    return s.Skip();
+  });
+}
+
+bool Locality(Scanner& s, Endpoint* ep) {
+  std::string_view region, zone, sub_zone;
+  Seen seen;
+  bool ok = s.Object([&](std::string_view k) {
+    if (GiveUpOn(k)) return false;
+    if (k == "region") return seen.First(0) && s.String(&region);
+    if (k == "zone") return seen.First(1) && s.String(&zone);
+    if (k == "subZone") return seen.First(2) && s.String(&sub_zone);
+    return s.Skip();
+  });
+  ep->locality = LocalityString(region, zone, sub_zone);
+  return ok;
+}
+
+bool Host(Scanner& s, std::string_view cluster, Endpoint* ep) {
+  ep->envoy_cluster = std::string(cluster);
+  Seen seen;
+  bool ok = s.Object([&](std::string_view k) {
+    if (GiveUpOn(k)) return false;
+    uint64_t v = 0;
+    if (k == "address") return seen.First(0) && Address(s, ep);
+    if (k == "stats") return seen.First(1) && Stats(s, ep);
+    if (k == "healthStatus") return seen.First(2) && Health(s, ep);
+    if (k == "weight")
+      return seen.First(3) && s.Uint(UINT32_MAX, &v) && (ep->weight = uint32_t(v), true);
+    if (k == "priority") {
+      return seen.First(4) && s.Uint(UINT32_MAX, &v) && (ep->priority = uint32_t(v), true);
+    }
+    if (k == "locality") return seen.First(5) && Locality(s, ep);
+    if (k == "hostname") {
+      std::string_view h;
+      return seen.First(6) && s.String(&h) && (ep->hostname = std::string(h), true);
+    }
+    return s.Skip();
+  });
+  return ok && (seen.bits & 1);  // an address is required
+}
+
+// One ClusterStatus. Its name may follow its hosts, so hosts are patched afterwards.
+bool Cluster(Scanner& s, std::vector<Endpoint>* out) {
+  size_t first = out->size();
+  std::string_view name;
+  Seen seen;
+  bool ok = s.Object([&](std::string_view k) {
+    if (GiveUpOn(k)) return false;
+    if (k == "name") return seen.First(0) && s.String(&name);
+    if (k == "hostStatuses") {
+      return seen.First(1) && s.Array([&] {
+        out->emplace_back();
+        return Host(s, "", &out->back());
+      });
+    }
+    return s.Skip();
+  });
+  if (!ok || !(seen.bits & 1)) return false;
+  for (size_t i = first; i < out->size(); ++i) (*out)[i].envoy_cluster = std::string(name);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<Endpoint>> FastParseClusterStatusesJson(std::string_view text) {
+  Scanner s(text);
+  std::vector<Endpoint> out;
+  auto clusters = [&] { return s.Array([&] { return Cluster(s, &out); }); };
+  bool ok;
+  if (s.At('{')) {
+    Seen seen;
+    ok = s.Object(
+        [&](std::string_view k) { return k == "clusterStatuses" && seen.First(0) && clusters(); });
+  } else {
+    ok = clusters();
+  }
+  if (!ok || !s.AtEnd()) return std::nullopt;
+  return out;
+}
+
+}  // namespace meshverify::endpoints_internal

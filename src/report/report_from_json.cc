@@ -128,7 +128,19 @@ class Reader {
       Fail(ptr, null_ok ? "expected number or null" : "expected number");
       return 0;
     }
-    return j.get<double>();
+    double v = j.get<double>();
+    if (!std::isfinite(v)) {  // 1e400 parses as infinity, which JSON cannot write back
+      if (null_ok) return std::numeric_limits<double>::quiet_NaN();
+      Fail(ptr, "number out of range");
+    }
+    return v;
+  }
+
+  // A number in [0, 1].
+  double ShareValue(const json& j, const std::string& ptr) {
+    double v = NumberValue(j, ptr, false);
+    if (ok() && !(v >= 0 && v <= 1)) Fail(ptr, "expected a share in [0, 1]");
+    return v;
   }
 
   bool Bool(const json& obj, const std::string& ptr, std::string_view key, bool required) {
@@ -180,17 +192,19 @@ std::map<std::string, ShareStat> ReadShares(Reader& rd, const json& src, const s
     }
     ShareStat s;
     s.count = rd.Unsigned(v, p, "count");
-    s.share = rd.Number(v, p, "share", true, false);
+    if (const json* share = rd.Member(v, p, "share", true); share != nullptr) {
+      s.share = rd.ShareValue(*share, Child(p, "share"));
+    }
     if (const json* ci = rd.Array(v, p, "ci"); ci != nullptr) {
       if (ci->size() != 2) {
         rd.Fail(Child(p, "ci"), "expected [lo, hi]");
       } else {
-        s.ci_lo = rd.NumberValue((*ci)[0], Child(Child(p, "ci"), 0), false);
-        s.ci_hi = rd.NumberValue((*ci)[1], Child(Child(p, "ci"), 1), false);
+        s.ci_lo = rd.ShareValue((*ci)[0], Child(Child(p, "ci"), 0));
+        s.ci_hi = rd.ShareValue((*ci)[1], Child(Child(p, "ci"), 1));
       }
     }
     if (const json* e = rd.Member(v, p, "expected", false); e != nullptr && !e->is_null()) {
-      s.expected = rd.NumberValue(*e, Child(p, "expected"), false);
+      s.expected = rd.ShareValue(*e, Child(p, "expected"));
     }
     s.gate = Gate(rd, v, p);
     if (!rd.ok()) break;
@@ -352,6 +366,7 @@ Result<Report> ReportFromJson(const nlohmann::json& j, std::string_view source) 
   }
   r.started_at = rd.String(j, root, "started_at");
   r.duration_s = rd.Number(j, root, "duration_s", true, false);
+  if (rd.ok() && r.duration_s < 0) rd.Fail("/duration_s", "expected a number >= 0");
   r.interrupted = rd.Bool(j, root, "interrupted", false);
   if (const json* config = rd.Object(j, root, "config"); config != nullptr) r.config = *config;
   if (const json* sources = rd.Array(j, root, "sources"); sources != nullptr) {
@@ -390,6 +405,12 @@ Result<Report> ParseReport(std::string_view text, std::string_view source) {
     std::string where = at == std::string::npos ? what : what.substr(at + kAt.size());
     return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) + ", " +
                                 where);
+  } catch (const nlohmann::json::exception& e) {
+    // out_of_range.406: a number literal too large for a double ("1e999").
+    std::string what = e.what();
+    size_t end = what.find("] ");
+    return Status::InvalidInput(std::string(source) + ": " +
+                                (end == std::string::npos ? what : what.substr(end + 2)));
   }
   return ReportFromJson(j, source);
 }

@@ -183,7 +183,14 @@ TEST(ReportJsonTest, ErrorsNameTheJsonPointer) {
       {"/verdict", "passed", "r.json: /verdict: expected pass, fail, inconclusive or error"},
       {"/tool", "meshverify", "r.json: /tool: expected object"},
       {"/duration_s", "1s", "r.json: /duration_s: expected number"},
+      {"/duration_s", -1.5, "r.json: /duration_s: expected a number >= 0"},
       {"/config", json::array(), "r.json: /config: expected object"},
+      {"/sources/0/by_cluster/cluster1/share", 1.5,
+       "r.json: /sources/0/by_cluster/cluster1/share: expected a share in [0, 1]"},
+      {"/sources/0/by_cluster/cluster1/ci/1", "x",
+       "r.json: /sources/0/by_cluster/cluster1/ci/1: expected number"},
+      {"/sources/0/by_version/v1/expected", -0.5,
+       "r.json: /sources/0/by_version/v1/expected: expected a share in [0, 1]"},
       {"/sources/0/by_cluster/cluster1/ci", json::array({0.1}),
        "r.json: /sources/0/by_cluster/cluster1/ci: expected [lo, hi]"},
       {"/sources/0/by_cluster/cluster1/gate", "fine",
@@ -219,6 +226,27 @@ TEST(ReportJsonTest, ErrorsNameTheJsonPointer) {
     EXPECT_TRUE(r.status().IsInvalidInput());
     EXPECT_EQ(r.status().message(), c.message) << c.pointer;
   }
+}
+
+TEST(ParseReportTest, NumberTooLargeForADoubleIsAnError) {
+  std::string text = ReportToJson(FullReport()).dump();
+  size_t at = text.find("12.345");
+  ASSERT_NE(at, std::string::npos);
+  Result<Report> r = ParseReport(text.replace(at, 6, "1e999"), "h");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "h: number overflow parsing '1e999'");
+}
+
+TEST(ReportJsonTest, InfiniteNumbersAreOutOfRangeOrUndefined) {
+  json j = ReportToJson(FullReport());
+  j["sources"][0]["latency_ms"]["cluster1"]["p99"] = std::numeric_limits<double>::infinity();
+  Result<Report> ok = ReportFromJson(j, "s");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(std::isnan(ok->sources[0].latency_ms["cluster1"].p99));
+  j["duration_s"] = std::numeric_limits<double>::infinity();
+  Result<Report> bad = ReportFromJson(j, "h");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "h: /duration_s: number out of range");
 }
 
 TEST(ReportJsonTest, PointerEscapesSlashAndTilde) {

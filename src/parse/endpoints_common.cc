@@ -60,7 +60,7 @@ bool PrefixMatch(const IpAddress& a, const IpAddress& b, int prefix_len) {
 }
 
 Result<std::pair<IpAddress, int>> ParseCidr(std::string_view text) {
-  std::string shown(text);
+  std::string shown = Printable(text);
   size_t slash = text.find('/');
   if (slash == std::string_view::npos) {
     return Status::InvalidInput("'" + shown + "': not a CIDR (want address/prefix)");
@@ -96,7 +96,7 @@ Result<HostPort> SplitEndpointAddress(std::string_view text) {
       std::optional<uint64_t> port = ParseUint(text.substr(close + 2), 65535);
       if (port) return HostPort{std::string(text.substr(1, close - 1)), uint32_t(*port)};
     }
-    return Status::InvalidInput("bad endpoint address '" + std::string(text) + "'");
+    return Status::InvalidInput("bad endpoint address '" + Printable(text) + "'");
   }
   // istioctl joins address and port with ':' even for IPv6; a port of 0 prints the address
   // alone. Prefer "address:port" when both halves are valid.
@@ -108,7 +108,7 @@ Result<HostPort> SplitEndpointAddress(std::string_view text) {
     }
   }
   if (ParseIp(text)) return HostPort{std::string(text), 0};
-  return Status::InvalidInput("bad endpoint address '" + std::string(text) + "'");
+  return Status::InvalidInput("bad endpoint address '" + Printable(text) + "'");
 }
 
 bool NormalizeHealth(std::string_view status, std::string* health) {
@@ -154,6 +154,22 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     }
   }
   return true;
+}
+
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace endpoints_internal

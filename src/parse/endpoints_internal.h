@@ -62,6 +62,9 @@ std::optional<uint64_t> ParseUint(std::string_view s, uint64_t max = UINT64_MAX)
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// `s` with control characters written as \xNN, so that error messages stay on one line.
+std::string Printable(std::string_view s);
+
 // The per-format parsers behind ParseEndpoints().
 Result<std::vector<Endpoint>> ParseIstioctlTable(std::string_view text, std::string_view source);
 Result<std::vector<Endpoint>> ParseEdsTable(std::string_view text, std::string_view source);

@@ -90,14 +90,14 @@ Status FillCell(Column column, std::string_view cell, std::string_view source, i
     case Column::kStatus:
       if (!NormalizeHealth(cell, &ep->health)) {
         return RowError(source, line,
-                        "unknown STATUS '" + std::string(cell) +
+                        "unknown STATUS '" + Printable(cell) +
                             "' (want UNKNOWN|HEALTHY|UNHEALTHY|DRAINING|TIMEOUT|DEGRADED)");
       }
       return Status::Ok();
     case Column::kOutlier:
       if (cell != "OK" && cell != "FAILED") {
         return RowError(source, line,
-                        "unknown OUTLIER CHECK '" + std::string(cell) + "' (want OK|FAILED)");
+                        "unknown OUTLIER CHECK '" + Printable(cell) + "' (want OK|FAILED)");
       }
       ep->outlier_ejected = cell == "FAILED";
       return Status::Ok();

@@ -64,7 +64,7 @@ Status ApplyStat(std::string_view stat, std::string_view value, std::string_view
     std::optional<uint64_t> v = ParseUint(value, UINT32_MAX);
     if (!v)
       return LineError(source, line,
-                       std::string(stat) + ": expected a uint32, got '" + std::string(value) + "'");
+                       std::string(stat) + ": expected a uint32, got '" + Printable(value) + "'");
     *out = static_cast<uint32_t>(*v);
     return Status::Ok();
   };

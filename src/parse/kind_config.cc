@@ -2,6 +2,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "meshverify/endpoints.h"
+#include "parse/endpoints_internal.h"
 
 namespace meshverify {
 namespace {
@@ -16,7 +17,7 @@ Status Fail(std::string_view source, const YAML::Node& at, const std::string& ke
             const std::string& reason) {
   std::string where(source);
   if (at.Mark().line >= 0) where += ":" + std::to_string(at.Mark().line + 1);
-  return Status::InvalidInput(where + ": " + key + ": " + reason);
+  return Status::InvalidInput(where + ": " + endpoints_internal::Printable(key + ": " + reason));
 }
 
 // "10.244.0.0/16,fd00:10:244::/56" -> both, each checked.
@@ -88,7 +89,7 @@ Result<KindNetworking> ParseKindConfig(std::string_view yaml, std::string_view s
   } catch (const YAML::Exception& e) {
     std::string where(source);
     if (e.mark.line >= 0) where += ":" + std::to_string(e.mark.line + 1);
-    return Status::InvalidInput(where + ": " + e.msg);
+    return Status::InvalidInput(where + ": " + endpoints_internal::Printable(e.msg));
   }
 }
 

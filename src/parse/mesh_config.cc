@@ -9,6 +9,7 @@
 
 #include "meshverify/config.h"
 #include "meshverify/endpoints.h"
+#include "parse/endpoints_internal.h"
 
 namespace meshverify {
 namespace {
@@ -21,7 +22,7 @@ class Loader {
     int line = at.Mark().line;  // -1 for nodes without a position
     std::string where = std::string(source_);
     if (line >= 0) where += ":" + std::to_string(line + 1);
-    return Status::InvalidInput(where + ": " + key + ": " + reason);
+    return Status::InvalidInput(where + ": " + endpoints_internal::Printable(key + ": " + reason));
   }
 
   // Fails on any key of map `m` not in `allowed`, naming it and its line.
@@ -88,7 +89,7 @@ class Loader {
     if (!n.IsScalar()) return Fail(n, key, "expected a duration such as 5s");
     std::string where = std::string(source_) + ":" + std::to_string(n.Mark().line + 1) + ": " + key;
     Result<std::chrono::milliseconds> d = ParseDuration(n.Scalar(), where);
-    if (!d.ok()) return d.status();
+    if (!d.ok()) return Status::InvalidInput(endpoints_internal::Printable(d.status().message()));
     if (d->count() <= 0) return Fail(n, key, "must be positive");
     *out = *d;
     return Status::Ok();
@@ -225,7 +226,9 @@ Status Loader::Expect(const YAML::Node& n, MeshConfig::Expect* e) const {
   }
   std::string where = std::string(source_) + ":" + std::to_string(n.Mark().line + 1) + ": expect";
   Result<std::map<std::string, double>> shares = ParseShares(list, where);
-  if (!shares.ok()) return shares.status();
+  if (!shares.ok()) {
+    return Status::InvalidInput(endpoints_internal::Printable(shares.status().message()));
+  }
   e->from_endpoints = false;
   e->shares = std::move(*shares);
   return Status::Ok();
@@ -301,7 +304,7 @@ Result<MeshConfig> ParseMeshConfig(std::string_view yaml, std::string_view sourc
   } catch (const YAML::Exception& e) {
     std::string where(source);
     if (e.mark.line >= 0) where += ":" + std::to_string(e.mark.line + 1);
-    return Status::InvalidInput(where + ": " + e.msg);
+    return Status::InvalidInput(where + ": " + endpoints_internal::Printable(e.msg));
   }
   try {
     return Load(root, source);

@@ -130,6 +130,8 @@ TEST(ParseMeshConfigTest, RejectsBadConfigNamingLineAndKey) {
       {ok_clusters + "source: {namespace: a, namespace: b}\n",
        "m.yaml:2: source.namespace: duplicate key"},
       {"clusters: [{name: c1}\n", "m.yaml:2: end of sequence flow not found"},
+      {ok_clusters + "\"a\\nb\": 1\n",  // found by fuzzing: messages stay on one line
+       "m.yaml:2: a\\x0ab: unknown key (want clusters|source|target|expect|gate|run)"},
       {"- just\n- a list\n", "m.yaml:1: (top level): expected a map"},
   };
   for (const Case& c : cases) {

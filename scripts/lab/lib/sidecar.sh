@@ -2,8 +2,11 @@
 # The sidecar of each sleep pod: HAProxy standing in for Envoy.
 #
 # It behaves like an Istio sidecar rather than a health-checking load balancer:
-# - every request is balanced over the helloworld endpoints of both clusters, with Envoy's
-#   default LEAST_REQUEST (two random choices, the least loaded wins: HAProxy `random(2)`);
+# - every request is balanced over the helloworld endpoints of both clusters by weighted round
+#   robin (Envoy's ROUND_ROBIN; on an idle mesh Envoy's default LEAST_REQUEST also gives each
+#   endpoint its weight's share). HAProxy's `random` and `random(2)` draw from a consistent-hash
+#   ring that, with a handful of servers, is measurably uneven (45/55 measured with two
+#   weight-1 servers), which would make the healthy lab look skewed;
 # - endpoint health comes from the "control plane" (the lab): a stopped pod is put in
 #   maintenance through the runtime API, which the istioctl front-end shows as UNHEALTHY;
 # - there are no active health checks, so an endpoint whose route is dropped stays HEALTHY;
@@ -59,7 +62,7 @@ frontend health
     http-request return status 200
 
 backend helloworld
-    balance random(2)
+    balance roundrobin
 EOF
     awk -F'\t' -v check="$check" '$3 == "helloworld" {
       printf "    server %s %s:5000 weight %s%s %s\n", $1, $5, $8, ($7 == "stopped" ? " disabled" : ""), check

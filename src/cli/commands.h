@@ -15,7 +15,6 @@ int RunAnalyze(const Args& args, Environment& env);
 int RunCheck(const Args& args, Environment& env);
 int RunEndpoints(const Args& args, Environment& env);
 int RunPlan(const Args& args, Environment& env);
-int RunLoad(const Args& args, Environment& env);
 int RunReport(const Args& args, Environment& env);
 int RunMerge(const Args& args, Environment& env);
 

@@ -21,7 +21,6 @@ constexpr Command kCommands[] = {
     {"analyze", RunAnalyze, "analyze captured answers or request records offline"},
     {"endpoints", RunEndpoints, "parse istioctl / Envoy endpoint views and map them to clusters"},
     {"plan", RunPlan, "requests needed to decide a tolerance at an alpha and power"},
-    {"load", RunLoad, "load and balance experiments (sweeps of concurrency)"},
     {"report", RunReport, "render a saved JSON report as text, Markdown, JUnit or HTML"},
     {"merge", RunMerge, "combine JSON reports of several runs or pods into one"},
 };

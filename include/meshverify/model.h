@@ -60,9 +60,11 @@ struct Endpoint {
   std::string cluster;         // the mesh cluster it maps to; "" when none does
   std::map<std::string, uint64_t> counters;  // rq_total, rq_error, cx_connect_fail, ...
 
-  // True iff Envoy would route to it: health HEALTHY (or DEGRADED) and not ejected.
+  // True iff Envoy would route to it: not ejected, and EDS health HEALTHY, DEGRADED or
+  // UNKNOWN (Envoy routes to UNKNOWN hosts; istioctl -o json omits the zero value UNKNOWN).
   bool Routable() const {
-    return (health == "HEALTHY" || health == "DEGRADED") && !outlier_ejected;
+    return (health == "HEALTHY" || health == "DEGRADED" || health == "UNKNOWN") &&
+           !outlier_ejected;
   }
 
   friend bool operator==(const Endpoint&, const Endpoint&) = default;

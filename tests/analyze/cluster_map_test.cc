@@ -146,9 +146,9 @@ TEST(ExpectedSharesTest, JsonViewGivesTheSameShares) {
 TEST(ExpectedSharesTest, WeightsUnmappedAndNothingRoutable) {
   std::vector<Endpoint> eps = {Ep("a", "HEALTHY", false, 3), Ep("b", "DEGRADED", false, 1),
                                Ep("c", "DRAINING"), Ep("d", "UNKNOWN")};
-  eps[0].cluster = "cluster1";  // b stays unmapped
+  eps[0].cluster = "cluster1";  // b and d stay unmapped; Envoy routes to UNKNOWN hosts too
   std::map<std::string, double> shares = ExpectedClusterShares(eps);
-  EXPECT_EQ(shares, (std::map<std::string, double>{{"", 0.25}, {"cluster1", 0.75}}));
+  EXPECT_EQ(shares, (std::map<std::string, double>{{"", 0.4}, {"cluster1", 0.6}}));
   EXPECT_TRUE(ExpectedClusterShares({Ep("x", "UNHEALTHY"), Ep("y", "HEALTHY", true)}).empty());
   EXPECT_TRUE(ExpectedClusterShares({}).empty());
 }

@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then
   echo "demo: the lab needs root (network namespaces); run: sudo scripts/demo.sh" >&2
-  exit 77
+  exit 2
 fi
 scripts/deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$(nproc)" --target meshverify helloworld-server
 export MESHVERIFY_BUILD_DIR=$PWD/build  # the lab runs build/helloworld-server
 trap 'scripts/lab/lab down >/dev/null 2>&1 || true' EXIT

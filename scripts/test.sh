@@ -13,7 +13,7 @@ jobs=${JOBS:-$(nproc)}
 "$root/scripts/deps.sh"
 
 build=${BUILD_DIR:-$root/build}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j "$jobs"
 
 if [ "${SANITIZE:-1}" = 1 ]; then

@@ -16,9 +16,9 @@ void AddOutputOptions(po::options_description& desc, OutputOptions* o) {
 
 void AddGateOptions(po::options_description& desc, GateFlags* g) {
   desc.add_options()
-      ("tolerance", po::value(&g->tolerance)->value_name("D")->default_value(0.05),
+      ("tolerance", po::value(&g->tolerance)->value_name("D")->default_value(0.05, "0.05"),
        "a share is balanced within expected ± D")
-      ("alpha", po::value(&g->alpha)->value_name("A")->default_value(0.01),
+      ("alpha", po::value(&g->alpha)->value_name("A")->default_value(0.01, "0.01"),
        "family-wise error rate of the gate")
       ("seed", po::value<uint64_t>()->value_name("N")->notifier([g](uint64_t s) { g->seed = s; }),
        "seed for any randomness (reproducible runs)");

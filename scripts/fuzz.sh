@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 seconds=${1:-10}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1" \
   -DMESHVERIFY_FUZZ=ON -DMESHVERIFY_BENCH=OFF >/dev/null
 shopt -s nullglob
 targets=()

@@ -117,6 +117,9 @@ struct Report {
 // Returns the canonical JSON of `report` (field names of DESIGN.md). Non-finite numbers are
 // written as null. ReportFromJson(ReportToJson(r)) == r for every finite report.
 nlohmann::json ReportToJson(const Report& report);
+// Returns one endpoints[] entry of the report: the fields of DESIGN.md plus envoy_cluster,
+// priority, hostname, workload_cluster_id and counters; `outlier` is "ok" or "ejected".
+nlohmann::json EndpointToJson(const Endpoint& e);
 // Reads a report back. Fails with InvalidInput "<source>: <json pointer>: <reason>" when the
 // document is not a meshverify.report/v1.
 Result<Report> ReportFromJson(const nlohmann::json& json, std::string_view source = "<report>");

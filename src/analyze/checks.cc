@@ -12,19 +12,6 @@
 namespace meshverify::analyze_internal {
 namespace {
 
-CheckResult Make(std::string name, CheckStatus status, std::string detail, std::string hint = "") {
-  return CheckResult{std::move(name), status, std::move(detail), std::move(hint)};
-}
-
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += sep;
-    out += parts[i];
-  }
-  return out;
-}
-
 std::string Percent(double v) { return Fixed(100 * v, 2) + "%"; }
 
 // "cluster2 0.300 [0.281, 0.320], expected 0.500 ± 0.050" for every share gated `gate`.

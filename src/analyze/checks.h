@@ -6,12 +6,24 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "meshverify/analyze.h"
 #include "meshverify/report.h"
 
 namespace meshverify::analyze_internal {
+
+inline CheckResult Make(std::string name, CheckStatus status, std::string detail,
+                        std::string hint = "") {
+  return CheckResult{std::move(name), status, std::move(detail), std::move(hint)};
+}
+
+inline std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+  return out;
+}
 
 // Key of an unknown destination cluster in a report's by_cluster ("" in SourceCounts).
 inline constexpr const char* kUnknownCluster = "unknown";

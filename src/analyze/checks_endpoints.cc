@@ -10,16 +10,6 @@
 namespace meshverify::analyze_internal {
 namespace {
 
-CheckResult Make(std::string name, CheckStatus status, std::string detail, std::string hint = "") {
-  return CheckResult{std::move(name), status, std::move(detail), std::move(hint)};
-}
-
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-  return out;
-}
-
 const PodInfo* PodByIp(const std::vector<PodInfo>& pods, const std::string& ip) {
   for (const PodInfo& p : pods) {
     if (!ip.empty() && p.ip == ip) return &p;

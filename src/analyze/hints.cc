@@ -15,12 +15,6 @@ uint64_t Get(const std::map<std::string, uint64_t>& m, std::string_view key) {
   return it == m.end() ? 0 : it->second;
 }
 
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-  return out;
-}
-
 std::string ClusterList(const std::vector<Unreached>& missing) {
   std::vector<std::string> names;
   for (const Unreached& m : missing) names.push_back(m.cluster);

@@ -210,20 +210,9 @@ void WriteText(const View& v, std::ostream& os) {
 void WriteJson(const View& v, std::ostream& os) {
   nlohmann::json eps = nlohmann::json::array();
   for (const Endpoint& e : v.endpoints) {
-    nlohmann::json counters = nlohmann::json::object();
-    for (const auto& [k, n] : e.counters) counters[k] = n;
-    eps.push_back({{"address", e.address},
-                   {"port", e.port},
-                   {"health", e.health},
-                   {"outlier", e.outlier_ejected ? "ejected" : "ok"},
-                   {"cluster", e.cluster},
-                   {"weight", e.weight},
-                   {"locality", e.locality},
-                   {"envoy_cluster", e.envoy_cluster},
-                   {"priority", e.priority},
-                   {"hostname", e.hostname},
-                   {"workload_cluster_id", e.workload_cluster_id},
-                   {"counters", std::move(counters)}});
+    nlohmann::json j = EndpointToJson(e);
+    if (e.source_pod.empty()) j.erase("source_pod");
+    eps.push_back(std::move(j));
   }
   nlohmann::json clusters = nlohmann::json::object();
   for (const std::string& cluster : v.cluster_order) {

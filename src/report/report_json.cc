@@ -67,6 +67,9 @@ json SourceToJson(const SourceReport& s) {
   return j;
 }
 
+
+}  // namespace
+
 json EndpointToJson(const Endpoint& e) {
   json counters = json::object();
   for (const auto& [k, v] : e.counters) counters[k] = v;
@@ -84,8 +87,6 @@ json EndpointToJson(const Endpoint& e) {
           {"workload_cluster_id", e.workload_cluster_id},
           {"counters", std::move(counters)}};
 }
-
-}  // namespace
 
 std::string_view VerdictName(Verdict v) {
   switch (v) {

@@ -99,12 +99,16 @@ TEST(CmdAnalyzeTest, ReadsStdinWhenNoFileOrDash) {
 TEST(CmdAnalyzeTest, WithoutExpectBalanceIsSkipped) {
   Outcome o = RunCli({"analyze", kData + "skewed.txt", "-o", "json"});
   EXPECT_EQ(o.code, 0) << o.err;
-  for (const auto& c : o.json()["checks"]) {
+  const nlohmann::json report = o.json();  // the loop must not iterate into a temporary
+  bool seen = false;
+  for (const auto& c : report["checks"]) {
     if (c["name"] == "balance") {
       EXPECT_EQ(c["status"], "skipped");
       EXPECT_NE(c["detail"].get<std::string>().find("--expect"), std::string::npos);
+      seen = true;
     }
   }
+  EXPECT_TRUE(seen) << "no balance check in the report";
 }
 
 TEST(CmdAnalyzeTest, RecordsWithTimeoutsFailErrorRate) {

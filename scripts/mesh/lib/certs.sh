@@ -11,15 +11,10 @@
 # tests use 2048 to keep key generation short on busy CI machines.
 CA_KEY_BITS=${MESH_CA_KEY_BITS:-4096}
 
-# make_root_ca DIR: root-key.pem, root-cert.pem (10 years).
-make_root_ca() {
-  local dir=$1
-  if [ -f "$dir/root-cert.pem" ] && [ -f "$dir/root-key.pem" ]; then
-    say "root CA: reusing $dir/root-cert.pem"
-    return 0
-  fi
-  mkdir -p "$dir"
-  cat >"$dir/root-ca.conf" <<'EOF'
+# ca_conf_head BASIC_CONSTRAINTS: the openssl [ req ] and [ req_ext ] lines shared by the root
+# and intermediate CA configs (both are CAs that sign certificates).
+ca_conf_head() {
+  cat <<EOF
 [ req ]
 encrypt_key = no
 prompt = no
@@ -30,12 +25,23 @@ x509_extensions = req_ext
 distinguished_name = req_dn
 [ req_ext ]
 subjectKeyIdentifier = hash
-basicConstraints = critical, CA:true
+basicConstraints = $1
 keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign
-[ req_dn ]
-O = Istio
-CN = Root CA
 EOF
+}
+
+# make_root_ca DIR: root-key.pem, root-cert.pem (10 years).
+make_root_ca() {
+  local dir=$1
+  if [ -f "$dir/root-cert.pem" ] && [ -f "$dir/root-key.pem" ]; then
+    say "root CA: reusing $dir/root-cert.pem"
+    return 0
+  fi
+  mkdir -p "$dir"
+  {
+    ca_conf_head "critical, CA:true"
+    printf '%s\n' "[ req_dn ]" "O = Istio" "CN = Root CA"
+  } >"$dir/root-ca.conf"
   record_file "$dir/root-ca.conf"
   run_local openssl genrsa -out "$dir/root-key.pem" "$CA_KEY_BITS" 2>/dev/null
   run_local openssl req -x509 -new -key "$dir/root-key.pem" -config "$dir/root-ca.conf" \
@@ -53,19 +59,9 @@ make_intermediate_ca() {
     return 0
   fi
   mkdir -p "$dir"
-  cat >"$dir/intermediate.conf" <<EOF
-[ req ]
-encrypt_key = no
-prompt = no
-utf8 = yes
-default_md = sha256
-req_extensions = req_ext
-x509_extensions = req_ext
-distinguished_name = req_dn
-[ req_ext ]
-subjectKeyIdentifier = hash
-basicConstraints = critical, CA:true, pathlen:0
-keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign
+  {
+    ca_conf_head "critical, CA:true, pathlen:0"
+    cat <<EOF
 subjectAltName = @san
 [ san ]
 DNS.1 = istiod.istio-system.svc
@@ -74,6 +70,7 @@ O = Istio
 CN = Intermediate CA
 L = $cluster
 EOF
+  } >"$dir/intermediate.conf"
   record_file "$dir/intermediate.conf"
   run_local openssl genrsa -out "$dir/ca-key.pem" "$CA_KEY_BITS" 2>/dev/null
   run_local openssl req -new -key "$dir/ca-key.pem" -config "$dir/intermediate.conf" \

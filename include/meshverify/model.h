@@ -2,9 +2,14 @@
 // Plain value types shared by every module: what a request produced, what a sidecar believes
 // its endpoints are, and which pods exist. No behaviour beyond small helpers; copyable values.
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace meshverify {
@@ -44,6 +49,59 @@ struct PodInfo {
   std::map<std::string, std::string> labels;
 };
 
+// A host's request counters (rq_total, rq_error, cx_connect_fail, ...), sorted by name. The
+// interface of the std::map it replaces, kept flat: a 10,000-host dump holds 80,000 counters,
+// and one allocation per host instead of one per counter halves the cost of parsing it.
+class Counters {
+ public:
+  using value_type = std::pair<std::string, uint64_t>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+  using iterator = const_iterator;
+
+  Counters() = default;
+  Counters(std::initializer_list<value_type> init) {
+    for (const value_type& kv : init) (*this)[kv.first] = kv.second;
+  }
+
+  // The value named `name`, inserted as 0 if absent.
+  uint64_t& operator[](std::string_view name) {
+    if (items_.empty() || items_.back().first < name) {  // dumps list most names in order
+      return items_.emplace_back(std::string(name), 0).second;
+    }
+    auto it = LowerBound(name);
+    if (it != items_.end() && it->first == name) return it->second;
+    return items_.emplace(it, std::string(name), 0)->second;
+  }
+  uint64_t at(std::string_view name) const {  // throws std::out_of_range, as map::at does
+    auto it = LowerBound(name);
+    if (it == items_.end() || it->first != name) throw std::out_of_range("no counter");
+    return it->second;
+  }
+  size_t count(std::string_view name) const {
+    auto it = LowerBound(name);
+    return it != items_.end() && it->first == name ? 1 : 0;
+  }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  void reserve(size_t n) { items_.reserve(n); }
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.end(); }
+
+  friend bool operator==(const Counters&, const Counters&) = default;
+
+ private:
+  std::vector<value_type>::iterator LowerBound(std::string_view name) {
+    return std::lower_bound(items_.begin(), items_.end(), name,
+                            [](const value_type& kv, std::string_view n) { return kv.first < n; });
+  }
+  const_iterator LowerBound(std::string_view name) const {
+    return std::lower_bound(items_.begin(), items_.end(), name,
+                            [](const value_type& kv, std::string_view n) { return kv.first < n; });
+  }
+
+  std::vector<value_type> items_;
+};
+
 // One host of one Envoy cluster, as a sidecar holds it.
 struct Endpoint {
   std::string source_pod;      // whose sidecar view this row comes from ("" if unknown)
@@ -58,7 +116,7 @@ struct Endpoint {
   std::string hostname;
   std::string workload_cluster_id;  // from istio workload metadata, when present
   std::string cluster;         // the mesh cluster it maps to; "" when none does
-  std::map<std::string, uint64_t> counters;  // rq_total, rq_error, cx_connect_fail, ...
+  Counters counters;          // rq_total, rq_error, cx_connect_fail, ...
 
   // True iff Envoy would route to it: not ejected, and EDS health HEALTHY, DEGRADED or
   // UNKNOWN (Envoy routes to UNKNOWN hosts; istioctl -o json omits the zero value UNKNOWN).

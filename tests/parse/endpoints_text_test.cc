@@ -24,8 +24,7 @@ TEST(EndpointsTextTest, ReadsEnvoyGoldenWithEveryFlag) {
   EXPECT_EQ(e.weight, 1u);
   EXPECT_EQ(e.priority, 1u);
   EXPECT_EQ(e.locality, "test_region/test_zone/test_sub_zone");
-  EXPECT_EQ(e.counters,
-            (std::map<std::string, uint64_t>{{"test_counter", 10}, {"test_gauge", 11}}));
+  EXPECT_EQ(e.counters, (Counters{{"test_counter", 10}, {"test_gauge", 11}}));
 }
 
 TEST(EndpointsTextTest, ReadsRealIstioSidecarCapture) {

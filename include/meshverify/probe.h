@@ -1,9 +1,10 @@
 #pragma once
 // Exec-mode probing: from a source pod, many requests to the target, sent by curl running
 // inside the pod and started with ONE `kubectl exec` per source per batch (never one per
-// request). The in-pod script (BuildProbeScript) runs curl --parallel with keep-alive in chunks
-// and frames every chunk's results so that the byte stream back can be parsed unambiguously
-// whatever the answers contain (FrameParser). Records stream back chunk by chunk.
+// request). The in-pod script (BuildProbeScript) runs `concurrency` curls side by side, each
+// sending its share of the requests one after another on a keep-alive connection, and frames
+// their output so that the byte stream back can be parsed unambiguously whatever the answers
+// contain (FrameParser). Records stream back while the curls run.
 //
 // Only CommandRunner and Clock are used (no concrete transport). Every request of a source is
 // accounted for: each ends as exactly one ProbeRecord handed to the sink, either a result from
@@ -42,8 +43,8 @@ struct ProbeOptions {
   int concurrency = 4;                      // requests in flight per source (curl --parallel-max)
   std::chrono::milliseconds timeout{5000};  // per request (curl --max-time)
   std::chrono::milliseconds deadline{300000};  // whole probing phase, from the start of Probe*
-  uint64_t chunk = 500;        // requests per curl run inside the pod (one framed block)
-  uint64_t exec_requests = 0;  // requests per exec; 0 = every request left in one exec
+  uint64_t exec_requests = 10000;  // requests per exec (bounds the pod's temp files); 0 = all
+  std::chrono::milliseconds flush_every{1000};  // how often the pod sends what curl wrote
   int max_exec_failures = 3;   // consecutive failed execs of a source before giving up
   std::chrono::milliseconds retry_backoff{250};  // sleep before a retry, times the failure count
   size_t max_body_bytes = 64 * 1024;  // longer bodies are cut (still read whole from the stream)
@@ -58,73 +59,99 @@ std::string ShellQuote(std::string_view s);
 // as \t \n \r \v, as curl's config parser reads them back).
 std::string CurlConfigQuote(std::string_view s);
 
-// The POSIX sh script run in the pod for requests [first_seq, first_seq + count): runs curl
-// once per `chunk` requests with `concurrency` transfers in flight, and prints per chunk:
+// The POSIX sh script run in the pod for requests [first_seq, first_seq + count). It starts
+// `concurrency` curls at once; curl j sends requests first_seq+j, first_seq+j+concurrency, ...
+// one after another (--parallel-max 1) on one keep-alive connection, writing to its own temp
+// file, per request, the body as received and then
+//   <marker> W <urlnum> <http_code> <exitcode> <time_connect> <time_total> <num_connects>
+//            <size_download>\n                  (curl -w; urlnum = the request's index in j)
+// One writer per file and one transfer at a time make that stream unambiguous: a body is the
+// bytes between two W lines, and its length must equal the W line's size. The script prints:
 //   <marker> S <first> <end>\n
-//   <marker> W <file> <http_code> <exitcode> <time_connect> <time_total> <num_connects> <size>\n
-//     (one per finished transfer, in completion order; from curl -w)
-//   <marker> C <curl exit status>\n
-//   <wc -c output: "<bytes> <seq, zero-padded>" per non-empty body file, then "total">
-//   <marker> B\n
-//   <the body files concatenated in seq order; lengths as listed by wc>
+//   <marker> F <j> <first request of j> <stride = concurrency>\n     for each curl
+//   <marker> D <j> <n>\n and the next n bytes of curl j's file   every `flush_every` and at the end
+//   <marker> C <j> <curl exit status>\n                              for each curl, at the end
 //   <marker> E\n
-// Keeps the body files in a temp dir under /dev/shm (else $TMPDIR or /tmp).
-// Needs only sh builtins, mktemp, wc, cat, rm and curl >= 7.75 (%{exitcode}); works with
-// dash and busybox ash. Removes its temp dir on exit and on SIGTERM/SIGHUP/SIGINT/SIGPIPE.
-// REQUIRES: count > 0, chunk > 0, concurrency > 0; marker is [A-Za-z0-9:_-]+ (curl -w reads a
-// format starting with @ from a file, and % starts a variable).
+// The marker is a fresh random word per exec, so no answer can hold it.
+// Keeps its files in a temp dir under /dev/shm (else $TMPDIR or /tmp). Needs sh builtins,
+// mktemp, wc, head, tail, sleep, rm and curl >= 7.75 (%{exitcode}, %{urlnum}); works with dash
+// and busybox ash. Removes its temp dir and stops its curls on exit and on
+// SIGTERM/SIGHUP/SIGINT/SIGPIPE.
+// REQUIRES: count > 0, concurrency > 0; marker is [A-Za-z0-9:_-]+ (curl -w reads a format
+// starting with @ from a file, and % starts a variable).
 std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
-                             uint64_t chunk, int concurrency, std::chrono::milliseconds timeout,
-                             std::string_view marker);
+                             int concurrency, std::chrono::milliseconds timeout,
+                             std::chrono::milliseconds flush_every, std::string_view marker);
+
+// A marker for one exec: "meshverify-" and 32 random hex digits.
+std::string RandomMarker();
 
 // argv of `kubectl exec -n NS -c CONTAINER [--context CTX] [--kubeconfig K] POD -- sh -c SCRIPT`.
 std::vector<std::string> ExecArgv(const ExecTarget& target, const std::string& script,
                                   const std::string& kubectl = "kubectl");
 
-// Parses the framed output of BuildProbeScript incrementally, chunk boundaries anywhere.
-// Records are emitted (seq order within a block) when a block's E line arrives; requests of a
-// finished block that curl did not report come out as lost records ("curl reported no result").
-// A stream that breaks the framing puts the parser in a failed state: later bytes are ignored.
-// Not thread-safe; one per stream.
+// Parses the framed output of BuildProbeScript incrementally, cut anywhere. Records are emitted
+// in seq order as soon as every request before them has its record; at the E line, requests no
+// curl reported come out as lost records ("curl reported no result"). A stream that breaks the
+// framing puts the parser in a failed state: later bytes are ignored. Not thread-safe.
 class FrameParser {
  public:
   using Sink = std::function<void(ProbeRecord&&)>;
   FrameParser(std::string marker, ExecTarget source, size_t max_body_bytes, Sink sink);
 
   void Feed(std::string_view bytes);
+  // For a stream that ended early: emits the records held back behind a missing one, and, when
+  // `lost_reason` is not empty, a lost record for each request a curl had in flight. Returns
+  // how many records it emitted. The parser accepts nothing after.
+  uint64_t Stop(const std::string& lost_reason);
+
   // True while no framing error was seen.
   bool ok() const { return error_.empty(); }
-  // The framing error ("line 12: expected ..."), "" when ok().
+  // The framing error ("byte 120: expected ..."), "" when ok().
   const std::string& error() const { return error_; }
-  // Requests [block_first, block_end) of the block started but not finished, if any.
-  bool in_block() const { return state_ != State::kIdle; }
-  uint64_t block_first() const { return block_first_; }
-  uint64_t block_end() const { return block_end_; }
-  // Records emitted so far.
+  // True between the S and the E line.
+  bool in_block() const { return state_ == State::kBlock; }
+  // Records emitted so far, and the first seq without one (the block's start before any).
   uint64_t emitted() const { return emitted_; }
+  uint64_t next_seq() const { return next_seq_; }
 
  private:
-  enum class State { kIdle, kResults, kSizes, kBodies, kEnd };
+  enum class State { kIdle, kBlock, kDone };
+  // One curl: requests first, first + stride, ...; its output is scanned for W lines.
+  struct Curl {
+    uint64_t first = 0, stride = 1;
+    uint64_t reported = 0;  // W lines seen
+    bool done = false;
+    int status = 0;
+    std::string carry;       // unscanned tail: a partial W line or a possible marker start
+    std::string body;        // bytes since the last W line, cut at max_body_bytes
+    uint64_t body_size = 0;  // their full count
+  };
   void Fail(std::string why);
-  void OnLine(std::string_view line);
-  void OnResultLine(std::string_view rest);
-  void FinishBlock();
-  void FeedBodies(std::string_view* bytes);
+  void OnFrame(std::string_view line);
+  void ScanCurl(Curl& curl, std::string_view bytes);
+  void OnCurlData(Curl& curl, std::string_view data);
+  void OnResult(Curl& curl, std::string_view rest);
+  void EmitReady();
+  void Emit(ProbeRecord&& r);
+  ProbeRecord Lost(uint64_t seq, std::string why) const;
 
   std::string marker_;
   ExecTarget source_;
   size_t max_body_bytes_;
   Sink sink_;
+  std::string frame_prefix_;  // marker_ + " "
   State state_ = State::kIdle;
-  std::string line_;  // partial line
+  std::string line_;          // a partial framing line
+  uint64_t payload_left_ = 0;  // bytes of the current D piece still to come
+  size_t payload_curl_ = 0;    // the curl whose output it is
+  uint64_t offset_ = 0;       // stream offset of the next byte, for errors
+  uint64_t line_at_ = 0;      // stream offset of the current framing line
   std::string error_;
-  uint64_t line_no_ = 0;
   uint64_t block_first_ = 0, block_end_ = 0;
-  int curl_status_ = 0;
-  std::map<uint64_t, ProbeRecord> results_;           // this block, by seq
-  std::vector<std::pair<uint64_t, uint64_t>> sizes_;  // (seq, bytes) in wc order
-  size_t body_index_ = 0;                             // into sizes_
-  uint64_t body_left_ = 0;                            // bytes still to read of sizes_[body_index_]
+  std::vector<Curl> curls_;
+  std::map<uint64_t, ProbeRecord> held_;  // results waiting for an earlier seq
+  uint64_t next_seq_ = 0;
   uint64_t emitted_ = 0;
 };
 
@@ -142,8 +169,8 @@ struct SourceOutcome {
   std::string last_error;  // "<exec argv summary>: <first stderr line>", "" if none
 };
 
-// Probes one source. Calls `sink` (from the calling thread) once per request, in seq order
-// within each chunk. Never fails: what went wrong is in the outcome and in lost records.
+// Probes one source. Calls `sink` (from the calling thread) at most once per request, mostly in
+// seq order. Never fails: what went wrong is in the outcome and in lost records.
 SourceOutcome ProbeSource(CommandRunner& runner, Clock& clock, const ExecTarget& target,
                           const ProbeOptions& options, const std::atomic<bool>* interrupted,
                           const std::function<void(ProbeRecord&&)>& sink);

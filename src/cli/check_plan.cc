@@ -17,7 +17,7 @@ struct Flags {
   int concurrency = 0;
   std::string timeout, deadline, wait;
   double max_error_rate = 0;
-  uint64_t chunk = 500;
+  uint64_t exec_requests = 10000;
   std::string records;
 };
 
@@ -33,8 +33,8 @@ po::options_description Describe(Flags* f) {
       "wait", po::value(&f->wait)->value_name("DUR"), "bound of the wait for endpoint convergence")(
       "max-error-rate", po::value(&f->max_error_rate)->value_name("R"),
       "errors / requests above R fail")(
-      "chunk", po::value(&f->chunk)->value_name("N")->default_value(500),
-      "requests per curl run inside the pod (records stream back per chunk)")(
+      "exec-requests", po::value(&f->exec_requests)->value_name("N")->default_value(10000),
+      "requests per kubectl exec of a source (0 = all in one)")(
       "records", po::value(&f->records)->value_name("PATH"), "write every request as JSONL");
   AddKubeOptions(desc, &f->kube);
   AddGateOptions(desc, &f->gate);
@@ -142,12 +142,11 @@ Result<CheckPlan> MakeCheckPlan(const Args& args, Environment& env) {
     }
     m.gate.max_error_rate = f.max_error_rate;
   }
-  if (f.chunk == 0) return Status::Usage("--chunk: must be positive");
   plan.gate = AnalyzeOptions{m.gate.tolerance, m.gate.alpha, m.gate.max_error_rate};
   plan.output = f.output;
   plan.dry_run = vm.count("dry-run") != 0;
   plan.records_path = f.records;
-  plan.chunk = f.chunk;
+  plan.exec_requests = f.exec_requests;
   return plan;
 }
 
@@ -217,7 +216,7 @@ nlohmann::json PlanToJson(const CheckPlan& plan) {
             {"timeout_s", secs(m.run.timeout)},
             {"deadline_s", secs(m.run.deadline)},
             {"wait_s", secs(m.run.wait)},
-            {"chunk", plan.chunk},
+            {"exec_requests", plan.exec_requests},
             {"mode", "exec"}}}};
 }
 

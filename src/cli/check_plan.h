@@ -21,7 +21,7 @@ struct CheckPlan {
   bool dry_run = false;
   bool help = false;
   std::string records_path;  // --records: every request as JSONL
-  uint64_t chunk = 500;      // --chunk: requests per curl run in the pod
+  uint64_t exec_requests = 10000;  // --exec-requests: requests per kubectl exec, 0 = all
 };
 
 // Parses the command line and reads the config. Fails with Usage (bad flags) or InvalidInput

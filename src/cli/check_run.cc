@@ -182,7 +182,7 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
   popt.concurrency = m.run.concurrency;
   popt.timeout = m.run.timeout;
   popt.deadline = m.run.deadline;
-  popt.chunk = plan.chunk;
+  popt.exec_requests = plan.exec_requests;
 
   std::atomic<uint64_t> done{0};
   std::vector<SourceSink> sinks(targets.size());

@@ -1,4 +1,6 @@
 // Parser of the probe script's framed output (probe.h).
+#include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cstdlib>
 
@@ -41,12 +43,8 @@ bool ToSeconds(std::string_view w, double* out) {
   return end == tmp.c_str() + tmp.size() && *out >= 0;
 }
 
-// "dir/0000000042" or "0000000042" -> 42.
-bool SeqOfFile(std::string_view file, uint64_t* seq) {
-  size_t slash = file.rfind('/');
-  if (slash != std::string_view::npos) file.remove_prefix(slash + 1);
-  return ToUint(file, seq);
-}
+// A framing line is short; a longer one is garbage, not worth buffering.
+constexpr size_t kMaxFrameLine = 512;
 
 }  // namespace
 
@@ -54,150 +52,262 @@ FrameParser::FrameParser(std::string marker, ExecTarget source, size_t max_body_
     : marker_(std::move(marker)),
       source_(std::move(source)),
       max_body_bytes_(max_body_bytes),
-      sink_(std::move(sink)) {}
+      sink_(std::move(sink)),
+      frame_prefix_(marker_ + " ") {
+  assert(!marker_.empty());
+}
 
 void FrameParser::Fail(std::string why) {
-  if (error_.empty()) error_ = "line " + std::to_string(line_no_) + ": " + why;
+  if (error_.empty()) error_ = std::move(why);
 }
 
 void FrameParser::Feed(std::string_view bytes) {
   while (!bytes.empty() && ok()) {
-    if (state_ == State::kBodies) {
-      FeedBodies(&bytes);
+    if (payload_left_ > 0) {  // inside a D piece: curl output, counted
+      size_t take = static_cast<size_t>(std::min<uint64_t>(payload_left_, bytes.size()));
+      ScanCurl(curls_[payload_curl_], bytes.substr(0, take));
+      offset_ += take;
+      payload_left_ -= take;
+      bytes.remove_prefix(take);
       continue;
     }
-    size_t nl = bytes.find('\n');
-    if (nl == std::string_view::npos) {
-      // A framing line is short; anything longer is garbage, not worth buffering.
-      if (line_.size() + bytes.size() > 4096) {
-        Fail("line too long");
-        return;
-      }
-      line_.append(bytes);
-      return;
+    if (state_ == State::kDone) {
+      return Fail("byte " + std::to_string(offset_) + ": output after the end");
     }
-    line_.append(bytes.substr(0, nl));
-    bytes.remove_prefix(nl + 1);
-    ++line_no_;
+    if (line_.empty()) line_at_ = offset_;
+    size_t nl = bytes.find('\n');
+    size_t take = nl == std::string_view::npos ? bytes.size() : nl;
+    line_.append(bytes.substr(0, take));
+    take += nl == std::string_view::npos ? 0 : 1;
+    offset_ += take;
+    bytes.remove_prefix(take);
+    // Every framing line starts with the marker and a space; say so as soon as one does not.
+    const std::string_view prefix = frame_prefix_;
+    if (std::string_view(line_).substr(0, prefix.size()) != prefix.substr(0, line_.size())) {
+      return Fail("byte " + std::to_string(line_at_) + ": expected a framing line");
+    }
+    if (line_.size() > kMaxFrameLine) {
+      return Fail("byte " + std::to_string(line_at_) + ": framing line too long");
+    }
+    if (nl == std::string_view::npos) return;
     std::string line = std::move(line_);
     line_.clear();
-    OnLine(line);
+    OnFrame(std::string_view(line).substr(prefix.size()));
   }
 }
 
-void FrameParser::FeedBodies(std::string_view* bytes) {
-  while (body_index_ < sizes_.size() && !bytes->empty()) {
-    auto [seq, size] = sizes_[body_index_];
-    size_t take = static_cast<size_t>(std::min<uint64_t>(body_left_, bytes->size()));
-    auto it = results_.find(seq);
-    if (it != results_.end()) {
-      std::string& body = it->second.body;
-      size_t room = body.size() < max_body_bytes_ ? max_body_bytes_ - body.size() : 0;
-      body.append(bytes->substr(0, std::min(take, room)));
-    }
-    bytes->remove_prefix(take);
-    body_left_ -= take;
-    if (body_left_ == 0) {
-      ++body_index_;
-      if (body_index_ < sizes_.size()) body_left_ = sizes_[body_index_].second;
-    }
-  }
-  if (body_index_ >= sizes_.size()) state_ = State::kEnd;
-}
-
-void FrameParser::OnLine(std::string_view line) {
-  std::string_view rest = line;
-  if (NextWord(&rest) != marker_) {
-    // Only the wc listing has lines without our marker.
-    if (state_ != State::kSizes) {
-      Fail("unexpected output: '" + std::string(line.substr(0, 80)) + "'");
-      return;
-    }
-    uint64_t bytes = 0, seq = 0;
-    rest = line;
-    std::string_view size_word = NextWord(&rest);
-    std::string_view name = NextWord(&rest);
-    if (!ToUint(size_word, &bytes) || !rest.empty()) {
-      Fail("expected '<bytes> <file>' from wc");
-      return;
-    }
-    if (name == "total") return;
-    if (!SeqOfFile(name, &seq) || seq < block_first_ || seq >= block_end_) {
-      Fail("wc lists an unexpected file '" + std::string(name) + "'");
-      return;
-    }
-    if (bytes > 0) sizes_.emplace_back(seq, bytes);
-    return;
-  }
+void FrameParser::OnFrame(std::string_view rest) {
+  const std::string at = "byte " + std::to_string(line_at_) + ": ";
   std::string_view tag = NextWord(&rest);
+  uint64_t j = 0;
   if (tag == "S" && state_ == State::kIdle) {
     if (!ToUint(NextWord(&rest), &block_first_) || !ToUint(NextWord(&rest), &block_end_) ||
-        block_end_ <= block_first_) {
-      Fail("bad block start");
+        !rest.empty() || block_end_ <= block_first_) {
+      return Fail(at + "bad block start");
+    }
+    next_seq_ = block_first_;
+    state_ = State::kBlock;
+    return;
+  }
+  if (state_ != State::kBlock || (tag != "F" && tag != "D" && tag != "C" && tag != "E")) {
+    return Fail(at + "unexpected '" + std::string(tag.substr(0, 20)) + "' line");
+  }
+  if (tag == "E") {
+    if (!rest.empty()) return Fail(at + "bad block end");
+    for (size_t i = 0; i < curls_.size(); ++i) {
+      if (!curls_[i].done) return Fail(at + "block ended before curl " + std::to_string(i));
+    }
+    for (; next_seq_ < block_end_; ++next_seq_) {
+      auto it = held_.find(next_seq_);
+      if (it != held_.end()) {
+        Emit(std::move(it->second));
+        held_.erase(it);
+      } else {
+        Emit(Lost(next_seq_, ""));
+      }
+    }
+    state_ = State::kDone;
+    return;
+  }
+  if (!ToUint(NextWord(&rest), &j)) return Fail(at + "bad curl number");
+  if (tag == "F") {
+    Curl curl;
+    if (j != curls_.size() || !ToUint(NextWord(&rest), &curl.first) ||
+        !ToUint(NextWord(&rest), &curl.stride) || !rest.empty() || curl.stride == 0 ||
+        curl.first < block_first_ || curl.first >= block_end_) {
+      return Fail(at + "bad curl start");
+    }
+    curls_.push_back(std::move(curl));
+    return;
+  }
+  if (j >= curls_.size() || curls_[j].done) {
+    return Fail(at + "no running curl " + std::to_string(j));
+  }
+  Curl& curl = curls_[j];
+  if (tag == "D") {
+    if (!ToUint(NextWord(&rest), &payload_left_) || !rest.empty()) {
+      payload_left_ = 0;
+      return Fail(at + "bad data length");
+    }
+    payload_curl_ = j;
+    return;
+  }
+  // C: the curl ended. What it wrote after its last W line is a cut transfer: no result.
+  if (!ToInt(NextWord(&rest), &curl.status) || !rest.empty()) return Fail(at + "bad curl status");
+  curl.done = true;
+  curl.carry.clear();
+  curl.body.clear();
+  curl.body_size = 0;
+}
+
+// Splits one curl's output into bodies and W lines; keeps in curl.carry what cannot be decided
+// before more of that curl's output arrives.
+void FrameParser::ScanCurl(Curl& curl, std::string_view bytes) {
+  std::string joined;
+  std::string_view in = bytes;
+  if (!curl.carry.empty()) {
+    joined = std::move(curl.carry);
+    curl.carry.clear();
+    joined.append(bytes);
+    in = joined;
+  }
+  size_t at = 0;
+  while (ok()) {
+    size_t pos = in.find(marker_, at);
+    if (pos == std::string_view::npos) {
+      size_t keep = std::min(in.size() - at, marker_.size() - 1);  // a marker may start there
+      OnCurlData(curl, in.substr(at, in.size() - at - keep));
+      curl.carry = in.substr(in.size() - keep);
       return;
     }
-    results_.clear();
-    sizes_.clear();
-    state_ = State::kResults;
-  } else if (tag == "W" && state_ == State::kResults) {
-    OnResultLine(rest);
-  } else if (tag == "C" && state_ == State::kResults) {
-    if (!ToInt(NextWord(&rest), &curl_status_)) Fail("bad curl status");
-    state_ = State::kSizes;
-  } else if (tag == "B" && state_ == State::kSizes) {
-    body_index_ = 0;
-    body_left_ = sizes_.empty() ? 0 : sizes_[0].second;
-    state_ = sizes_.empty() ? State::kEnd : State::kBodies;
-  } else if (tag == "E" && state_ == State::kEnd) {
-    FinishBlock();
-  } else {
-    Fail("unexpected '" + std::string(tag) + "' line");
+    OnCurlData(curl, in.substr(at, pos - at));
+    size_t nl = in.find('\n', pos);
+    size_t line_end = nl == std::string_view::npos ? in.size() : nl;
+    if (line_end - pos > kMaxFrameLine) {
+      return Fail("curl " + std::to_string(&curl - curls_.data()) + ": result line too long");
+    }
+    if (nl == std::string_view::npos) {
+      curl.carry = in.substr(pos);
+      return;
+    }
+    OnResult(curl, in.substr(pos + marker_.size(), nl - pos - marker_.size()));
+    at = nl + 1;
   }
 }
 
-void FrameParser::OnResultLine(std::string_view rest) {
-  uint64_t seq = 0, connects = 0, size = 0;
+// Bytes between W lines: the body of the request whose W line comes next.
+void FrameParser::OnCurlData(Curl& curl, std::string_view data) {
+  if (curl.body.size() < max_body_bytes_) {
+    curl.body.append(data.substr(0, max_body_bytes_ - curl.body.size()));
+  }
+  curl.body_size += data.size();
+}
+
+void FrameParser::OnResult(Curl& curl, std::string_view rest) {
+  const std::string where = "curl " + std::to_string(&curl - curls_.data()) + ": ";
+  uint64_t urlnum = 0, connects = 0, size = 0;
   double connect_s = 0, total_s = 0;
   ProbeRecord r;
-  if (!SeqOfFile(NextWord(&rest), &seq) || !ToInt(NextWord(&rest), &r.http_code) ||
+  if (rest.substr(0, 3) != " W ") return Fail(where + "bad result line");
+  rest.remove_prefix(3);
+  if (!ToUint(NextWord(&rest), &urlnum) || !ToInt(NextWord(&rest), &r.http_code) ||
       !ToInt(NextWord(&rest), &r.curl_exit) || !ToSeconds(NextWord(&rest), &connect_s) ||
       !ToSeconds(NextWord(&rest), &total_s) || !ToUint(NextWord(&rest), &connects) ||
       !ToUint(NextWord(&rest), &size) || !rest.empty()) {
-    Fail("bad result line");
-    return;
+    return Fail(where + "bad result line");
   }
-  if (seq < block_first_ || seq >= block_end_ || results_.count(seq) != 0) {
-    Fail("result for unexpected request " + std::to_string(seq));
-    return;
+  // One transfer at a time: results come in request order, each exactly once.
+  uint64_t seq = curl.first + urlnum * curl.stride;
+  if (urlnum != curl.reported || urlnum > (block_end_ - curl.first) / curl.stride ||
+      seq >= block_end_) {
+    return Fail(where + "result for unexpected request " + std::to_string(urlnum));
   }
+  if (size != curl.body_size) {
+    return Fail(where + "request " + std::to_string(seq) + " has " +
+                std::to_string(curl.body_size) + " body bytes, curl counted " +
+                std::to_string(size));
+  }
+  ++curl.reported;
   r.source_cluster = source_.cluster;
   r.source_pod = source_.pod;
   r.seq = seq;
   r.connect_ms = connect_s * 1000.0;
   r.total_ms = total_s * 1000.0;
   r.new_connection = connects > 0;
-  results_.emplace(seq, std::move(r));
+  r.body = std::move(curl.body);
+  curl.body.clear();
+  curl.body_size = 0;
+  if (seq != next_seq_) {
+    held_.emplace(seq, std::move(r));
+    return;
+  }
+  Emit(std::move(r));
+  ++next_seq_;
+  EmitReady();
 }
 
-void FrameParser::FinishBlock() {
-  for (uint64_t seq = block_first_; seq < block_end_; ++seq) {
-    auto it = results_.find(seq);
-    if (it != results_.end()) {
-      sink_(std::move(it->second));
-    } else {
-      ProbeRecord lost;
-      lost.source_cluster = source_.cluster;
-      lost.source_pod = source_.pod;
-      lost.seq = seq;
-      lost.curl_exit = curl_status_;
-      lost.error = "curl reported no result (curl exit " + std::to_string(curl_status_) + ")";
-      sink_(std::move(lost));
-    }
-    ++emitted_;
+void FrameParser::EmitReady() {
+  while (!held_.empty() && held_.begin()->first == next_seq_) {
+    Emit(std::move(held_.begin()->second));
+    held_.erase(held_.begin());
+    ++next_seq_;
   }
-  results_.clear();
-  sizes_.clear();
-  state_ = State::kIdle;
+}
+
+void FrameParser::Emit(ProbeRecord&& r) {
+  sink_(std::move(r));
+  ++emitted_;
+}
+
+// A request without a result. `why` "" means "its curl ended without reporting it".
+ProbeRecord FrameParser::Lost(uint64_t seq, std::string why) const {
+  ProbeRecord lost;
+  lost.source_cluster = source_.cluster;
+  lost.source_pod = source_.pod;
+  lost.seq = seq;
+  if (why.empty()) {
+    for (const Curl& curl : curls_) {
+      if (seq >= curl.first && (seq - curl.first) % curl.stride == 0) lost.curl_exit = curl.status;
+    }
+    why = "curl reported no result (curl exit " + std::to_string(lost.curl_exit) + ")";
+  }
+  lost.error = std::move(why);
+  return lost;
+}
+
+uint64_t FrameParser::Stop(const std::string& lost_reason) {
+  if (state_ != State::kBlock) {
+    state_ = State::kDone;
+    return 0;
+  }
+  // seq -> reason for the requests that get a lost record.
+  std::map<uint64_t, std::string> lost;
+  for (const Curl& curl : curls_) {
+    for (uint64_t seq = curl.first + curl.reported * curl.stride; seq < block_end_;
+         seq += curl.stride) {
+      if (curl.done) {
+        lost.emplace(seq, "");  // ended without reporting it
+      } else {
+        if (!lost_reason.empty()) lost.emplace(seq, lost_reason);  // in flight
+        break;  // the rest were never sent
+      }
+    }
+  }
+  uint64_t before = emitted_;
+  auto h = held_.begin();
+  auto l = lost.begin();
+  while (h != held_.end() || l != lost.end()) {
+    if (l == lost.end() || (h != held_.end() && h->first < l->first)) {
+      Emit(std::move(h->second));
+      ++h;
+    } else {
+      Emit(Lost(l->first, l->second));
+      ++l;
+    }
+  }
+  held_.clear();
+  state_ = State::kDone;
+  return emitted_ - before;
 }
 
 }  // namespace meshverify::probe

@@ -49,45 +49,85 @@ std::string CurlConfigQuote(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// "2" or "0.250": whole seconds without a fraction, for a sleep(1) that takes only integers.
+std::string SecondsText(std::chrono::milliseconds d) {
+  char text[32];
+  if (d.count() % 1000 == 0) {
+    std::snprintf(text, sizeof(text), "%lld", static_cast<long long>(d.count() / 1000));
+  } else {
+    std::snprintf(text, sizeof(text), "%.3f", static_cast<double>(d.count()) / 1000.0);
+  }
+  return text;
+}
+
+}  // namespace
+
 std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
-                             uint64_t chunk, int concurrency, std::chrono::milliseconds timeout,
-                             std::string_view marker) {
-  assert(count > 0 && chunk > 0 && concurrency > 0);
-  char max_time[32];
-  std::snprintf(max_time, sizeof(max_time), "%.3f", static_cast<double>(timeout.count()) / 1000.0);
-  // curl caps --parallel-max at 300.
-  int parallel = concurrency > 300 ? 300 : concurrency;
+                             int concurrency, std::chrono::milliseconds timeout,
+                             std::chrono::milliseconds flush_every, std::string_view marker) {
+  assert(count > 0 && concurrency > 0);
   std::string s;
   s += "m=" + ShellQuote(marker) + "; u=" + ShellQuote(CurlConfigQuote(url));
   s += "; s=" + std::to_string(first_seq) + "; e=" + std::to_string(first_seq + count);
-  s += "; k=" + std::to_string(chunk) + "; c=" + std::to_string(parallel);
-  s += "; t=" + std::string(max_time) + "\n";
-  // Bodies go to one file per request, so that any bytes in them (newlines, our marker) cannot
-  // break the framing: the results come from -w, the bodies by length (wc -c) after curl ends.
-  // File names are zero-padded seqs, so the shell's sorted glob lists them in seq order.
-  // One file per request: on a tmpfs (/dev/shm) when there is one, as creating hundreds of
-  // files per second on a disk-backed /tmp costs more than the requests (7x in the lab).
+  s += "; c=" + std::to_string(concurrency) + "; t=" + SecondsText(timeout);
+  s += "; w=" + SecondsText(flush_every) + "\n";
+  // Curl j has ceil((e - s - j) / c) requests: n0 for the first ones, n0 - 1 for the rest; the
+  // two configs are written once. Each curl writes to its own file (on a tmpfs when there is
+  // one: a disk-backed /tmp costs more than the requests); a background flusher sends what the
+  // files gained every $w seconds; once every curl has ended, the main shell stops it (USR1)
+  // and sends the rest. The flusher and the main shell never write at the same time.
   s += R"SH(d=
 for b in /dev/shm "${TMPDIR:-/tmp}"; do d=$(mktemp -d "$b/meshverify.XXXXXX" 2>/dev/null) && break; done
 [ -n "$d" ] || exit 71
-trap 'rm -rf "$d"' EXIT
+p=; f=
+trap 'kill $p $f 2>/dev/null; rm -rf "$d"' EXIT
 trap 'exit 143' HUP INT TERM PIPE
 cd "$d" || exit 71
-while [ "$s" -lt "$e" ]; do
-  b=$((s + k)); if [ "$b" -gt "$e" ]; then b=$e; fi
-  echo "$m S $s $b"
-  i=$s
-  while [ "$i" -lt "$b" ]; do
-    printf 'url = %s\noutput = "%010d"\n' "$u" "$i"
-    i=$((i + 1))
-  done > cfg
-  curl -sS --no-progress-meter --parallel --parallel-immediate --parallel-max "$c" --max-time "$t" -K cfg -w "$m W %{filename_effective} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download}\n"
-  echo "$m C $?"
-  set -- [0-9]*
-  if [ -e "$1" ]; then wc -c -- "$@"; echo "$m B"; cat -- "$@"; rm -f -- "$@"; else echo "$m B"; fi
-  echo "$m E"
-  s=$b
+flush() {  # uses j o x z
+  wc -c out* > sizes
+  while read -r z x; do
+    [ "$x" = total ] && continue
+    j=${x#out}
+    read -r o < "o$j"
+    if [ "$z" -gt "$o" ]; then
+      echo "$m D $j $((z - o))"
+      if [ "$o" -eq 0 ]; then head -c "$z" "$x"; else tail -c +$((o + 1)) "$x" | head -c $((z - o)); fi
+      echo "$z" > "o$j"
+    fi
+  done < sizes
+}
+n0=$(((e - s + c - 1) / c))
+i=0; while [ "$i" -lt "$n0" ]; do printf 'url = %s\n' "$u"; i=$((i + 1)); done > cfg
+[ "$n0" -gt 1 ] && head -n $((n0 - 1)) cfg > cfg1
+echo "$m S $s $e"
+j=0
+while [ "$j" -lt "$c" ] && [ $((s + j)) -lt "$e" ]; do
+  k=cfg; [ $(((e - s - j + c - 1) / c)) -lt "$n0" ] && k=cfg1
+  : > "out$j"; echo 0 > "o$j"
+  curl -sS --no-progress-meter --parallel --parallel-max 1 --max-time "$t" -K "$k" -w "$m W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download}\n" > "out$j" &
+  p="$p $!"
+  echo "$m F $j $((s + j)) $c"
+  j=$((j + 1))
 done
+(
+  h=0; trap 'h=1' USR1
+  while [ "$h" -eq 0 ]; do
+    sleep "$w" & y=$!
+    wait "$y"; kill "$y" 2>/dev/null
+    [ "$h" -eq 0 ] && flush
+  done
+) &
+f=$!
+r=
+for q in $p; do wait "$q"; r="$r $?"; done
+p=
+kill -USR1 "$f" 2>/dev/null; wait "$f"; f=
+flush
+j=0
+for q in $r; do echo "$m C $j $q"; j=$((j + 1)); done
+echo "$m E"
 )SH";
   return s;
 }

@@ -1,13 +1,12 @@
 // Running the probe script in source pods, with retries and a deadline (probe.h).
 #include <algorithm>
+#include <random>
 #include <thread>
 
 #include "meshverify/probe.h"
 
 namespace meshverify::probe {
 namespace {
-
-constexpr std::string_view kMarker = "meshverify-probe:";
 
 // A one-line reason for a failed exec; kubectl's own message first, not curl's per-request
 // complaints (curl -sS writes those to the same stderr).
@@ -47,6 +46,17 @@ ProbeRecord LostRecord(const ExecTarget& t, uint64_t seq, const std::string& why
 
 }  // namespace
 
+std::string RandomMarker() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::random_device random;
+  std::string marker = "meshverify-";
+  for (int i = 0; i < 4; ++i) {
+    uint32_t word = random();
+    for (int j = 0; j < 8; ++j, word >>= 4) marker += kHex[word & 0xF];
+  }
+  return marker;
+}
+
 SourceOutcome ProbeSource(CommandRunner& runner, Clock& clock, const ExecTarget& target,
                           const ProbeOptions& options, const std::atomic<bool>* interrupted,
                           const std::function<void(ProbeRecord&&)>& sink) {
@@ -54,16 +64,12 @@ SourceOutcome ProbeSource(CommandRunner& runner, Clock& clock, const ExecTarget&
   out.target = target;
   const auto deadline_at = clock.Monotonic() + options.deadline;
   const uint64_t n = options.requests;
-  uint64_t next = 0;  // requests [0, next) have a record
+  uint64_t next = 0;  // requests [0, next) have a record; later ones have none
   int failures = 0;   // consecutive failed execs
   auto emit = [&](ProbeRecord&& r) {
-    next = std::max(next, r.seq + 1);
     ++out.requests;
     if (!r.error.empty()) ++out.lost;
     sink(std::move(r));
-  };
-  auto lose_until = [&](uint64_t end, const std::string& why) {
-    for (uint64_t seq = next; seq < end; ++seq) emit(LostRecord(target, seq, why));
   };
 
   while (next < n) {
@@ -80,19 +86,22 @@ SourceOutcome ProbeSource(CommandRunner& runner, Clock& clock, const ExecTarget&
     uint64_t count = n - next;
     if (options.exec_requests > 0) count = std::min(count, options.exec_requests);
     const uint64_t exec_end = next + count;
+    const std::string marker = RandomMarker();
     std::string script =
-        BuildProbeScript(options.url, next, count, std::max<uint64_t>(1, options.chunk),
-                         std::max(1, options.concurrency), options.timeout, kMarker);
-    FrameParser parser(std::string(kMarker), target, options.max_body_bytes, emit);
+        BuildProbeScript(options.url, next, count, std::max(1, options.concurrency),
+                         options.timeout, options.flush_every, marker);
+    FrameParser parser(marker, target, options.max_body_bytes, emit);
     ++out.execs;
     Result<CommandResult> r = runner.Stream(ExecArgv(target, script, options.kubectl), left,
                                             [&](std::string_view c) { parser.Feed(c); });
+    next = std::max(next, parser.next_seq());  // next_seq() is 0 before the S line
     if (next >= exec_end) {  // every request of this exec has its record
       failures = 0;
       continue;
     }
     if (interrupted != nullptr && interrupted->load()) {
-      // Stopped by the user: what was in flight has no outcome; it is not counted.
+      // Stopped by the user: finished requests count, what was in flight has no outcome.
+      parser.Stop("");
       out.interrupted = true;
       break;
     }
@@ -100,20 +109,22 @@ SourceOutcome ProbeSource(CommandRunner& runner, Clock& clock, const ExecTarget&
       // The deadline: requests in flight are lost (the mesh was too slow to answer them).
       out.deadline_reached = true;
       out.last_error = DescribeFailure(target, r, parser);
-      if (parser.in_block()) lose_until(parser.block_end(), "deadline reached");
+      parser.Stop("deadline reached");
       break;
     }
+    // A failed exec: the requests from `next` on are sent again; results the parser held back
+    // behind a missing one are dropped with it, so none is counted twice.
     ++out.failed_execs;
     ++failures;
     out.last_error = DescribeFailure(target, r, parser);
     if (failures >= options.max_exec_failures) {
       out.gave_up = true;
-      lose_until(n, out.last_error);
+      for (uint64_t seq = next; seq < n; ++seq) emit(LostRecord(target, seq, out.last_error));
       break;
     }
     clock.SleepFor(options.retry_backoff * failures);
   }
-  out.not_issued = n - std::min(n, next);
+  out.not_issued = n - std::min(n, out.requests);
   return out;
 }
 

@@ -135,7 +135,7 @@ TEST_F(CheckTest, PodDyingMidRunLosesNothingFromTheAccounting) {
              [calls](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
                auto p = meshverify::testing::ParseProbeScript(argv.back());
                CommandResult r;
-               if ((*calls)++ == 0) r.stdout_text = FramedProbeOutput(*p, Alternate, 2);
+               if ((*calls)++ == 0) r.stdout_text = FramedProbeOutput(*p, Alternate, 1000);
                r.exit_code = 1;
                r.stderr_text = "Error from server (NotFound): pods \"" +
                                std::string(meshverify::testing::kSleep1) + "\" not found\n";
@@ -147,7 +147,7 @@ TEST_F(CheckTest, PodDyingMidRunLosesNothingFromTheAccounting) {
     EXPECT_EQ(s["requests"], 2000);
     ExpectAccounted(s);
   }
-  EXPECT_EQ(r["sources"][0]["errors"]["transport"], 1000);  // 2 blocks of 500 arrived
+  EXPECT_EQ(r["sources"][0]["errors"]["transport"], 1000);  // 1000 results arrived
   ExpectAccounted(r["total"]);
   const nlohmann::json* probe = FindCheck(r, "probe");
   ASSERT_NE(probe, nullptr);

@@ -11,13 +11,13 @@
 namespace meshverify::testing {
 
 struct ProbeScriptParams {
-  uint64_t first = 0, end = 0, chunk = 1;
+  uint64_t first = 0, end = 0, concurrency = 1;
   std::string marker;
 };
 
-// Reads "m='<marker>'", "s=<first>; e=<end>; k=<chunk>" from a generated script.
+// Reads "m='<marker>'", "s=<first>; e=<end>; c=<concurrency>" from a generated script.
 inline std::optional<ProbeScriptParams> ParseProbeScript(const std::string& script) {
-  static const std::regex re(R"(m='([^']*)'.*; s=(\d+); e=(\d+); k=(\d+))");
+  static const std::regex re(R"(m='([^']*)'.*; s=(\d+); e=(\d+); c=(\d+))");
   std::smatch m;
   if (!std::regex_search(script, m, re)) return std::nullopt;
   return ProbeScriptParams{std::stoull(m[2]), std::stoull(m[3]), std::stoull(m[4]), m[1]};
@@ -30,39 +30,40 @@ struct FakeAnswer {
   bool reused = true;
 };
 
-// The framed output of blocks [first, end) in chunks, completions in reverse order within a
-// block. Stops after `max_blocks` blocks (a pod dying mid-run) when given.
+// What the script prints for requests [first, end): `concurrency` curls, curl j with requests
+// first+j, first+j+concurrency, ...; their results come in seq order, each cut into two D
+// pieces in the middle of its body. Stops after `max_results` results (a pod dying mid-run),
+// without the end lines, when given.
 inline std::string FramedProbeOutput(const ProbeScriptParams& p,
                                      const std::function<FakeAnswer(uint64_t)>& answer,
-                                     int max_blocks = -1) {
+                                     int64_t max_results = -1) {
   const std::string& m = p.marker;
-  std::string out;
-  int blocks = 0;
-  for (uint64_t s = p.first; s < p.end; s += p.chunk) {
-    if (max_blocks >= 0 && blocks++ >= max_blocks) break;
-    uint64_t b = std::min(p.end, s + p.chunk);
-    out += m + " S " + std::to_string(s) + " " + std::to_string(b) + "\n";
-    std::string sizes, bodies;
-    for (uint64_t seq = b; seq-- > s;) {
-      FakeAnswer a = answer(seq);
-      char name[16];
-      std::snprintf(name, sizeof(name), "%010llu", static_cast<unsigned long long>(seq));
-      out += m + " W " + name + " " + std::to_string(a.code) + " " + std::to_string(a.curl_exit) +
-             " 0.000200 0.003000 " + (a.reused ? "0" : "1") + " " + std::to_string(a.body.size()) +
-             "\n";
-    }
-    out += m + " C 0\n";
-    for (uint64_t seq = s; seq < b; ++seq) {
-      FakeAnswer a = answer(seq);
-      if (a.body.empty()) continue;
-      char name[16];
-      std::snprintf(name, sizeof(name), "%010llu", static_cast<unsigned long long>(seq));
-      sizes += std::to_string(a.body.size()) + " " + name + "\n";
-      bodies += a.body;
-    }
-    out += sizes + m + " B\n" + bodies + m + " E\n";
+  const uint64_t c = p.concurrency;
+  std::string out = m + " S " + std::to_string(p.first) + " " + std::to_string(p.end) + "\n";
+  for (uint64_t j = 0; j < c && p.first + j < p.end; ++j) {
+    out += m + " F " + std::to_string(j) + " " + std::to_string(p.first + j) + " " +
+           std::to_string(c) + "\n";
   }
-  return out;
+  auto piece = [&](uint64_t j, const std::string& bytes) {
+    if (!bytes.empty()) {
+      out += m + " D " + std::to_string(j) + " " + std::to_string(bytes.size()) + "\n" + bytes;
+    }
+  };
+  for (uint64_t seq = p.first; seq < p.end; ++seq) {
+    if (max_results >= 0 && static_cast<int64_t>(seq - p.first) >= max_results) return out;
+    FakeAnswer a = answer(seq);
+    uint64_t j = (seq - p.first) % c, urlnum = (seq - p.first) / c;
+    std::string w = m + " W " + std::to_string(urlnum) + " " + std::to_string(a.code) + " " +
+                    std::to_string(a.curl_exit) + " 0.000200 0.003000 " + (a.reused ? "0" : "1") +
+                    " " + std::to_string(a.body.size()) + "\n";
+    size_t half = a.body.size() / 2;
+    piece(j, a.body.substr(0, half));
+    piece(j, a.body.substr(half) + w);
+  }
+  for (uint64_t j = 0; j < c && p.first + j < p.end; ++j) {
+    out += m + " C " + std::to_string(j) + " 0\n";
+  }
+  return out + m + " E\n";
 }
 
 }  // namespace meshverify::testing

@@ -5,14 +5,20 @@ set -euo pipefail
 . "$(dirname "$0")/check_test_lib.sh"
 check_test_start
 lab_test_up
+v1=$(hw_pods kind-cluster1 v1)
 v2=$(hw_pods kind-cluster2 v2)
+# 5 ms per answer: 8 requests in flight make ~1600 requests/s, so the run lasts about 5 s and
+# the stop after 1 s lands in its middle.
+"$LAB" fault slow "$v1" 5 >/dev/null
+"$LAB" fault slow "$v2" 5 >/dev/null
 
 report=$REPORTS/check_pod_stop.json
 rc=0
-"$MV" check -c "$LAB_SRC/scripts/lab/mesh.yaml" --requests 4000 --timeout 2s --chunk 200 \
+"$MV" check -c "$LAB_SRC/scripts/lab/mesh.yaml" --requests 4000 --timeout 2s \
   --json "$report" >"$REPORTS/check_pod_stop.txt" 2>&1 &
 pid=$!
-sleep 2
+sleep 1
+kill -0 "$pid" 2>/dev/null || fail "the run ended before the stop: the test proves nothing"
 "$LAB" fault stop "$v2" >/dev/null
 wait "$pid" || rc=$?
 [ -s "$report" ] || fail "no report (exit $rc)"
@@ -21,6 +27,7 @@ assert_accounted
 v2n=$(q '.total.by_instance["'"$v2"'"].count // 0')
 [ "$v2n" -gt 0 ] || fail "v2 never answered before it was stopped"
 errs=$(q '[.total.errors[]] | add // 0')
+[ "$v2n" -lt 4000 ] || fail "v2 answered all of its $v2n requests: the stop came too late"
 pass "v2 answered $v2n times before the stop; $errs requests failed; exit $rc"
 if [ "$errs" -gt 0 ]; then
   [ "$(check_status error_rate)" = fail ] || fail "errors but error_rate is $(check_status error_rate)"

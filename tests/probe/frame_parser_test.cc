@@ -24,26 +24,29 @@ void FeedSplit(FrameParser& p, const std::string& text, size_t step) {
   for (size_t i = 0; i < text.size(); i += step) p.Feed(std::string_view(text).substr(i, step));
 }
 
-// A block of 3 requests: completions out of order, multi-line bodies holding the marker and
-// an "E" line, an empty body and a failed request without a body file.
-const std::string kBody0 = "Hello version: v1, instance: hw-1\nmv: E\nmv: S 9 10\n";
+// Requests 0-3 shared by 2 curls (stride 2). Curl 1 (requests 1 and 3: a 503 with an empty
+// body, then a failed connect) reports before curl 0 (requests 0 and 2: multi-line bodies that
+// hold framing-like lines of other markers and a marker cut short), whose output comes in two
+// pieces cut inside a body.
+const std::string kBody0 = "Hello version: v1, instance: hw-1\nmv E\nmeshverify-probe: S 9 10\nmv";
 const std::string kBody2 = "Hello version: v2, instance: hw-2";
-std::string Block() {
-  return std::string("mv: S 0 4\n") +
-         "mv: W 0000000002 200 0 0.000000 0.002500 0 33\n"
-         "mv: W 0000000003 000 7 0.000000 0.000100 0 0\n"
-         "mv: W 0000000000 200 0 0.000410 0.001200 1 51\n"
-         "mv: W 0000000001 503 0 0.000000 0.000900 0 0\n"
-         "mv: C 7\n"
-         "     51 0000000000\n"
-         "     33 0000000002\n"
-         "     84 total\n"
-         "mv: B\n" +
-         kBody0 + kBody2 + "mv: E\n";
+const std::string kCurl0 = kBody0 + "mv: W 0 200 0 0.000410 0.001200 1 " +
+                           std::to_string(kBody0.size()) + "\n" + kBody2 +
+                           "mv: W 1 200 0 0.000000 0.002500 0 33\n";
+const std::string kCurl1 =
+    "mv: W 0 503 0 0.000000 0.000900 0 0\nmv: W 1 000 7 0.000000 0.000100 0 0\n";
+
+std::string Piece(int curl, const std::string& bytes) {
+  return "mv: D " + std::to_string(curl) + " " + std::to_string(bytes.size()) + "\n" + bytes;
 }
 
-TEST(FrameParserTest, ReadsInterleavedCompletionsAndBodiesHoldingTheMarker) {
-  for (size_t step : {1, 2, 5, 17, 4096}) {
+std::string Block() {
+  return "mv: S 0 4\nmv: F 0 0 2\nmv: F 1 1 2\n" + Piece(1, kCurl1) + Piece(0, kCurl0.substr(0, 20)) +
+         Piece(0, kCurl0.substr(20)) + "mv: C 0 0\nmv: C 1 7\nmv: E\n";
+}
+
+TEST(FrameParserTest, ReadsEachCurlsBodiesAndResultsWhateverTheBodiesHold) {
+  for (size_t step : {1, 2, 3, 5, 17, 4096}) {
     Collected c;
     FrameParser p(kM, Source(), 1 << 16, c.Sink());
     FeedSplit(p, Block(), step);
@@ -63,43 +66,81 @@ TEST(FrameParserTest, ReadsInterleavedCompletionsAndBodiesHoldingTheMarker) {
     EXPECT_EQ(c.records[3].curl_exit, 7);
     EXPECT_EQ(c.records[3].source_pod, "sleep-abc");
     EXPECT_EQ(c.records[3].source_cluster, "cluster1");
+    EXPECT_TRUE(c.records[3].error.empty());
+    EXPECT_EQ(p.emitted(), 4u);
+    EXPECT_EQ(p.next_seq(), 4u);
   }
+}
+
+TEST(FrameParserTest, HoldsResultsBackUntilEveryEarlierRequestHasOne) {
+  Collected c;
+  FrameParser p(kM, Source(), 1 << 16, c.Sink());
+  p.Feed("mv: S 0 4\nmv: F 0 0 2\nmv: F 1 1 2\n" + Piece(1, kCurl1));
+  EXPECT_TRUE(c.records.empty());  // requests 1 and 3 wait for 0
+  EXPECT_EQ(p.next_seq(), 0u);
+  p.Feed(Piece(0, kCurl0.substr(0, kCurl0.find('\n', kBody0.size()) + 1)));
+  ASSERT_EQ(c.records.size(), 2u);  // 0, then the held 1; 3 still waits for 2
+  EXPECT_EQ(c.records[1].seq, 1u);
+  EXPECT_EQ(p.next_seq(), 2u);
+  EXPECT_TRUE(p.ok()) << p.error();
 }
 
 TEST(FrameParserTest, RequestsCurlDidNotReportBecomeLostRecords) {
   Collected c;
   FrameParser p(kM, Source(), 1 << 16, c.Sink());
-  p.Feed("mv: S 5 7\nmv: W 0000000006 200 0 0 0.001 1 0\nmv: C 2\nmv: B\nmv: E\n");
+  // Curl 0 (request 5) was cut inside a body and exited 2; curl 1's request 6 came back.
+  p.Feed("mv: S 5 7\nmv: F 0 5 2\nmv: F 1 6 2\n" + Piece(0, "Hello, parti") + "mv: C 0 2\n");
+  p.Feed(Piece(1, "mv: W 0 200 0 0 0.001 1 0\n") + "mv: C 1 0\nmv: E\n");
   ASSERT_TRUE(p.ok()) << p.error();
   ASSERT_EQ(c.records.size(), 2u);
   EXPECT_EQ(c.records[0].seq, 5u);
   EXPECT_EQ(c.records[0].http_code, 0);
+  EXPECT_EQ(c.records[0].curl_exit, 2);
   EXPECT_EQ(c.records[0].error, "curl reported no result (curl exit 2)");
   EXPECT_EQ(c.records[1].seq, 6u);
   EXPECT_TRUE(c.records[1].error.empty());
 }
 
-TEST(FrameParserTest, TruncatedStreamEmitsNothingOfTheOpenBlock) {
-  std::string text = Block();
-  // Cut inside the bodies: the block never ends.
-  std::string cut = text.substr(0, text.size() - 20);
+// 4 curls over requests 0-7; results for 0, 1, 2 and 5 arrived, then the stream stopped.
+std::string Unfinished() {
+  std::string w = "mv: W 0 200 0 0 0 1 0\n", w1 = "mv: W 1 200 0 0 0 0 0\n";
+  return "mv: S 0 8\nmv: F 0 0 4\nmv: F 1 1 4\nmv: F 2 2 4\nmv: F 3 3 4\n" + Piece(0, w) +
+         Piece(1, w + w1) + Piece(2, w);
+}
+
+TEST(FrameParserTest, StopEmitsHeldResultsAndLosesWhatWasInFlight) {
   Collected c;
   FrameParser p(kM, Source(), 1 << 16, c.Sink());
-  p.Feed(Block());  // one whole block first
-  p.Feed("mv: S 4 8\n");
-  p.Feed(cut.substr(std::string("mv: S 0 4\n").size()));
-  EXPECT_EQ(c.records.size(), 4u);
-  EXPECT_EQ(p.emitted(), 4u);
+  p.Feed(Unfinished());
+  ASSERT_TRUE(p.ok()) << p.error();
   EXPECT_TRUE(p.in_block());
-  EXPECT_EQ(p.block_first(), 4u);
-  EXPECT_EQ(p.block_end(), 8u);
+  EXPECT_EQ(c.records.size(), 3u);
+  // In flight: 3 (curl 3), 4 (curl 0), 6 (curl 2); curl 1 was done sending; 7 never went out.
+  EXPECT_EQ(p.Stop("deadline reached"), 4u);
+  ASSERT_EQ(c.records.size(), 7u);
+  for (uint64_t i = 0; i < 7; ++i) EXPECT_EQ(c.records[i].seq, i);
+  EXPECT_EQ(c.records[3].error, "deadline reached");
+  EXPECT_EQ(c.records[4].error, "deadline reached");
+  EXPECT_TRUE(c.records[5].error.empty());
+  EXPECT_EQ(c.records[6].error, "deadline reached");
+  EXPECT_FALSE(p.in_block());
+  EXPECT_EQ(p.Stop("again"), 0u);
+}
+
+TEST(FrameParserTest, StopWithoutAReasonEmitsOnlyWhatCameBack) {
+  Collected c;
+  FrameParser p(kM, Source(), 1 << 16, c.Sink());
+  p.Feed(Unfinished());
+  EXPECT_EQ(p.Stop(""), 1u);
+  ASSERT_EQ(c.records.size(), 4u);
+  EXPECT_EQ(c.records[3].seq, 5u);
 }
 
 TEST(FrameParserTest, CutsLongBodiesButKeepsTheFraming) {
   Collected c;
   FrameParser p(kM, Source(), 4, c.Sink());
-  p.Feed("mv: S 0 2\nmv: W 0 200 0 0 0 1 10\nmv: W 1 200 0 0 0 0 3\nmv: C 0\n10 0\n3 1\nmv: B\n");
-  p.Feed("0123456789abc");
+  p.Feed("mv: S 0 2\nmv: F 0 0 1\n" + Piece(0, "0123456"));
+  p.Feed(Piece(0, "789mv: W 0 200 0 0 0 1 10\nabcmv: W 1 200 0 0 0 0 3\n") + "mv: C 0 0\n");
   p.Feed("mv: E\n");
   ASSERT_TRUE(p.ok()) << p.error();
   ASSERT_EQ(c.records.size(), 2u);
@@ -108,29 +149,68 @@ TEST(FrameParserTest, CutsLongBodiesButKeepsTheFraming) {
 }
 
 TEST(FrameParserTest, GarbageFailsAndStopsParsing) {
+  const std::string start = "mv: S 0 2\nmv: F 0 0 1\n";  // 22 bytes
   struct Case {
     std::string text;
     std::string error;
   } cases[] = {
-      {"hello\n", "line 1: unexpected output: 'hello'"},
-      {"mv: W 0 200 0 0 0 1 1\n", "line 1: unexpected 'W' line"},
-      {"mv: S 3 3\n", "line 1: bad block start"},
-      {"mv: S 0 2\nmv: W 0000000009 200 0 0 0 1 1\n", "line 2: result for unexpected request 9"},
-      {"mv: S 0 2\nmv: W 1 200 0 0 0 1 1\nmv: W 1 200 0 0 0 1 1\n",
-       "line 3: result for unexpected request 1"},
-      {"mv: S 0 2\nmv: W 1 2x0 0 0 0 1 1\n", "line 2: bad result line"},
-      {"mv: S 0 2\nmv: C 0\n5 /etc/passwd\n", "line 3: wc lists an unexpected file '/etc/passwd'"},
-      {"mv: S 0 2\nmv: C 0\nmv: B\nmv: B\n", "line 4: unexpected 'B' line"},
+      {"hello\n", "byte 0: expected a framing line"},
+      {"mv:S 0 2\n", "byte 0: expected a framing line"},
+      {"mv: W 0 200 0 0 0 1 1\n", "byte 0: unexpected 'W' line"},
+      {"mv: S 3 3\n", "byte 0: bad block start"},
+      {"mv: S 0 2\nhi", "byte 10: expected a framing line"},
+      {"mv: S 0 2\nmv: F 1 0 1\n", "byte 10: bad curl start"},
+      {"mv: S 0 2\nmv: F 0 2 1\n", "byte 10: bad curl start"},
+      {"mv: S 0 2\nmv: F 0 0 0\n", "byte 10: bad curl start"},
+      {start + "mv: D 1 5\n", "byte 22: no running curl 1"},
+      {start + "mv: D 0 x\n", "byte 22: bad data length"},
+      {start + "mv: C 0 0\nmv: C 0 0\n", "byte 32: no running curl 0"},
+      {start + "mv: E\n", "byte 22: block ended before curl 0"},
+      {start + Piece(0, "mv: W 1 200 0 0 0 1 0\n"), "curl 0: result for unexpected request 1"},
+      {start + Piece(0, "mv: W 0 200 0 0 0 1 0\nmv: W 0 200 0 0 0 1 0\n"),
+       "curl 0: result for unexpected request 0"},
+      {start + Piece(0, "mv: W 0 200 0 0 0 1 0\nmv: W 1 200 0 0 0 1 0\nmv: W 2 200 0 0 0 1 0\n"),
+       "curl 0: result for unexpected request 2"},
+      {start + Piece(0, "mv: W 18446744073709551615 200 0 0 0 1 0\n"),
+       "curl 0: result for unexpected request 18446744073709551615"},
+      {start + Piece(0, "mv: W 0 2x0 0 0 0 1 1\n"), "curl 0: bad result line"},
+      {start + Piece(0, "mv: X 0\n"), "curl 0: bad result line"},
+      {start + Piece(0, "abcmv: W 0 200 0 0 0 1 4\n"),
+       "curl 0: request 0 has 3 body bytes, curl counted 4"},
+      {start + Piece(0, "mv: " + std::string(600, 'x') + "\n"), "curl 0: result line too long"},
+      {"mv: " + std::string(600, 'x') + "\n", "byte 0: framing line too long"},
+      {"mv: S 0 2\nmv: " + std::string(600, 'x'), "byte 10: framing line too long"},
   };
   for (const Case& k : cases) {
-    Collected c;
-    FrameParser p(kM, Source(), 1 << 16, c.Sink());
-    p.Feed(k.text);
-    p.Feed(Block());  // ignored after the failure
-    EXPECT_FALSE(p.ok()) << k.text;
-    EXPECT_EQ(p.error(), k.error) << k.text;
-    EXPECT_TRUE(c.records.empty()) << k.text;
+    for (size_t step : {size_t{1}, size_t{7}, k.text.size()}) {
+      Collected c;
+      FrameParser p(kM, Source(), 1 << 16, c.Sink());
+      FeedSplit(p, k.text, step);
+      size_t before = c.records.size();
+      p.Feed(Block());  // ignored after the failure
+      EXPECT_FALSE(p.ok()) << k.text;
+      EXPECT_EQ(p.error(), k.error) << k.text << " step " << step;
+      EXPECT_EQ(c.records.size(), before) << k.text;
+    }
   }
+}
+
+TEST(FrameParserTest, NothingMayFollowTheEnd) {
+  Collected c;
+  FrameParser p(kM, Source(), 1 << 16, c.Sink());
+  p.Feed("mv: S 0 1\nmv: F 0 0 1\n" + Piece(0, "mv: W 0 200 0 0 0 1 0\n") + "mv: C 0 0\nmv: E\n");
+  EXPECT_EQ(c.records.size(), 1u);
+  EXPECT_TRUE(p.ok());
+  p.Feed("x");
+  EXPECT_EQ(p.error(), "byte 71: output after the end");
+}
+
+TEST(RandomMarkerTest, IsAFreshWordOfTheAllowedLetters) {
+  std::string a = RandomMarker(), b = RandomMarker();
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.size(), std::string("meshverify-").size() + 32);
+  EXPECT_EQ(a.rfind("meshverify-", 0), 0u);
+  EXPECT_EQ(a.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-"), std::string::npos);
 }
 
 }  // namespace

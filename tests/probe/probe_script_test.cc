@@ -41,32 +41,37 @@ std::string RunSh(const std::string& script, const std::string& path_prefix, int
   return out;
 }
 
-// A fake curl: reads the -K config, answers the transfers in reverse order (as a parallel
-// run may), with multi-line bodies that contain the marker and framing-like lines.
+// A fake curl that behaves as the real one does with -K and --parallel-max 1: one transfer
+// after another, each writing its body and then the -w line to stdout. It finds its requests
+// from its output file's name (out<j>) and FAKE_S, FAKE_C (the script's first request and
+// concurrency); the bodies hold framing-like lines: another marker's and the real marker cut
+// short by one letter. FAKE_SLOW makes every transfer take a little while.
 constexpr char kFakeCurl[] = R"SH(#!/bin/sh
 while [ $# -gt 0 ]; do
-  case $1 in -K) cfg=$2; shift ;; -w) fmt=$2; shift ;; --parallel-max) max=$2; shift ;; esac
+  case $1 in -K) cfg=$2; shift ;; -w) fmt=$2; shift ;; esac
   shift
 done
 [ -n "$FAKE_CURL_LOG" ] && cp "$cfg" "$FAKE_CURL_LOG"
 m=${fmt%% W *}
-files=""
-while read -r key eq val; do
-  case $key in output) f=${val#\"}; f=${f%\"}; files="$f $files" ;; esac
-done < "$cfg"
-for f in $files; do
-  seq=$(expr "$f" + 0)
-  code=200; ex=0
+out=$(readlink /proc/$$/fd/1); j=${out##*/out}
+i=0; ex=0
+while read -r key rest; do
+  [ "$key" = url ] || continue
+  seq=$((FAKE_S + j + i * FAKE_C))
+  code=200; ex=0; size=0
+  [ -n "$FAKE_SLOW" ] && sleep "$FAKE_SLOW"
   case $((seq % 4)) in
-    0) printf 'Hello version: v1, instance: hw-%s\n%s E\n%s S 0 1\n' "$seq" "$m" "$m" > "$f" ;;
-    1) printf 'Hello version: v2, instance: hw-%s' "$seq" > "$f" ;;
-    2) : > "$f"; code=503 ;;
+    0) body=$(printf 'Hello version: v1, instance: hw-%s\nmeshverify-probe: E\n%s W 0 200 0 0 0 1 0\nx' "$seq" "${m%?}")
+       printf '%s' "$body"; size=${#body} ;;
+    1) printf 'Hello version: v2, instance: hw-%s' "$seq"; size=$(printf 'Hello version: v2, instance: hw-%s' "$seq" | wc -c) ;;
+    2) code=503 ;;
     3) code=000; ex=7 ;;
   esac
-  size=0; [ -f "$f" ] && size=$(wc -c < "$f")
-  echo "$m W $f $code $ex 0.000100 0.001000 $((seq % 2)) $size"
-done
-exit 0
+  new=0; [ "$i" -eq 0 ] && new=1
+  echo "$m W $i $code $ex 0.000100 0.001000 $new $size"
+  i=$((i + 1))
+done < "$cfg"
+exit $ex
 )SH";
 
 class ProbeScriptTest : public ::testing::Test {
@@ -87,8 +92,8 @@ class ProbeScriptTest : public ::testing::Test {
 std::string ExpectedBody(uint64_t seq, const std::string& m) {
   switch (seq % 4) {
     case 0:
-      return "Hello version: v1, instance: hw-" + std::to_string(seq) + "\n" + m + " E\n" + m +
-             " S 0 1\n";
+      return "Hello version: v1, instance: hw-" + std::to_string(seq) +
+             "\nmeshverify-probe: E\n" + m.substr(0, m.size() - 1) + " W 0 200 0 0 0 1 0\nx";
     case 1:
       return "Hello version: v2, instance: hw-" + std::to_string(seq);
     default:
@@ -96,31 +101,53 @@ std::string ExpectedBody(uint64_t seq, const std::string& m) {
   }
 }
 
-TEST_F(ProbeScriptTest, EveryRequestComesBackOnceWithItsOwnBody) {
-  const std::string m = "meshverify-probe:";
+// Runs the script over [first, first + count) with the fake curl; parses what it prints.
+std::vector<ProbeRecord> RunProbe(const std::string& bin, uint64_t first, uint64_t count, int c,
+                                  const std::string& env, std::string* out) {
+  const std::string m = RandomMarker();
   int status = 0;
-  // 37 requests from seq 100, in chunks of 16 (concurrency 16): 3 blocks, the last one short.
-  std::string out = RunSh(BuildProbeScript("http://helloworld.sample:5000/hello", 100, 37, 16, 16,
-                                           milliseconds(5000), m),
-                          bin_, &status);
+  *out = RunSh("FAKE_S=" + std::to_string(first) + "; FAKE_C=" + std::to_string(c) + "; " + env +
+                   "export FAKE_S FAKE_C FAKE_SLOW\n" +
+                   BuildProbeScript("http://helloworld.sample:5000/hello", first, count, c,
+                                    milliseconds(5000), milliseconds(200), m),
+               bin, &status);
   EXPECT_EQ(status, 0);
   std::vector<ProbeRecord> records;
   FrameParser p(m, ExecTarget{"c1", "", "", "ns", "pod", "sleep"}, 1 << 16,
                 [&](ProbeRecord&& r) { records.push_back(std::move(r)); });
-  for (size_t i = 0; i < out.size(); i += 13) p.Feed(std::string_view(out).substr(i, 13));
-  ASSERT_TRUE(p.ok()) << p.error() << "\n" << out;
+  for (size_t i = 0; i < out->size(); i += 13) p.Feed(std::string_view(*out).substr(i, 13));
+  EXPECT_TRUE(p.ok()) << p.error() << "\n" << *out;
   EXPECT_FALSE(p.in_block());
-  ASSERT_EQ(records.size(), 37u);
-  for (uint64_t i = 0; i < 37; ++i) {
-    const ProbeRecord& r = records[i];
-    uint64_t seq = 100 + i;
-    EXPECT_EQ(r.seq, seq);
+  for (const ProbeRecord& r : records) {
+    uint64_t seq = r.seq;
     EXPECT_EQ(r.body, ExpectedBody(seq, m)) << seq;
     EXPECT_EQ(r.http_code, seq % 4 == 3 ? 0 : seq % 4 == 2 ? 503 : 200) << seq;
     EXPECT_EQ(r.curl_exit, seq % 4 == 3 ? 7 : 0) << seq;
-    EXPECT_EQ(r.new_connection, seq % 2 == 1) << seq;
+    EXPECT_EQ(r.new_connection, seq - first < static_cast<uint64_t>(c)) << seq;
     EXPECT_TRUE(r.error.empty());
   }
+  return records;
+}
+
+TEST_F(ProbeScriptTest, EveryRequestComesBackOnceWithItsOwnBodyAtConcurrency16) {
+  std::string out;
+  // 77 requests from seq 100 over 16 curls: 13 curls with 5 requests, 3 with 4.
+  std::vector<ProbeRecord> records = RunProbe(bin_, 100, 77, 16, "", &out);
+  ASSERT_EQ(records.size(), 77u);
+  for (uint64_t i = 0; i < 77; ++i) EXPECT_EQ(records[i].seq, 100 + i);
+}
+
+TEST_F(ProbeScriptTest, ResultsStreamWhileTheCurlsRun) {
+  std::string out;
+  // Each transfer takes 0.05 s, so 20 requests per curl take 1 s: several flushes of 0.2 s.
+  std::vector<ProbeRecord> records = RunProbe(bin_, 0, 40, 2, "FAKE_SLOW=0.05; ", &out);
+  ASSERT_EQ(records.size(), 40u);
+  for (uint64_t i = 0; i < 40; ++i) EXPECT_EQ(records[i].seq, i);
+  size_t pieces = 0;
+  for (size_t at = out.find(" D 0 "); at != std::string::npos; at = out.find(" D 0 ", at + 1)) {
+    ++pieces;
+  }
+  EXPECT_GE(pieces, 3u) << out;
 }
 
 TEST_F(ProbeScriptTest, HostileUrlReachesCurlConfigQuotedAndRunsNothing) {
@@ -129,8 +156,9 @@ TEST_F(ProbeScriptTest, HostileUrlReachesCurlConfigQuotedAndRunsNothing) {
   std::string witness = dir + "/pwned";
   std::string url = "http://h/a'b\"c\\d $(touch " + witness + ") `touch " + witness + "`\nx";
   int status = 0;
-  std::string script = "FAKE_CURL_LOG='" + log + "'; export FAKE_CURL_LOG\n" +
-                       BuildProbeScript(url, 0, 1, 1, 1, milliseconds(1000), "mv:");
+  std::string script = "FAKE_CURL_LOG='" + log + "'; FAKE_S=0; FAKE_C=1\n" +
+                       "export FAKE_CURL_LOG FAKE_S FAKE_C\n" +
+                       BuildProbeScript(url, 0, 1, 1, milliseconds(1000), milliseconds(1000), "mv:");
   RunSh(script, bin_, &status);
   std::ifstream f(log);
   std::string first;
@@ -162,10 +190,10 @@ TEST(ProbeScriptRealCurlTest, RealCurlReadsTheQuotedUrlAndFramesItsBody) {
   std::string url = "file://" + dir + "/" + encoded;
   int status = 0;
   std::string out =
-      RunSh(BuildProbeScript(url, 0, 3, 2, 2, milliseconds(5000), "meshverify-probe:"),
+      RunSh(BuildProbeScript(url, 0, 3, 2, milliseconds(5000), milliseconds(1000), "meshverify-x"),
             "/nonexistent", &status);
   std::vector<ProbeRecord> records;
-  FrameParser p("meshverify-probe:", ExecTarget{}, 1 << 16,
+  FrameParser p("meshverify-x", ExecTarget{}, 1 << 16,
                 [&](ProbeRecord&& r) { records.push_back(std::move(r)); });
   p.Feed(out);
   ASSERT_TRUE(p.ok()) << p.error() << "\n" << out;

@@ -26,7 +26,7 @@ ProbeOptions Options(uint64_t n) {
   ProbeOptions o;
   o.url = "http://helloworld.sample:5000/hello";
   o.requests = n;
-  o.chunk = 10;
+  o.concurrency = 4;
   return o;
 }
 
@@ -36,16 +36,16 @@ FakeAnswer Hello(uint64_t seq) {
 
 FakeCommandRunner::Matcher IsExec() { return FakeCommandRunner::Prefix({"kubectl", "exec"}); }
 
-// The exec responder: runs `answer` over the script's range; `blocks(call)` limits the blocks
+// The exec responder: runs `answer` over the script's range; `results(call)` limits the results
 // printed by the call-th exec (-1 = all) and `code(call)` is its exit code.
-FakeCommandRunner::Responder Pod(std::function<int(int)> blocks, std::function<int(int)> code,
+FakeCommandRunner::Responder Pod(std::function<int(int)> results, std::function<int(int)> code,
                                  std::string err = "") {
   auto calls = std::make_shared<int>(0);
   return [=](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
     int call = (*calls)++;
     auto p = ParseProbeScript(argv.back());
     if (!p) return Status::Internal("not a probe script");
-    CommandResult r = FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello, blocks(call)));
+    CommandResult r = FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello, results(call)));
     r.exit_code = code(call);
     if (r.exit_code != 0) r.stderr_text = err;
     return r;
@@ -83,8 +83,8 @@ TEST(ProbeSourceTest, OneExecCarriesEveryRequest) {
 
 TEST(ProbeSourceTest, FailedExecIsRetriedForTheRequestsNotYetRecorded) {
   FakeCommandRunner runner;
-  // The first exec dies after 3 blocks (30 requests); the retry does the rest.
-  runner.On(IsExec(), Pod([](int call) { return call == 0 ? 3 : -1; },
+  // The first exec dies after 30 results; the retry does the rest.
+  runner.On(IsExec(), Pod([](int call) { return call == 0 ? 30 : -1; },
                           [](int call) { return call == 0 ? 137 : 0; },
                           "command terminated with exit code 137\n"));
   FakeClock clock;
@@ -105,7 +105,7 @@ TEST(ProbeSourceTest, FailedExecIsRetriedForTheRequestsNotYetRecorded) {
 
 TEST(ProbeSourceTest, PodGoneMidRunLosesNothingFromTheAccounting) {
   FakeCommandRunner runner;
-  runner.On(IsExec(), Pod([](int call) { return call == 0 ? 2 : 0; }, [](int) { return 1; },
+  runner.On(IsExec(), Pod([](int call) { return call == 0 ? 20 : 0; }, [](int) { return 1; },
                           "Error from server (NotFound): pods \"sleep-1\" not found\n"));
   FakeClock clock;
   Sink sink;
@@ -127,12 +127,12 @@ TEST(ProbeSourceTest, PodGoneMidRunLosesNothingFromTheAccounting) {
   EXPECT_EQ(lost, 80);
 }
 
-TEST(ProbeSourceTest, DeadlineLosesOnlyTheBlockInFlight) {
+TEST(ProbeSourceTest, DeadlineLosesOnlyTheRequestsInFlight) {
   FakeCommandRunner runner;
   runner.On(IsExec(), [](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
     auto p = ParseProbeScript(argv.back());
-    // Two whole blocks, then the start of a third, then the deadline.
-    std::string out = FramedProbeOutput(*p, Hello, 2) + p->marker + " S 20 30\n";
+    // 30 results, then the deadline: each of the 4 curls had one request in flight.
+    std::string out = FramedProbeOutput(*p, Hello, 30);
     CommandResult r = FakeCommandRunner::Ok(out);
     r.timed_out = true;
     r.exit_code = 143;
@@ -142,11 +142,12 @@ TEST(ProbeSourceTest, DeadlineLosesOnlyTheBlockInFlight) {
   Sink sink;
   SourceOutcome o = ProbeSource(runner, clock, Target(), Options(100), nullptr, sink.fn());
   EXPECT_TRUE(o.deadline_reached);
-  EXPECT_EQ(o.requests, 30u);
-  EXPECT_EQ(o.lost, 10u);
-  EXPECT_EQ(o.not_issued, 70u);
-  sink.ExpectEachSeqOnce(30);
-  EXPECT_EQ(sink.records[25].error, "deadline reached");
+  EXPECT_EQ(o.requests, 34u);
+  EXPECT_EQ(o.lost, 4u);
+  EXPECT_EQ(o.not_issued, 66u);
+  sink.ExpectEachSeqOnce(34);
+  EXPECT_TRUE(sink.records[29].error.empty());
+  for (uint64_t seq = 30; seq < 34; ++seq) EXPECT_EQ(sink.records[seq].error, "deadline reached");
 }
 
 TEST(ProbeSourceTest, InterruptStopsWithoutCountingWhatWasInFlight) {
@@ -154,8 +155,8 @@ TEST(ProbeSourceTest, InterruptStopsWithoutCountingWhatWasInFlight) {
   FakeCommandRunner runner;
   runner.On(IsExec(), [&](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
     auto p = ParseProbeScript(argv.back());
-    interrupted = true;  // Ctrl-C during the third block
-    return FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello, 2) + p->marker + " S 20 30\n");
+    interrupted = true;  // Ctrl-C after 20 results
+    return FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello, 20));
   });
   FakeClock clock;
   Sink sink;

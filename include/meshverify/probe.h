@@ -99,6 +99,12 @@ class FrameParser {
   using Sink = std::function<void(ProbeRecord&&)>;
   FrameParser(std::string marker, ExecTarget source, size_t max_body_bytes, Sink sink);
 
+  // Accept only the block [first, end) (what the script was asked for), so that a stream
+  // cannot make the parser emit records for requests nobody sent.
+  void Expect(uint64_t first, uint64_t end) {
+    expect_first_ = first;
+    expect_end_ = end;
+  }
   void Feed(std::string_view bytes);
   // For a stream that ended early: emits the records held back behind a missing one, and, when
   // `lost_reason` is not empty, a lost record for each request a curl had in flight. Returns
@@ -149,6 +155,7 @@ class FrameParser {
   uint64_t line_at_ = 0;      // stream offset of the current framing line
   std::string error_;
   uint64_t block_first_ = 0, block_end_ = 0;
+  uint64_t expect_first_ = 0, expect_end_ = 0;  // expect_end_ 0: any block
   std::vector<Curl> curls_;
   std::map<uint64_t, ProbeRecord> held_;  // results waiting for an earlier seq
   uint64_t next_seq_ = 0;

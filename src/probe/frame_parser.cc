@@ -90,6 +90,9 @@ void FrameParser::Feed(std::string_view bytes) {
       return Fail("byte " + std::to_string(line_at_) + ": framing line too long");
     }
     if (nl == std::string_view::npos) return;
+    if (line_.size() < prefix.size()) {
+      return Fail("byte " + std::to_string(line_at_) + ": expected a framing line");
+    }
     std::string line = std::move(line_);
     line_.clear();
     OnFrame(std::string_view(line).substr(prefix.size()));
@@ -104,6 +107,10 @@ void FrameParser::OnFrame(std::string_view rest) {
     if (!ToUint(NextWord(&rest), &block_first_) || !ToUint(NextWord(&rest), &block_end_) ||
         !rest.empty() || block_end_ <= block_first_) {
       return Fail(at + "bad block start");
+    }
+    if (expect_end_ > 0 && (block_first_ != expect_first_ || block_end_ != expect_end_)) {
+      return Fail(at + "block " + std::to_string(block_first_) + "-" + std::to_string(block_end_) +
+                  " is not the one asked for");
     }
     next_seq_ = block_first_;
     state_ = State::kBlock;
@@ -132,9 +139,12 @@ void FrameParser::OnFrame(std::string_view rest) {
   if (!ToUint(NextWord(&rest), &j)) return Fail(at + "bad curl number");
   if (tag == "F") {
     Curl curl;
+    // Curl j has requests first+j, first+j+stride, ... with one stride for all: no request is
+    // any two curls'.
     if (j != curls_.size() || !ToUint(NextWord(&rest), &curl.first) ||
-        !ToUint(NextWord(&rest), &curl.stride) || !rest.empty() || curl.stride == 0 ||
-        curl.first < block_first_ || curl.first >= block_end_) {
+        !ToUint(NextWord(&rest), &curl.stride) || !rest.empty() || j >= curl.stride ||
+        curl.first != block_first_ + j || curl.first >= block_end_ ||
+        (!curls_.empty() && curl.stride != curls_[0].stride)) {
       return Fail(at + "bad curl start");
     }
     curls_.push_back(std::move(curl));

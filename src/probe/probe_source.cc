@@ -91,6 +91,7 @@ SourceOutcome ProbeSource(CommandRunner& runner, Clock& clock, const ExecTarget&
         BuildProbeScript(options.url, next, count, std::max(1, options.concurrency),
                          options.timeout, options.flush_every, marker);
     FrameParser parser(marker, target, options.max_body_bytes, emit);
+    parser.Expect(next, exec_end);
     ++out.execs;
     Result<CommandResult> r = runner.Stream(ExecArgv(target, script, options.kubectl), left,
                                             [&](std::string_view c) { parser.Feed(c); });

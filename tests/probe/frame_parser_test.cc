@@ -156,12 +156,17 @@ TEST(FrameParserTest, GarbageFailsAndStopsParsing) {
   } cases[] = {
       {"hello\n", "byte 0: expected a framing line"},
       {"mv:S 0 2\n", "byte 0: expected a framing line"},
+      {"mv:\n", "byte 0: expected a framing line"},
+      {"\n", "byte 0: expected a framing line"},
       {"mv: W 0 200 0 0 0 1 1\n", "byte 0: unexpected 'W' line"},
       {"mv: S 3 3\n", "byte 0: bad block start"},
       {"mv: S 0 2\nhi", "byte 10: expected a framing line"},
       {"mv: S 0 2\nmv: F 1 0 1\n", "byte 10: bad curl start"},
       {"mv: S 0 2\nmv: F 0 2 1\n", "byte 10: bad curl start"},
       {"mv: S 0 2\nmv: F 0 0 0\n", "byte 10: bad curl start"},
+      {"mv: S 0 2\nmv: F 0 1 2\n", "byte 10: bad curl start"},
+      {"mv: S 0 4\nmv: F 0 0 1\nmv: F 1 1 1\n", "byte 22: bad curl start"},
+      {"mv: S 0 4\nmv: F 0 0 2\nmv: F 1 1 3\n", "byte 22: bad curl start"},
       {start + "mv: D 1 5\n", "byte 22: no running curl 1"},
       {start + "mv: D 0 x\n", "byte 22: bad data length"},
       {start + "mv: C 0 0\nmv: C 0 0\n", "byte 32: no running curl 0"},
@@ -193,6 +198,20 @@ TEST(FrameParserTest, GarbageFailsAndStopsParsing) {
       EXPECT_EQ(c.records.size(), before) << k.text;
     }
   }
+}
+
+TEST(FrameParserTest, AcceptsOnlyTheBlockAskedFor) {
+  Collected c;
+  FrameParser p(kM, Source(), 1 << 16, c.Sink());
+  p.Expect(0, 4);
+  p.Feed("mv: S 0 1000000000000\nmv: E\n");
+  EXPECT_EQ(p.error(), "byte 0: block 0-1000000000000 is not the one asked for");
+  EXPECT_TRUE(c.records.empty());
+  FrameParser q(kM, Source(), 1 << 16, c.Sink());
+  q.Expect(0, 4);
+  q.Feed(Block());
+  EXPECT_TRUE(q.ok()) << q.error();
+  EXPECT_EQ(c.records.size(), 4u);
 }
 
 TEST(FrameParserTest, NothingMayFollowTheEnd) {

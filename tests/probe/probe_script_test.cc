@@ -24,12 +24,13 @@ std::string MakeTempDir() {
   return d == nullptr ? "" : d;
 }
 
-// Runs `sh -c script` with `path_prefix` first in PATH; returns stdout.
-std::string RunSh(const std::string& script, const std::string& path_prefix, int* status) {
+// Runs `shell script` with `path_prefix` first in PATH; returns stdout.
+std::string RunSh(const std::string& script, const std::string& path_prefix, int* status,
+                  const std::string& shell = "/bin/sh") {
   std::string dir = MakeTempDir();
   std::string file = dir + "/script.sh";
   std::ofstream(file) << script;
-  std::string cmd = "PATH='" + path_prefix + "':\"$PATH\" /bin/sh " + file;
+  std::string cmd = "PATH='" + path_prefix + "':\"$PATH\" " + shell + " " + file;
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -103,14 +104,15 @@ std::string ExpectedBody(uint64_t seq, const std::string& m) {
 
 // Runs the script over [first, first + count) with the fake curl; parses what it prints.
 std::vector<ProbeRecord> RunProbe(const std::string& bin, uint64_t first, uint64_t count, int c,
-                                  const std::string& env, std::string* out) {
+                                  const std::string& env, std::string* out,
+                                  const std::string& shell = "/bin/sh") {
   const std::string m = RandomMarker();
   int status = 0;
   *out = RunSh("FAKE_S=" + std::to_string(first) + "; FAKE_C=" + std::to_string(c) + "; " + env +
                    "export FAKE_S FAKE_C FAKE_SLOW\n" +
                    BuildProbeScript("http://helloworld.sample:5000/hello", first, count, c,
                                     milliseconds(5000), milliseconds(200), m),
-               bin, &status);
+               bin, &status, shell);
   EXPECT_EQ(status, 0);
   std::vector<ProbeRecord> records;
   FrameParser p(m, ExecTarget{"c1", "", "", "ns", "pod", "sleep"}, 1 << 16,
@@ -148,6 +150,27 @@ TEST_F(ProbeScriptTest, ResultsStreamWhileTheCurlsRun) {
     ++pieces;
   }
   EXPECT_GE(pieces, 3u) << out;
+}
+
+// Istio's sleep sample runs curlimages/curl: busybox ash and busybox tools. The same run there.
+TEST_F(ProbeScriptTest, RunsUnderBusyboxAshWithBusyboxTools) {
+  if (access("/usr/bin/busybox", X_OK) != 0 && access("/bin/busybox", X_OK) != 0) {
+    GTEST_SKIP() << "busybox is not installed (scripts/deps.sh installs it)";
+  }
+  std::string tools = MakeTempDir();
+  for (const char* tool : {"sh", "wc", "head", "tail", "sleep", "mktemp", "rm", "cat", "readlink",
+                           "cp", "printf"}) {
+    ASSERT_EQ(symlink(access("/usr/bin/busybox", X_OK) == 0 ? "/usr/bin/busybox" : "/bin/busybox",
+                      (tools + "/" + tool).c_str()),
+              0);
+  }
+  std::string out;
+  std::vector<ProbeRecord> records =
+      RunProbe(bin_ + "':'" + tools, 7, 50, 3, "FAKE_SLOW=0.02; ", &out, tools + "/sh");
+  ASSERT_EQ(records.size(), 50u);
+  for (uint64_t i = 0; i < 50; ++i) EXPECT_EQ(records[i].seq, 7 + i);
+  std::string rm = "rm -rf '" + tools + "'";
+  (void)system(rm.c_str());
 }
 
 TEST_F(ProbeScriptTest, HostileUrlReachesCurlConfigQuotedAndRunsNothing) {

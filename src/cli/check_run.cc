@@ -1,7 +1,9 @@
 #include "cli/check_run.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <ostream>
 #include <thread>
 
@@ -128,17 +130,25 @@ std::vector<probe::SourceOutcome> ProbeWithProgress(Environment& env,
   std::vector<std::function<void(ProbeRecord &&)>> fns;
   for (SourceSink& s : sinks) fns.push_back([&s](ProbeRecord&& r) { s.Add(std::move(r)); });
   std::vector<probe::SourceOutcome> outcomes;
-  std::atomic<bool> finished{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool finished = false;
   std::thread worker([&] {
-    outcomes = probe::ProbeAll(*env.runner, *env.clock, targets, opt, env.interrupted, fns);
+    auto out = probe::ProbeAll(*env.runner, *env.clock, targets, opt, env.interrupted, fns);
+    std::lock_guard<std::mutex> lock(mu);
+    outcomes = std::move(out);
     finished = true;
+    cv.notify_one();
   });
   const uint64_t want = opt.requests * targets.size();
-  while (!finished.load()) {
-    if (env.err_is_tty) {
-      *env.err << "\rprobing: " << done.load() << "/" << want << " requests" << std::flush;
+  {
+    // Woken the moment probing ends (the probe phase is timed), else every 200 ms to draw.
+    std::unique_lock<std::mutex> lock(mu);
+    while (!cv.wait_for(lock, Ms(200), [&] { return finished; })) {
+      if (env.err_is_tty) {
+        *env.err << "\rprobing: " << done.load() << "/" << want << " requests" << std::flush;
+      }
     }
-    std::this_thread::sleep_for(Ms(env.err_is_tty ? 200 : 20));
   }
   worker.join();
   if (env.err_is_tty) *env.err << "\r" << std::string(40, ' ') << "\r" << std::flush;

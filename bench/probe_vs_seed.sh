@@ -65,19 +65,28 @@ check_wall() {
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }'
 }
 
+# Rounds alternate which of curl and exec goes first; each round's exec/curl ratio is kept, as
+# the machine's speed drifts between rounds more than within one.
 for ((r = 1; r <= RUNS; r++)); do
   seed_rps >>"$tmp/seed"
-  curl_rps >>"$tmp/curl"
-  exec_rps >>"$tmp/exec"
+  if ((r % 2)); then
+    c1=$(curl_rps) e1=$(exec_rps)
+  else
+    e1=$(exec_rps) c1=$(curl_rps)
+  fi
+  echo "$c1" >>"$tmp/curl"
+  echo "$e1" >>"$tmp/exec"
+  awk -v e="$e1" -v c="$c1" 'BEGIN { printf "%.3f\n", e / c }' >>"$tmp/ratio"
   check_wall >>"$tmp/wall"
 done
 seed=$(median <"$tmp/seed") curl=$(median <"$tmp/curl") ex=$(median <"$tmp/exec")
-wall=$(median <"$tmp/wall")
+wall=$(median <"$tmp/wall") ratio=$(median <"$tmp/ratio")
 echo "probe_vs_seed: one source pod ($POD, $CTX), concurrency $C, medians of $RUNS runs"
 printf '  %-34s %10s req/s   runs: %s\n' "seed (1 kubectl exec per request)" "$seed" "$(paste -sd' ' "$tmp/seed")"
 printf '  %-34s %10s req/s   runs: %s\n' "plain curl --parallel in the pod" "$curl" "$(paste -sd' ' "$tmp/curl")"
 printf '  %-34s %10s req/s   runs: %s\n' "meshverify exec mode" "$ex" "$(paste -sd' ' "$tmp/exec")"
 awk -v e="$ex" -v s="$seed" -v c="$curl" 'BEGIN {
   printf "  exec / seed = %.0fx (aim >= 100x); exec / curl = %.2fx (aim >= 0.8x)\n", e / s, e / c }'
+echo "  exec / curl round by round: median $ratio; rounds: $(paste -sd' ' "$tmp/ratio")"
 echo "  full check of the healthy lab (default tolerance, discovery included): median ${wall} s" \
   "(aim < 5 s); runs: $(paste -sd' ' "$tmp/wall")"

@@ -77,7 +77,8 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
   // two configs are written once. Each curl writes to its own file (on a tmpfs when there is
   // one: a disk-backed /tmp costs more than the requests); a background flusher sends what the
   // files gained every $w seconds; once every curl has ended, the main shell stops it (USR1)
-  // and sends the rest. The flusher and the main shell never write at the same time.
+  // and sends the rest. The flusher and the main shell never write at the same time. curl -q
+  // skips any ~/.curlrc in the pod: the requests are the ones meshverify describes.
   s += R"SH(d=
 for b in /dev/shm "${TMPDIR:-/tmp}"; do d=$(mktemp -d "$b/meshverify.XXXXXX" 2>/dev/null) && break; done
 [ -n "$d" ] || exit 71
@@ -106,7 +107,7 @@ j=0
 while [ "$j" -lt "$c" ] && [ $((s + j)) -lt "$e" ]; do
   k=cfg; [ $(((e - s - j + c - 1) / c)) -lt "$n0" ] && k=cfg1
   : > "out$j"; echo 0 > "o$j"
-  curl -sS --no-progress-meter --parallel --parallel-max 1 --max-time "$t" -K "$k" -w "$m W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download}\n" > "out$j" &
+  curl -q -sS --no-progress-meter --parallel --parallel-max 1 --max-time "$t" -K "$k" -w "$m W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download}\n" > "out$j" &
   p="$p $!"
   echo "$m F $j $((s + j)) $c"
   j=$((j + 1))

@@ -44,8 +44,12 @@ struct MeshConfig {
     double max_error_rate = 0.0;
   } gate;
   struct Run {
-    uint64_t requests = 1000;  // per source pod
-    int concurrency = 4;
+    // At most `requests` per source pod, analysed at `looks` evenly spaced points; probing
+    // stops at the first look where every source's gate is decided. Each look gets alpha /
+    // looks (stats::SequentialAlpha), so the error rates hold over all the looks.
+    uint64_t requests = 4000;
+    int looks = 4;
+    int concurrency = 4;        // requests in flight per source (one curl each in the pod)
     std::chrono::milliseconds timeout{5000};    // per request
     std::chrono::milliseconds deadline{300000}; // whole probing phase
     std::chrono::milliseconds wait{60000};      // bounded wait for endpoint convergence

@@ -39,6 +39,7 @@ struct ExecTarget {
 
 struct ProbeOptions {
   std::string url;
+  uint64_t first_seq = 0;                   // requests [first_seq, first_seq + requests)
   uint64_t requests = 1000;                 // per source
   int concurrency = 4;                      // requests in flight per source (curl --parallel-max)
   std::chrono::milliseconds timeout{5000};  // per request (curl --max-time)

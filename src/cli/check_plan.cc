@@ -14,6 +14,7 @@ struct Flags {
   GateFlags gate;
   OutputOptions output;
   uint64_t requests = 0;
+  int looks = 0;
   int concurrency = 0;
   std::string timeout, deadline, wait;
   double max_error_rate = 0;
@@ -26,7 +27,9 @@ po::options_description Describe(Flags* f) {
   desc.add_options()("help,h", "show this help")(
       "config,c", po::value(&f->config)->value_name("FILE"), "mesh.yaml (required)")(
       "dry-run", "validate the config and print the plan; run nothing")(
-      "requests", po::value(&f->requests)->value_name("N"), "requests per source pod")(
+      "requests", po::value(&f->requests)->value_name("N"), "at most N requests per source pod")(
+      "looks", po::value(&f->looks)->value_name("K"),
+      "analyse at K evenly spaced points, stop once every gate is decided")(
       "concurrency", po::value(&f->concurrency)->value_name("C"), "requests in flight per source")(
       "timeout", po::value(&f->timeout)->value_name("DUR"), "per request (5s, 250ms)")(
       "deadline", po::value(&f->deadline)->value_name("DUR"), "bound of the whole probing phase")(
@@ -121,9 +124,17 @@ Result<CheckPlan> MakeCheckPlan(const Args& args, Environment& env) {
     if (f.requests == 0) return Status::Usage("--requests: must be positive");
     m.run.requests = f.requests;
   }
+  if (Given(vm, "looks")) {
+    if (f.looks < 1 || f.looks > 100) return Status::Usage("--looks: must be in [1, 100]");
+    m.run.looks = f.looks;
+  }
+  if (static_cast<uint64_t>(m.run.looks) > m.run.requests) {
+    return Status::Usage("--looks: more looks (" + std::to_string(m.run.looks) + ") than requests (" +
+                         std::to_string(m.run.requests) + ")");
+  }
   if (Given(vm, "concurrency")) {
-    if (f.concurrency < 1 || f.concurrency > 300) {
-      return Status::Usage("--concurrency: must be in [1, 300]");
+    if (f.concurrency < 1 || f.concurrency > 64) {
+      return Status::Usage("--concurrency: must be in [1, 64] (one curl each in the pod)");
     }
     m.run.concurrency = f.concurrency;
   }
@@ -170,7 +181,8 @@ void PrintPlan(const CheckPlan& plan, std::ostream& os) {
   os << "expect:      " << ExpectText(m) << "\n";
   os << "gate:        tolerance " << m.gate.tolerance << ", alpha " << m.gate.alpha
      << ", max error rate " << m.gate.max_error_rate << "\n";
-  os << "run:         " << m.run.requests << " requests per source, concurrency "
+  os << "run:         " << m.run.requests << " requests per source at most, in " << m.run.looks
+     << (m.run.looks == 1 ? " look" : " looks") << ", concurrency "
      << m.run.concurrency << ", timeout " << Seconds(m.run.timeout) << " per request, deadline "
      << Seconds(m.run.deadline) << ", convergence wait " << Seconds(m.run.wait) << "\n";
   os << "commands:\n";
@@ -212,6 +224,7 @@ nlohmann::json PlanToJson(const CheckPlan& plan) {
           {"gate", AnalyzeOptionsToJson(plan.gate)},
           {"run",
            {{"requests", m.run.requests},
+            {"looks", m.run.looks},
             {"concurrency", m.run.concurrency},
             {"timeout_s", secs(m.run.timeout)},
             {"deadline_s", secs(m.run.deadline)},

@@ -1,5 +1,6 @@
 #include "cli/check_run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "meshverify/probe.h"
 #include "meshverify/records.h"
 #include "meshverify/reply_parser.h"
+#include "meshverify/stats.h"
 #include "transport/subprocess_command_runner.h"
 
 namespace meshverify::cli {
@@ -155,6 +157,44 @@ std::vector<probe::SourceOutcome> ProbeWithProgress(Environment& env,
   return outcomes;
 }
 
+// Adds one look's outcomes to the run's: counts add up, flags stick, the last error stays.
+void AddOutcomes(std::vector<probe::SourceOutcome>* run,
+                 const std::vector<probe::SourceOutcome>& look) {
+  if (run->empty()) {
+    *run = look;
+    return;
+  }
+  for (size_t i = 0; i < look.size(); ++i) {
+    probe::SourceOutcome& t = (*run)[i];
+    const probe::SourceOutcome& l = look[i];
+    t.requests += l.requests;
+    t.lost += l.lost;
+    t.not_issued += l.not_issued;
+    t.execs += l.execs;
+    t.failed_execs += l.failed_execs;
+    t.gave_up = t.gave_up || l.gave_up;
+    t.deadline_reached = t.deadline_reached || l.deadline_reached;
+    t.interrupted = t.interrupted || l.interrupted;
+    if (!l.last_error.empty()) t.last_error = l.last_error;
+  }
+}
+
+// True when no source's gate waits for more data.
+bool EveryGateDecided(const Report& r) {
+  for (const SourceReport& s : r.sources) {
+    if (s.gate == "inconclusive") return false;
+  }
+  return true;
+}
+
+// True when probing cannot go on: interrupted, deadline, or a source given up.
+bool ProbingStopped(const std::vector<probe::SourceOutcome>& outcomes) {
+  for (const probe::SourceOutcome& o : outcomes) {
+    if (o.interrupted || o.deadline_reached || o.gave_up) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
@@ -188,10 +228,8 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
   }
   probe::ProbeOptions popt;
   popt.url = m.target.url;
-  popt.requests = m.run.requests;
   popt.concurrency = m.run.concurrency;
   popt.timeout = m.run.timeout;
-  popt.deadline = m.run.deadline;
   popt.exec_requests = plan.exec_requests;
 
   std::atomic<uint64_t> done{0};
@@ -202,33 +240,64 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
     s.done = &done;
     s.keep_records = !plan.records_path.empty();
   }
+  // The analysis of what the sinks hold so far, with the alpha of one look.
+  auto analyze = [&](double alpha, const std::vector<CheckResult>& probe_checks) {
+    AnalyzeInput in;
+    Aggregator all;
+    for (SourceSink& s : sinks) all.Merge(s.agg);
+    in.sources = all.sources();
+    in.destinations = d.destinations;
+    for (const ClusterConfig& c : m.clusters) in.clusters.push_back(c.name);
+    for (const PodInfo& s : d.sources) {
+      in.expect[discover::SourceKey(s)] =
+          Expect(m, d.views[discover::SourceKey(s)], d.destinations);
+    }
+    in.extra_checks = d.checks;
+    for (const CheckResult& c : probe_checks) in.extra_checks.push_back(c);
+    AnalyzeOptions gate = plan.gate;
+    gate.alpha = alpha;
+    return Analyze(in, gate);
+  };
+
+  // Looks at evenly spaced totals; each gets alpha / looks, so stopping at any of them keeps
+  // the gate's error rates (stats::SequentialAlpha).
+  const int looks = std::max(1, m.run.looks);
+  const double look_alpha = stats::SequentialAlpha(plan.gate.alpha, 1, looks);
   const auto p0 = env.clock->Monotonic();
   std::vector<probe::SourceOutcome> outcomes;
-  if (!targets.empty()) outcomes = ProbeWithProgress(env, targets, popt, sinks, done);
+  int looked = 0;
+  uint64_t sent = 0;  // requests per source asked for so far
+  while (!targets.empty() && looked < looks) {
+    ++looked;
+    const uint64_t upto = (m.run.requests * static_cast<uint64_t>(looked) + looks - 1) / looks;
+    const auto left = m.run.deadline - std::chrono::duration_cast<Ms>(env.clock->Monotonic() - p0);
+    popt.first_seq = sent;
+    popt.requests = upto - sent;
+    popt.deadline = std::max(Ms(1), left);
+    AddOutcomes(&outcomes, ProbeWithProgress(env, targets, popt, sinks, done));
+    sent = upto;
+    if (looked == looks || ProbingStopped(outcomes)) break;
+    if (EveryGateDecided(analyze(look_alpha, {}))) break;
+  }
   const double probe_s = std::chrono::duration<double>(env.clock->Monotonic() - p0).count();
 
-  AnalyzeInput in;
-  Aggregator all;
-  std::string records;
-  for (SourceSink& s : sinks) {
-    all.Merge(s.agg);
-    records += s.records;
-  }
-  in.sources = all.sources();
-  in.destinations = d.destinations;
-  for (const ClusterConfig& c : m.clusters) in.clusters.push_back(c.name);
-  for (const PodInfo& s : d.sources) {
-    in.expect[discover::SourceKey(s)] = Expect(m, d.views[discover::SourceKey(s)], d.destinations);
-  }
-  in.extra_checks = d.checks;
-  if (!targets.empty()) in.extra_checks.push_back(ProbeCheck(outcomes, probe_s));
-
-  Report report = Analyze(in, plan.gate);
+  std::vector<CheckResult> probe_checks;
+  if (!targets.empty()) probe_checks.push_back(ProbeCheck(outcomes, probe_s));
+  Report report = analyze(look_alpha, probe_checks);
   report.tool_version = MESHVERIFY_VERSION;
   report.started_at = started_at;
   report.duration_s = std::chrono::duration<double>(env.clock->Monotonic() - t0).count();
   report.config = PlanToJson(plan);
   report.interrupted = env.interrupted != nullptr && env.interrupted->load();
+  if (looks > 1 && !targets.empty()) {
+    report.notes.push_back(
+        "sequential gate: looked " + std::to_string(looked) + " of " + std::to_string(looks) +
+        " times, " + std::to_string(sent) + " of at most " + std::to_string(m.run.requests) +
+        " requests per source; alpha " + Fixed(plan.gate.alpha, 4) + " spent as " +
+        Fixed(look_alpha, 4) + " per look");
+  }
+  std::string records;
+  for (SourceSink& s : sinks) records += s.records;
   for (const std::string& n : d.notes) report.notes.push_back(n);
   if (d.view_reads > 1) {
     report.notes.push_back("waited " + Fixed(d.waited_s, 1) + " s (" +
@@ -237,7 +306,7 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
   for (const probe::SourceOutcome& o : outcomes) {
     if (o.interrupted) {
       report.notes.push_back(o.target.cluster + "/" + o.target.pod + ": interrupted; " +
-                             std::to_string(o.not_issued) + " of " + std::to_string(popt.requests) +
+                             std::to_string(o.not_issued) + " of " + std::to_string(sent) +
                              " requests not sent or without a result (not counted)");
     }
   }

@@ -252,19 +252,29 @@ Status Loader::Gate(const YAML::Node& n, MeshConfig::Gate* g) const {
 }
 
 Status Loader::Run(const YAML::Node& n, MeshConfig::Run* r) const {
-  Status s = CheckKeys(n, "run", {"requests", "concurrency", "timeout", "deadline", "wait"});
+  Status s =
+      CheckKeys(n, "run", {"requests", "looks", "concurrency", "timeout", "deadline", "wait"});
   for (const auto& kv : n) {
     if (!s.ok()) break;
     const std::string k = kv.first.Scalar();
     if (k == "requests") s = Uint(kv.second, "run.requests", 1, 100000000, &r->requests);
+    if (k == "looks") {
+      uint64_t l = 0;
+      s = Uint(kv.second, "run.looks", 1, 100, &l);
+      r->looks = static_cast<int>(l);
+    }
     if (k == "concurrency") {
       uint64_t c = 0;
-      s = Uint(kv.second, "run.concurrency", 1, 1024, &c);
+      s = Uint(kv.second, "run.concurrency", 1, 64, &c);  // one curl process each in the pod
       r->concurrency = static_cast<int>(c);
     }
     if (k == "timeout") s = Duration(kv.second, "run.timeout", &r->timeout);
     if (k == "deadline") s = Duration(kv.second, "run.deadline", &r->deadline);
     if (k == "wait") s = Duration(kv.second, "run.wait", &r->wait);
+  }
+  if (s.ok() && static_cast<uint64_t>(r->looks) > r->requests) {
+    const YAML::Node l = n["looks"] ? n["looks"] : n["requests"];
+    s = Fail(l ? l : n, "run.looks", "more looks than requests");
   }
   if (s.ok() && r->timeout > r->deadline) {
     const YAML::Node t = n["timeout"];

@@ -63,8 +63,8 @@ SourceOutcome ProbeSource(CommandRunner& runner, Clock& clock, const ExecTarget&
   SourceOutcome out;
   out.target = target;
   const auto deadline_at = clock.Monotonic() + options.deadline;
-  const uint64_t n = options.requests;
-  uint64_t next = 0;  // requests [0, next) have a record; later ones have none
+  const uint64_t n = options.first_seq + options.requests;
+  uint64_t next = options.first_seq;  // [first_seq, next) have a record; later ones have none
   int failures = 0;   // consecutive failed execs
   auto emit = [&](ProbeRecord&& r) {
     ++out.requests;
@@ -125,7 +125,7 @@ SourceOutcome ProbeSource(CommandRunner& runner, Clock& clock, const ExecTarget&
     }
     clock.SleepFor(options.retry_backoff * failures);
   }
-  out.not_issued = n - std::min(n, out.requests);
+  out.not_issued = options.requests - std::min(options.requests, out.requests);
   return out;
 }
 

@@ -68,7 +68,9 @@ TEST_F(CheckTest, DryRunPrintsThePlanAndRunsNothing) {
   EXPECT_TRUE(runner_.calls().empty());
   std::string plan = out_.str();
   EXPECT_NE(plan.find("cluster1: context kind-cluster1"), std::string::npos) << plan;
-  EXPECT_NE(plan.find("300 requests per source, concurrency 4"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("300 requests per source at most, in 4 looks, concurrency 4"),
+            std::string::npos)
+      << plan;
   EXPECT_NE(plan.find("pods -n sample -l app=sleep"), std::string::npos) << plan;
   EXPECT_NE(plan.find("outbound|5000||helloworld.sample.svc.cluster.local"), std::string::npos);
 }
@@ -77,7 +79,7 @@ TEST_F(CheckTest, HealthyMeshPasses) {
   AddMeshDiscovery(runner_);
   AddMeshProbe(runner_, "kind-cluster1", Alternate);
   AddMeshProbe(runner_, "kind-cluster2", Alternate);
-  EXPECT_EQ(Check({"-o", "json"}), 0) << err_.str() << out_.str();
+  EXPECT_EQ(Check({"-o", "json", "--looks", "1"}), 0) << err_.str() << out_.str();
   nlohmann::json r = Report();
   EXPECT_EQ(r["verdict"], "pass");
   ASSERT_EQ(r["sources"].size(), 2u);
@@ -98,6 +100,47 @@ TEST_F(CheckTest, HealthyMeshPasses) {
   }
   // One exec per source for the whole run, never one per request.
   EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 2u);
+}
+
+// An even split, up to 2000 requests per source in 4 looks at alpha / 4 each: the intervals
+// are still too wide at 500 and 1000 requests, and inside 0.5 +- 0.05 at 1500.
+TEST_F(CheckTest, SequentialGateStopsAtTheFirstLookThatDecides) {
+  AddMeshDiscovery(runner_);
+  AddMeshProbe(runner_, "kind-cluster1", Alternate);
+  AddMeshProbe(runner_, "kind-cluster2", Alternate);
+  EXPECT_EQ(Check({"-o", "json", "--looks", "4"}), 0) << err_.str() << out_.str();
+  nlohmann::json r = Report();
+  EXPECT_EQ(r["verdict"], "pass");
+  for (const nlohmann::json& s : r["sources"]) {
+    EXPECT_EQ(s["requests"], 1500);
+    EXPECT_EQ(s["gate"], "balanced");
+    ExpectAccounted(s);
+  }
+  // One exec per source per look: 3 looks.
+  EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 6u);
+  bool noted = false;
+  for (const nlohmann::json& n : r["notes"]) {
+    noted = noted || n.get<std::string>().find("looked 3 of 4 times, 1500 of at most 2000") !=
+                         std::string::npos;
+  }
+  EXPECT_TRUE(noted) << r["notes"];
+  EXPECT_EQ(r["config"]["run"]["looks"], 4);
+}
+
+// A 46/54 split never gets inside 0.5 ± 0.05 nor clearly outside it: every look is used.
+TEST_F(CheckTest, SequentialGateUsesEveryLookWhileUndecided) {
+  AddMeshDiscovery(runner_);
+  auto split = [](uint64_t seq) { return HelloFrom(seq % 50 < 23 ? 1 : 2); };
+  AddMeshProbe(runner_, "kind-cluster1", split);
+  AddMeshProbe(runner_, "kind-cluster2", split);
+  EXPECT_EQ(Check({"-o", "json", "--looks", "4"}), 4) << err_.str() << out_.str();
+  nlohmann::json r = Report();
+  EXPECT_EQ(r["verdict"], "inconclusive");
+  for (const nlohmann::json& s : r["sources"]) {
+    EXPECT_EQ(s["requests"], 2000);
+    EXPECT_EQ(s["gate"], "inconclusive");
+  }
+  EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 8u);
 }
 
 TEST_F(CheckTest, RouteDropFailsReachabilityWithTheRoutesHint) {
@@ -141,7 +184,7 @@ TEST_F(CheckTest, PodDyingMidRunLosesNothingFromTheAccounting) {
                                std::string(meshverify::testing::kSleep1) + "\" not found\n";
                return r;
              });
-  EXPECT_EQ(Check({"-o", "json"}), 1) << err_.str();
+  EXPECT_EQ(Check({"-o", "json", "--looks", "1"}), 1) << err_.str();
   nlohmann::json r = Report();
   for (const nlohmann::json& s : r["sources"]) {
     EXPECT_EQ(s["requests"], 2000);

@@ -17,3 +17,8 @@ done
 pass "both sources reach both clusters near 50/50"
 [ "$rc" -eq 0 ] || fail "check exit $rc, want 0 (verdict $(q .verdict)): $(grep -E 'INCONCLUSIVE|FAIL' "$REPORTS/check_healthy.txt" | head -3)"
 pass "healthy lab passes"
+# The lab's sidecars round-robin, so the sequential gate decides before its last look.
+n=$(q '.sources[0].requests')
+[ "$n" -lt "$(q .config.run.requests)" ] ||
+  fail "the gate used all $n requests of an exact 50/50 split: no early stop"
+pass "sequential gate stopped early: $(q '.notes[] | select(startswith("sequential"))')"

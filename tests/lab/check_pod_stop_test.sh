@@ -14,7 +14,7 @@ v2=$(hw_pods kind-cluster2 v2)
 
 report=$REPORTS/check_pod_stop.json
 rc=0
-"$MV" check -c "$LAB_SRC/scripts/lab/mesh.yaml" --requests 4000 --timeout 2s \
+"$MV" check -c "$LAB_SRC/scripts/lab/mesh.yaml" --requests 4000 --looks 1 --timeout 2s \
   --json "$report" >"$REPORTS/check_pod_stop.txt" 2>&1 &
 pid=$!
 sleep 1

@@ -80,7 +80,8 @@ run: {deadline: 2m, wait: 250ms}
   EXPECT_EQ(r->expect.shares, (std::map<std::string, double>{{"cluster1", 0.25}, {"east", 0.75}}));
   EXPECT_EQ(r->run.deadline, milliseconds(120000));
   EXPECT_EQ(r->run.wait, milliseconds(250));
-  EXPECT_EQ(r->run.requests, 1000u);
+  EXPECT_EQ(r->run.requests, 4000u);
+  EXPECT_EQ(r->run.looks, 4);
 }
 
 TEST(ParseMeshConfigTest, RejectsBadConfigNamingLineAndKey) {
@@ -112,7 +113,7 @@ TEST(ParseMeshConfigTest, RejectsBadConfigNamingLineAndKey) {
       {ok_clusters + "run:\n  requests: -5\n",
        "m.yaml:3: run.requests: expected an integer in [1, 100000000], got '-5'"},
       {ok_clusters + "run:\n  concurrency: 0\n",
-       "m.yaml:3: run.concurrency: expected an integer in [1, 1024], got '0'"},
+       "m.yaml:3: run.concurrency: expected an integer in [1, 64], got '0'"},
       {ok_clusters + "run:\n  timeout: 5 parsecs\n",
        "m.yaml:3: run.timeout: bad duration '5 parsecs': unit must be ms, s, m or h"},
       {ok_clusters + "run:\n  timeout: 0s\n", "m.yaml:3: run.timeout: must be positive"},

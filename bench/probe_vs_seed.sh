@@ -7,11 +7,12 @@
 # included (aim < 5 s). Medians of RUNS runs. Needs root (the lab); brings the lab up and down.
 # Usage: bench/probe_vs_seed.sh [BUILD_DIR]   (env: RUNS=5 N=2000 SEED_N=100 CONCURRENCY=4)
 #
-# Sample run (2026-11-26, 2 cores, quiet machine, RUNS=5): seed 29.9 req/s, plain curl
-# --parallel 9301 req/s, meshverify 7046 req/s: 236x the seed, 0.76x plain curl; full check
-# 0.41 s. The gap to plain curl is its one process driving every connection: meshverify runs
-# one curl per connection (one transfer at a time is what makes each body's bytes provably
-# its own), and on 2 shared cores the extra processes cost about a quarter of the rate.
+# Sample run (2026-11-26, 2 cores, RUNS=9 N=5000): seed 27.6 req/s, plain curl --parallel
+# 10165 req/s, meshverify 7721 req/s: 280x the seed; 0.76x plain curl (per-round ratios
+# 0.65-0.92, median 0.77); full check of the healthy lab 0.75 s (2 looks of 1000 requests per
+# source). The gap to plain curl is its one process driving every connection: meshverify runs
+# one curl per connection (one transfer at a time is what makes each body's bytes provably its
+# own), and on 2 cores saturated by the lab the extra processes cost about a fifth of the rate.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-${MESHVERIFY_BUILD_DIR:-$SRC/build}}
@@ -51,7 +52,8 @@ curl_rps() {
 }
 
 exec_rps() {
-  "$MV" check -c "$SRC/scripts/lab/mesh.yaml" --context "$CTX" --requests "$N" \
+  # One look: all N requests in one exec, as the plain curl run sends them.
+  "$MV" check -c "$SRC/scripts/lab/mesh.yaml" --context "$CTX" --requests "$N" --looks 1 \
     --concurrency "$C" -o json >"$tmp/exec.json" 2>/dev/null || true
   jq -r '.checks[] | select(.name == "probe") | .detail' "$tmp/exec.json" |
     sed -E 's/.*\(([0-9.]+) req\/s\).*/\1/'

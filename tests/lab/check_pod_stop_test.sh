@@ -17,7 +17,12 @@ rc=0
 "$MV" check -c "$LAB_SRC/scripts/lab/mesh.yaml" --requests 4000 --looks 1 --timeout 2s \
   --json "$report" >"$REPORTS/check_pod_stop.txt" 2>&1 &
 pid=$!
-sleep 1
+# Stop v2 once the probe's curls have run for half a second (discovery comes first).
+for _ in $(seq 100); do
+  pgrep -f 'curl -q -sS --no-progress-meter --parallel --parallel-max 1' >/dev/null && break
+  sleep 0.1
+done
+sleep 0.5
 kill -0 "$pid" 2>/dev/null || fail "the run ended before the stop: the test proves nothing"
 "$LAB" fault stop "$v2" >/dev/null
 wait "$pid" || rc=$?

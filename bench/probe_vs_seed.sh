@@ -5,7 +5,8 @@
 #   exec      meshverify's exec mode (probe phase of `check`, one source)
 # and the wall time of a full `check` of the healthy lab at the default tolerance, discovery
 # included (aim < 5 s). Medians of RUNS runs. Needs root (the lab); brings the lab up and down.
-# Usage: bench/probe_vs_seed.sh [BUILD_DIR]   (env: RUNS=5 N=2000 SEED_N=100 CONCURRENCY=4)
+# Usage: bench/probe_vs_seed.sh [BUILD_DIR]
+#   (env: RUNS=5 N=2000 SEED_N=100 CONCURRENCY=4 SLOW_MS=0)
 #
 # Sample run (2026-11-26, 2 cores, RUNS=9 N=5000): seed 27.6 req/s, plain curl --parallel
 # 10165 req/s, meshverify 7721 req/s: 280x the seed; 0.76x plain curl (per-round ratios
@@ -13,6 +14,8 @@
 # source). The gap to plain curl is its one process driving every connection: meshverify runs
 # one curl per connection (one transfer at a time is what makes each body's bytes provably its
 # own), and on 2 cores saturated by the lab the extra processes cost about a fifth of the rate.
+# With SLOW_MS=1 (RUNS=5 N=5000) both wait on the mesh: plain curl 2684 req/s, meshverify
+# 2698 req/s, 1.01x (rounds 0.97-1.04); the seed's way stays at 33.5 req/s, so 81x.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-${MESHVERIFY_BUILD_DIR:-$SRC/build}}
@@ -24,6 +27,13 @@ export PATH="$SRC/scripts/lab/bin:$PATH" MESHVERIFY_BUILD_DIR="$BUILD"
 trap '"$SRC/scripts/lab/lab" down >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 tmp=$(mktemp -d)
 "$SRC/scripts/lab/lab" up >/dev/null
+# SLOW_MS=1 gives every answer a 1 ms service time, as a real cluster's network and app do:
+# then both clients wait on the mesh instead of sharing the lab's two cores with it.
+if [ "${SLOW_MS:-0}" != 0 ]; then
+  for hw in $("$SRC/scripts/lab/lab" status | awk '$2 ~ /^helloworld-v/ { print $2 }'); do
+    "$SRC/scripts/lab/lab" fault slow "$hw" "$SLOW_MS" >/dev/null
+  done
+fi
 CTX=kind-cluster1
 POD=$(kubectl get pods -n sample -l app=sleep --context "$CTX" -o jsonpath='{.items[0].metadata.name}')
 URL=http://helloworld.sample:5000/hello

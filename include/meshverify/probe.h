@@ -135,6 +135,7 @@ class FrameParser {
     uint64_t body_size = 0;  // their full count
   };
   void Fail(std::string why);
+  void FeedFrameLine(std::string_view* bytes);
   void OnFrame(std::string_view line);
   void ScanCurl(Curl& curl, std::string_view bytes);
   void OnCurlData(Curl& curl, std::string_view data);

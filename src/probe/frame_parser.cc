@@ -69,34 +69,35 @@ void FrameParser::Feed(std::string_view bytes) {
       offset_ += take;
       payload_left_ -= take;
       bytes.remove_prefix(take);
-      continue;
+    } else if (state_ == State::kDone) {
+      Fail("byte " + std::to_string(offset_) + ": output after the end");
+    } else {
+      FeedFrameLine(&bytes);
     }
-    if (state_ == State::kDone) {
-      return Fail("byte " + std::to_string(offset_) + ": output after the end");
-    }
-    if (line_.empty()) line_at_ = offset_;
-    size_t nl = bytes.find('\n');
-    size_t take = nl == std::string_view::npos ? bytes.size() : nl;
-    line_.append(bytes.substr(0, take));
-    take += nl == std::string_view::npos ? 0 : 1;
-    offset_ += take;
-    bytes.remove_prefix(take);
-    // Every framing line starts with the marker and a space; say so as soon as one does not.
-    const std::string_view prefix = frame_prefix_;
-    if (std::string_view(line_).substr(0, prefix.size()) != prefix.substr(0, line_.size())) {
-      return Fail("byte " + std::to_string(line_at_) + ": expected a framing line");
-    }
-    if (line_.size() > kMaxFrameLine) {
-      return Fail("byte " + std::to_string(line_at_) + ": framing line too long");
-    }
-    if (nl == std::string_view::npos) return;
-    if (line_.size() < prefix.size()) {
-      return Fail("byte " + std::to_string(line_at_) + ": expected a framing line");
-    }
-    std::string line = std::move(line_);
-    line_.clear();
-    OnFrame(std::string_view(line).substr(prefix.size()));
   }
+}
+
+// Takes bytes of a framing line off *bytes; handles the line once it is whole.
+void FrameParser::FeedFrameLine(std::string_view* bytes) {
+  if (line_.empty()) line_at_ = offset_;
+  const std::string at = "byte " + std::to_string(line_at_) + ": ";
+  size_t nl = bytes->find('\n');
+  size_t take = nl == std::string_view::npos ? bytes->size() : nl;
+  line_.append(bytes->substr(0, take));
+  take += nl == std::string_view::npos ? 0 : 1;
+  offset_ += take;
+  bytes->remove_prefix(take);
+  // Every framing line starts with the marker and a space; say so as soon as one does not.
+  const std::string_view prefix = frame_prefix_;
+  if (std::string_view(line_).substr(0, prefix.size()) != prefix.substr(0, line_.size())) {
+    return Fail(at + "expected a framing line");
+  }
+  if (line_.size() > kMaxFrameLine) return Fail(at + "framing line too long");
+  if (nl == std::string_view::npos) return;
+  if (line_.size() < prefix.size()) return Fail(at + "expected a framing line");
+  std::string line = std::move(line_);
+  line_.clear();
+  OnFrame(std::string_view(line).substr(prefix.size()));
 }
 
 void FrameParser::OnFrame(std::string_view rest) {

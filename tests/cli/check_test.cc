@@ -199,6 +199,36 @@ TEST_F(CheckTest, PodDyingMidRunLosesNothingFromTheAccounting) {
       << (*probe)["detail"];
 }
 
+// Ctrl-C during the first look: the report is still written, marked interrupted; what came
+// back counts, nothing else is sent.
+TEST_F(CheckTest, InterruptKeepsWhatCameBackAndStopsProbing) {
+  AddMeshDiscovery(runner_);
+  std::atomic<bool>* interrupted = &interrupted_;
+  runner_.On(FakeCommandRunner::Prefix({"kubectl", "exec"}),
+             [interrupted](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+               auto p = meshverify::testing::ParseProbeScript(argv.back());
+               *interrupted = true;  // Ctrl-C after 300 results
+               CommandResult r;
+               r.stdout_text = FramedProbeOutput(*p, Alternate, 300);
+               r.exit_code = 130;
+               return r;
+             });
+  Check({"-o", "json"});
+  nlohmann::json r = Report();
+  EXPECT_TRUE(r["interrupted"].get<bool>());
+  for (const nlohmann::json& s : r["sources"]) {
+    EXPECT_EQ(s["requests"], 300);
+    ExpectAccounted(s);
+  }
+  EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 2u);
+  bool noted = false;
+  for (const nlohmann::json& n : r["notes"]) {
+    noted = noted || n.get<std::string>().find("interrupted; 200 of 500 requests not sent") !=
+                         std::string::npos;
+  }
+  EXPECT_TRUE(noted) << r["notes"];
+}
+
 TEST_F(CheckTest, KubectlErrorIsCouldNotRun) {
   runner_.On(FakeCommandRunner::Prefix({"kubectl"}),
              FakeCommandRunner::Fail(1, "The connection to the server was refused\n"));

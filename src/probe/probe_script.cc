@@ -81,7 +81,7 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
   // skips any ~/.curlrc in the pod: the requests are the ones meshverify describes.
   s += R"SH(d=
 for b in /dev/shm "${TMPDIR:-/tmp}"; do d=$(mktemp -d "$b/meshverify.XXXXXX" 2>/dev/null) && break; done
-[ -n "$d" ] || exit 71
+[ -n "$d" ] || { echo "meshverify: no writable temp dir in the pod (/dev/shm, \$TMPDIR, /tmp)" >&2; exit 71; }
 p=; f=
 trap 'kill $p $f 2>/dev/null; rm -rf "$d"' EXIT
 trap 'exit 143' HUP INT TERM PIPE

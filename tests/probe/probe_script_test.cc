@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -171,6 +172,18 @@ TEST_F(ProbeScriptTest, RunsUnderBusyboxAshWithBusyboxTools) {
   for (uint64_t i = 0; i < 50; ++i) EXPECT_EQ(records[i].seq, 7 + i);
   std::string rm = "rm -rf '" + tools + "'";
   (void)system(rm.c_str());
+}
+
+TEST_F(ProbeScriptTest, NoWritableTempDirExits71WithoutOutput) {
+  std::ofstream(bin_ + "/mktemp") << "#!/bin/sh\nexit 1\n";
+  chmod((bin_ + "/mktemp").c_str(), 0755);
+  int status = 0;
+  std::string out = RunSh(BuildProbeScript("http://h/", 0, 4, 2, milliseconds(1000),
+                                           milliseconds(1000), "mv:"),
+                          bin_, &status);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 71);
+  EXPECT_EQ(out, "");
 }
 
 TEST_F(ProbeScriptTest, HostileUrlReachesCurlConfigQuotedAndRunsNothing) {

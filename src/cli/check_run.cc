@@ -195,6 +195,101 @@ bool ProbingStopped(const std::vector<probe::SourceOutcome>& outcomes) {
   return false;
 }
 
+// The source pods as exec targets, in discovery order.
+std::vector<probe::ExecTarget> ExecTargets(const MeshConfig& m, const discover::Discovery& d) {
+  std::vector<probe::ExecTarget> targets;
+  for (const PodInfo& s : d.sources) {
+    for (const ClusterConfig& c : m.clusters) {
+      if (c.name != s.cluster) continue;
+      targets.push_back({s.cluster, c.context, c.kubeconfig, s.ns, s.name, m.source.container});
+    }
+  }
+  return targets;
+}
+
+// What the sinks hold so far, analysed with the gate at `alpha`.
+Report AnalyzeSoFar(const CheckPlan& plan, const discover::Discovery& d,
+                    const std::vector<SourceSink>& sinks, double alpha,
+                    const std::vector<CheckResult>& probe_checks) {
+  const MeshConfig& m = plan.mesh;
+  AnalyzeInput in;
+  Aggregator all;
+  for (const SourceSink& s : sinks) all.Merge(s.agg);
+  in.sources = all.sources();
+  in.destinations = d.destinations;
+  for (const ClusterConfig& c : m.clusters) in.clusters.push_back(c.name);
+  static const std::vector<Endpoint> kNoView;
+  for (const PodInfo& s : d.sources) {
+    auto view = d.views.find(discover::SourceKey(s));
+    in.expect[discover::SourceKey(s)] =
+        Expect(m, view == d.views.end() ? kNoView : view->second, d.destinations);
+  }
+  in.extra_checks = d.checks;
+  for (const CheckResult& c : probe_checks) in.extra_checks.push_back(c);
+  AnalyzeOptions gate = plan.gate;
+  gate.alpha = alpha;
+  return Analyze(in, gate);
+}
+
+struct ProbeRun {
+  std::vector<probe::SourceOutcome> outcomes;  // summed over the looks
+  int looked = 0;
+  uint64_t sent = 0;  // requests per source asked for
+  double seconds = 0;
+};
+
+// Probes in looks at evenly spaced totals of run.requests; each look's gate gets alpha / looks
+// (stats::SequentialAlpha), so stopping at the first look that decides every gate keeps the
+// gate's error rates.
+ProbeRun ProbeInLooks(const CheckPlan& plan, const discover::Discovery& d, Environment& env,
+                      const std::vector<probe::ExecTarget>& targets, probe::ProbeOptions popt,
+                      std::vector<SourceSink>& sinks, std::atomic<uint64_t>& done) {
+  const MeshConfig::Run& run = plan.mesh.run;
+  const int looks = std::max(1, run.looks);
+  const double look_alpha = stats::SequentialAlpha(plan.gate.alpha, 1, looks);
+  const auto p0 = env.clock->Monotonic();
+  ProbeRun r;
+  while (!targets.empty() && r.looked < looks) {
+    ++r.looked;
+    const uint64_t upto = (run.requests * static_cast<uint64_t>(r.looked) + looks - 1) / looks;
+    const auto left = run.deadline - std::chrono::duration_cast<Ms>(env.clock->Monotonic() - p0);
+    popt.first_seq = r.sent;
+    popt.requests = upto - r.sent;
+    popt.deadline = std::max(Ms(1), left);
+    AddOutcomes(&r.outcomes, ProbeWithProgress(env, targets, popt, sinks, done));
+    r.sent = upto;
+    if (r.looked == looks || ProbingStopped(r.outcomes)) break;
+    if (EveryGateDecided(AnalyzeSoFar(plan, d, sinks, look_alpha, {}))) break;
+  }
+  r.seconds = std::chrono::duration<double>(env.clock->Monotonic() - p0).count();
+  return r;
+}
+
+// The report's notes on discovery, the looks and interruptions.
+void AddRunNotes(const CheckPlan& plan, const discover::Discovery& d, const ProbeRun& run,
+                 Report* report) {
+  const int looks = std::max(1, plan.mesh.run.looks);
+  if (looks > 1 && run.looked > 0) {
+    report->notes.push_back(
+        "sequential gate: looked " + std::to_string(run.looked) + " of " +
+        std::to_string(looks) + " times, " + std::to_string(run.sent) + " of at most " +
+        std::to_string(plan.mesh.run.requests) + " requests per source; alpha " +
+        Fixed(plan.gate.alpha, 4) + " spent as " +
+        Fixed(stats::SequentialAlpha(plan.gate.alpha, 1, looks), 4) + " per look");
+  }
+  for (const std::string& n : d.notes) report->notes.push_back(n);
+  if (d.view_reads > 1) {
+    report->notes.push_back("waited " + Fixed(d.waited_s, 1) + " s (" +
+                            std::to_string(d.view_reads) + " reads) for the endpoint views");
+  }
+  for (const probe::SourceOutcome& o : run.outcomes) {
+    if (!o.interrupted) continue;
+    report->notes.push_back(o.target.cluster + "/" + o.target.pod + ": interrupted; " +
+                            std::to_string(o.not_issued) + " of " + std::to_string(run.sent) +
+                            " requests not sent or without a result (not counted)");
+  }
+}
+
 }  // namespace
 
 Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
@@ -214,24 +309,16 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
   dopt.interrupted = env.interrupted;
   Result<discover::Discovery> found = discover::Discover(*env.runner, *env.clock, m, dopt);
   if (!found.ok()) return found.status();
-  discover::Discovery& d = *found;
+  const discover::Discovery& d = *found;
 
   std::map<std::string, std::string> cluster_of_pod;
   for (const PodInfo& p : d.destinations) cluster_of_pod[p.name] = p.cluster;
-  std::map<std::string, const ClusterConfig*> cluster_cfg;
-  for (const ClusterConfig& c : m.clusters) cluster_cfg[c.name] = &c;
-
-  std::vector<probe::ExecTarget> targets;
-  for (const PodInfo& s : d.sources) {
-    const ClusterConfig& c = *cluster_cfg.at(s.cluster);
-    targets.push_back({s.cluster, c.context, c.kubeconfig, s.ns, s.name, m.source.container});
-  }
+  const std::vector<probe::ExecTarget> targets = ExecTargets(m, d);
   probe::ProbeOptions popt;
   popt.url = m.target.url;
   popt.concurrency = m.run.concurrency;
   popt.timeout = m.run.timeout;
   popt.exec_requests = plan.exec_requests;
-
   std::atomic<uint64_t> done{0};
   std::vector<SourceSink> sinks(targets.size());
   for (SourceSink& s : sinks) {
@@ -240,77 +327,21 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
     s.done = &done;
     s.keep_records = !plan.records_path.empty();
   }
-  // The analysis of what the sinks hold so far, with the alpha of one look.
-  auto analyze = [&](double alpha, const std::vector<CheckResult>& probe_checks) {
-    AnalyzeInput in;
-    Aggregator all;
-    for (SourceSink& s : sinks) all.Merge(s.agg);
-    in.sources = all.sources();
-    in.destinations = d.destinations;
-    for (const ClusterConfig& c : m.clusters) in.clusters.push_back(c.name);
-    for (const PodInfo& s : d.sources) {
-      in.expect[discover::SourceKey(s)] =
-          Expect(m, d.views[discover::SourceKey(s)], d.destinations);
-    }
-    in.extra_checks = d.checks;
-    for (const CheckResult& c : probe_checks) in.extra_checks.push_back(c);
-    AnalyzeOptions gate = plan.gate;
-    gate.alpha = alpha;
-    return Analyze(in, gate);
-  };
-
-  // Looks at evenly spaced totals; each gets alpha / looks, so stopping at any of them keeps
-  // the gate's error rates (stats::SequentialAlpha).
-  const int looks = std::max(1, m.run.looks);
-  const double look_alpha = stats::SequentialAlpha(plan.gate.alpha, 1, looks);
-  const auto p0 = env.clock->Monotonic();
-  std::vector<probe::SourceOutcome> outcomes;
-  int looked = 0;
-  uint64_t sent = 0;  // requests per source asked for so far
-  while (!targets.empty() && looked < looks) {
-    ++looked;
-    const uint64_t upto = (m.run.requests * static_cast<uint64_t>(looked) + looks - 1) / looks;
-    const auto left = m.run.deadline - std::chrono::duration_cast<Ms>(env.clock->Monotonic() - p0);
-    popt.first_seq = sent;
-    popt.requests = upto - sent;
-    popt.deadline = std::max(Ms(1), left);
-    AddOutcomes(&outcomes, ProbeWithProgress(env, targets, popt, sinks, done));
-    sent = upto;
-    if (looked == looks || ProbingStopped(outcomes)) break;
-    if (EveryGateDecided(analyze(look_alpha, {}))) break;
-  }
-  const double probe_s = std::chrono::duration<double>(env.clock->Monotonic() - p0).count();
+  const ProbeRun run = ProbeInLooks(plan, d, env, targets, popt, sinks, done);
 
   std::vector<CheckResult> probe_checks;
-  if (!targets.empty()) probe_checks.push_back(ProbeCheck(outcomes, probe_s));
-  Report report = analyze(look_alpha, probe_checks);
+  if (!targets.empty()) probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds));
+  const double look_alpha = stats::SequentialAlpha(plan.gate.alpha, 1, std::max(1, m.run.looks));
+  Report report = AnalyzeSoFar(plan, d, sinks, look_alpha, probe_checks);
   report.tool_version = MESHVERIFY_VERSION;
   report.started_at = started_at;
   report.duration_s = std::chrono::duration<double>(env.clock->Monotonic() - t0).count();
   report.config = PlanToJson(plan);
   report.interrupted = env.interrupted != nullptr && env.interrupted->load();
-  if (looks > 1 && !targets.empty()) {
-    report.notes.push_back(
-        "sequential gate: looked " + std::to_string(looked) + " of " + std::to_string(looks) +
-        " times, " + std::to_string(sent) + " of at most " + std::to_string(m.run.requests) +
-        " requests per source; alpha " + Fixed(plan.gate.alpha, 4) + " spent as " +
-        Fixed(look_alpha, 4) + " per look");
-  }
-  std::string records;
-  for (SourceSink& s : sinks) records += s.records;
-  for (const std::string& n : d.notes) report.notes.push_back(n);
-  if (d.view_reads > 1) {
-    report.notes.push_back("waited " + Fixed(d.waited_s, 1) + " s (" +
-                           std::to_string(d.view_reads) + " reads) for the endpoint views");
-  }
-  for (const probe::SourceOutcome& o : outcomes) {
-    if (o.interrupted) {
-      report.notes.push_back(o.target.cluster + "/" + o.target.pod + ": interrupted; " +
-                             std::to_string(o.not_issued) + " of " + std::to_string(sent) +
-                             " requests not sent or without a result (not counted)");
-    }
-  }
+  AddRunNotes(plan, d, run, &report);
   if (!plan.records_path.empty()) {
+    std::string records;
+    for (const SourceSink& s : sinks) records += s.records;
     if (Status s = WriteFile(plan.records_path, records); !s.ok()) return s;
   }
   return report;

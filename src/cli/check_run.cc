@@ -79,13 +79,12 @@ std::string Fixed(double v, int digits) {
 
 // What the probe did, as a check: lost requests, give-ups and the deadline are failures.
 CheckResult ProbeCheck(const std::vector<probe::SourceOutcome>& outcomes, double seconds) {
-  uint64_t total = 0, lost = 0, not_issued = 0;
+  uint64_t total = 0, lost = 0;
   int execs = 0;
   std::string problems;
   for (const probe::SourceOutcome& o : outcomes) {
     total += o.requests;
     lost += o.lost;
-    not_issued += o.not_issued;
     execs += o.execs;
     std::string who = o.target.cluster + "/" + o.target.pod;
     std::string what;
@@ -119,7 +118,6 @@ CheckResult ProbeCheck(const std::vector<probe::SourceOutcome>& outcomes, double
         "API server unreachable, or --deadline too short); the lost requests are counted "
         "as `transport` errors";
   }
-  (void)not_issued;
   return c;
 }
 
@@ -233,6 +231,8 @@ Report AnalyzeSoFar(const CheckPlan& plan, const discover::Discovery& d,
 
 struct ProbeRun {
   std::vector<probe::SourceOutcome> outcomes;  // summed over the looks
+  int looks = 1;          // at most
+  double look_alpha = 0;  // the gate's alpha at each look
   int looked = 0;
   uint64_t sent = 0;  // requests per source asked for
   double seconds = 0;
@@ -245,21 +245,21 @@ ProbeRun ProbeInLooks(const CheckPlan& plan, const discover::Discovery& d, Envir
                       const std::vector<probe::ExecTarget>& targets, probe::ProbeOptions popt,
                       std::vector<SourceSink>& sinks, std::atomic<uint64_t>& done) {
   const MeshConfig::Run& run = plan.mesh.run;
-  const int looks = std::max(1, run.looks);
-  const double look_alpha = stats::SequentialAlpha(plan.gate.alpha, 1, looks);
   const auto p0 = env.clock->Monotonic();
   ProbeRun r;
-  while (!targets.empty() && r.looked < looks) {
+  r.looks = std::max(1, run.looks);
+  r.look_alpha = stats::SequentialAlpha(plan.gate.alpha, 1, r.looks);
+  while (!targets.empty() && r.looked < r.looks) {
     ++r.looked;
-    const uint64_t upto = (run.requests * static_cast<uint64_t>(r.looked) + looks - 1) / looks;
+    const uint64_t upto = (run.requests * static_cast<uint64_t>(r.looked) + r.looks - 1) / r.looks;
     const auto left = run.deadline - std::chrono::duration_cast<Ms>(env.clock->Monotonic() - p0);
     popt.first_seq = r.sent;
     popt.requests = upto - r.sent;
     popt.deadline = std::max(Ms(1), left);
     AddOutcomes(&r.outcomes, ProbeWithProgress(env, targets, popt, sinks, done));
     r.sent = upto;
-    if (r.looked == looks || ProbingStopped(r.outcomes)) break;
-    if (EveryGateDecided(AnalyzeSoFar(plan, d, sinks, look_alpha, {}))) break;
+    if (r.looked == r.looks || ProbingStopped(r.outcomes)) break;
+    if (EveryGateDecided(AnalyzeSoFar(plan, d, sinks, r.look_alpha, {}))) break;
   }
   r.seconds = std::chrono::duration<double>(env.clock->Monotonic() - p0).count();
   return r;
@@ -268,14 +268,12 @@ ProbeRun ProbeInLooks(const CheckPlan& plan, const discover::Discovery& d, Envir
 // The report's notes on discovery, the looks and interruptions.
 void AddRunNotes(const CheckPlan& plan, const discover::Discovery& d, const ProbeRun& run,
                  Report* report) {
-  const int looks = std::max(1, plan.mesh.run.looks);
-  if (looks > 1 && run.looked > 0) {
-    report->notes.push_back(
-        "sequential gate: looked " + std::to_string(run.looked) + " of " +
-        std::to_string(looks) + " times, " + std::to_string(run.sent) + " of at most " +
-        std::to_string(plan.mesh.run.requests) + " requests per source; alpha " +
-        Fixed(plan.gate.alpha, 4) + " spent as " +
-        Fixed(stats::SequentialAlpha(plan.gate.alpha, 1, looks), 4) + " per look");
+  if (run.looks > 1 && run.looked > 0) {
+    report->notes.push_back("sequential gate: looked " + std::to_string(run.looked) + " of " +
+                            std::to_string(run.looks) + " times, " + std::to_string(run.sent) +
+                            " of at most " + std::to_string(plan.mesh.run.requests) +
+                            " requests per source; alpha " + Fixed(plan.gate.alpha, 4) +
+                            " spent as " + Fixed(run.look_alpha, 4) + " per look");
   }
   for (const std::string& n : d.notes) report->notes.push_back(n);
   if (d.view_reads > 1) {
@@ -331,8 +329,7 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
 
   std::vector<CheckResult> probe_checks;
   if (!targets.empty()) probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds));
-  const double look_alpha = stats::SequentialAlpha(plan.gate.alpha, 1, std::max(1, m.run.looks));
-  Report report = AnalyzeSoFar(plan, d, sinks, look_alpha, probe_checks);
+  Report report = AnalyzeSoFar(plan, d, sinks, run.look_alpha, probe_checks);
   report.tool_version = MESHVERIFY_VERSION;
   report.started_at = started_at;
   report.duration_s = std::chrono::duration<double>(env.clock->Monotonic() - t0).count();

@@ -84,6 +84,9 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
                              int concurrency, std::chrono::milliseconds timeout,
                              std::chrono::milliseconds flush_every, std::string_view marker);
 
+// The record of a request without a result: no HTTP answer, `why` in `error`.
+ProbeRecord LostRecord(const ExecTarget& source, uint64_t seq, std::string why);
+
 // A marker for one exec: "meshverify-" and 32 random hex digits.
 std::string RandomMarker();
 

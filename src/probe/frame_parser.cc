@@ -272,17 +272,14 @@ void FrameParser::Emit(ProbeRecord&& r) {
 
 // A request without a result. `why` "" means "its curl ended without reporting it".
 ProbeRecord FrameParser::Lost(uint64_t seq, std::string why) const {
-  ProbeRecord lost;
-  lost.source_cluster = source_.cluster;
-  lost.source_pod = source_.pod;
-  lost.seq = seq;
-  if (why.empty()) {
-    for (const Curl& curl : curls_) {
-      if (seq >= curl.first && (seq - curl.first) % curl.stride == 0) lost.curl_exit = curl.status;
-    }
-    why = "curl reported no result (curl exit " + std::to_string(lost.curl_exit) + ")";
+  if (!why.empty()) return LostRecord(source_, seq, std::move(why));
+  int status = 0;  // the exit status of the curl that had this request
+  for (const Curl& curl : curls_) {
+    if (seq >= curl.first && (seq - curl.first) % curl.stride == 0) status = curl.status;
   }
-  lost.error = std::move(why);
+  ProbeRecord lost =
+      LostRecord(source_, seq, "curl reported no result (curl exit " + std::to_string(status) + ")");
+  lost.curl_exit = status;
   return lost;
 }
 

@@ -35,16 +35,16 @@ std::string DescribeFailure(const ExecTarget& t, const Result<CommandResult>& r,
   return out;
 }
 
-ProbeRecord LostRecord(const ExecTarget& t, uint64_t seq, const std::string& why) {
+}  // namespace
+
+ProbeRecord LostRecord(const ExecTarget& source, uint64_t seq, std::string why) {
   ProbeRecord r;
-  r.source_cluster = t.cluster;
-  r.source_pod = t.pod;
+  r.source_cluster = source.cluster;
+  r.source_pod = source.pod;
   r.seq = seq;
-  r.error = why;
+  r.error = std::move(why);
   return r;
 }
-
-}  // namespace
 
 std::string RandomMarker() {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -48,6 +49,18 @@ class CheckTest : public ::testing::Test {
     }
     return nullptr;
   }
+  // The fake mesh's discovery, and the source pods of both clusters answering with `answer`.
+  void AddMesh(const std::function<FakeAnswer(uint64_t)>& answer) {
+    AddMeshDiscovery(runner_);
+    AddMeshProbe(runner_, "kind-cluster1", answer);
+    AddMeshProbe(runner_, "kind-cluster2", answer);
+  }
+  static bool HasNote(const nlohmann::json& r, const std::string& text) {
+    for (const nlohmann::json& n : r["notes"]) {
+      if (n.get<std::string>().find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
   static void ExpectAccounted(const nlohmann::json& s) {
     uint64_t errors = 0;
     for (auto& [k, v] : s["errors"].items()) errors += v.get<uint64_t>();
@@ -76,9 +89,7 @@ TEST_F(CheckTest, DryRunPrintsThePlanAndRunsNothing) {
 }
 
 TEST_F(CheckTest, HealthyMeshPasses) {
-  AddMeshDiscovery(runner_);
-  AddMeshProbe(runner_, "kind-cluster1", Alternate);
-  AddMeshProbe(runner_, "kind-cluster2", Alternate);
+  AddMesh(Alternate);
   EXPECT_EQ(Check({"-o", "json", "--looks", "1"}), 0) << err_.str() << out_.str();
   nlohmann::json r = Report();
   EXPECT_EQ(r["verdict"], "pass");
@@ -105,9 +116,7 @@ TEST_F(CheckTest, HealthyMeshPasses) {
 // An even split, up to 2000 requests per source in 4 looks at alpha / 4 each: the intervals
 // are still too wide at 500 and 1000 requests, and inside 0.5 +- 0.05 at 1500.
 TEST_F(CheckTest, SequentialGateStopsAtTheFirstLookThatDecides) {
-  AddMeshDiscovery(runner_);
-  AddMeshProbe(runner_, "kind-cluster1", Alternate);
-  AddMeshProbe(runner_, "kind-cluster2", Alternate);
+  AddMesh(Alternate);
   EXPECT_EQ(Check({"-o", "json", "--looks", "4"}), 0) << err_.str() << out_.str();
   nlohmann::json r = Report();
   EXPECT_EQ(r["verdict"], "pass");
@@ -118,21 +127,13 @@ TEST_F(CheckTest, SequentialGateStopsAtTheFirstLookThatDecides) {
   }
   // One exec per source per look: 3 looks.
   EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 6u);
-  bool noted = false;
-  for (const nlohmann::json& n : r["notes"]) {
-    noted = noted || n.get<std::string>().find("looked 3 of 4 times, 1500 of at most 2000") !=
-                         std::string::npos;
-  }
-  EXPECT_TRUE(noted) << r["notes"];
+  EXPECT_TRUE(HasNote(r, "looked 3 of 4 times, 1500 of at most 2000")) << r["notes"];
   EXPECT_EQ(r["config"]["run"]["looks"], 4);
 }
 
 // A 46/54 split never gets inside 0.5 ± 0.05 nor clearly outside it: every look is used.
 TEST_F(CheckTest, SequentialGateUsesEveryLookWhileUndecided) {
-  AddMeshDiscovery(runner_);
-  auto split = [](uint64_t seq) { return HelloFrom(seq % 50 < 23 ? 1 : 2); };
-  AddMeshProbe(runner_, "kind-cluster1", split);
-  AddMeshProbe(runner_, "kind-cluster2", split);
+  AddMesh([](uint64_t seq) { return HelloFrom(seq % 50 < 23 ? 1 : 2); });
   EXPECT_EQ(Check({"-o", "json", "--looks", "4"}), 4) << err_.str() << out_.str();
   nlohmann::json r = Report();
   EXPECT_EQ(r["verdict"], "inconclusive");
@@ -221,12 +222,7 @@ TEST_F(CheckTest, InterruptKeepsWhatCameBackAndStopsProbing) {
   EXPECT_EQ(r["sources"][0]["requests"], 300);
   ExpectAccounted(r["sources"][0]);
   EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 1u);
-  bool noted = false;
-  for (const nlohmann::json& n : r["notes"]) {
-    noted = noted || n.get<std::string>().find("interrupted; 200 of 500 requests not sent") !=
-                         std::string::npos;
-  }
-  EXPECT_TRUE(noted) << r["notes"];
+  EXPECT_TRUE(HasNote(r, "interrupted; 200 of 500 requests not sent")) << r["notes"];
 }
 
 TEST_F(CheckTest, KubectlErrorIsCouldNotRun) {

@@ -24,6 +24,8 @@ RUNS=${RUNS:-5} N=${N:-2000} SEED_N=${SEED_N:-100} C=${CONCURRENCY:-4}
 [ "$(id -u)" -eq 0 ] || { echo "probe_vs_seed: the lab needs root"; exit 77; }
 [ -x "$MV" ] || { echo "probe_vs_seed: build meshverify first ($MV)"; exit 2; }
 export PATH="$SRC/scripts/lab/bin:$PATH" MESHVERIFY_BUILD_DIR="$BUILD"
+exec {lab_lock}>"${MESHVERIFY_LAB_LOCK:-/run/lock/meshverify-lab.lock}"  # one lab per machine
+flock -w 3600 "$lab_lock"
 trap '"$SRC/scripts/lab/lab" down >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 tmp=$(mktemp -d)
 "$SRC/scripts/lab/lab" up >/dev/null

@@ -12,6 +12,9 @@ scripts/deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$(nproc)" --target meshverify helloworld-server
 export MESHVERIFY_BUILD_DIR=$PWD/build  # the lab runs build/helloworld-server
+# One lab per machine: wait for any lab test of another checkout to finish first.
+exec {lab_lock}>"${MESHVERIFY_LAB_LOCK:-/run/lock/meshverify-lab.lock}"
+flock -w 3600 "$lab_lock"
 trap 'scripts/lab/lab down >/dev/null 2>&1 || true' EXIT
 scripts/lab/lab up
 mkdir -p reports/out

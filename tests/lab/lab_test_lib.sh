@@ -35,8 +35,17 @@ fail() {
 
 pass() { echo "ok: $*"; }
 
+# One lab per machine: holds the lab lock until this test exits, so that lab tests of other
+# checkouts (or a demo) on the same machine wait instead of tearing this lab down.
+lab_test_lock() {
+  local lock=${MESHVERIFY_LAB_LOCK:-/run/lock/meshverify-lab.lock}
+  exec {LAB_LOCK_FD}>"$lock"
+  flock -w 3600 "$LAB_LOCK_FD" || fail "the lab lock $lock was held for an hour"
+}
+
 # Brings the lab up with arguments "$@" and takes it down when the test exits.
 lab_test_up() {
+  lab_test_lock
   trap '"$LAB" down >/dev/null 2>&1 || true' EXIT
   "$LAB" up "$@" || fail "lab up $*"
 }

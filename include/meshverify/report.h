@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "meshverify/exit_code.h"
 #include "meshverify/model.h"
 #include "meshverify/status.h"
 
@@ -29,8 +30,9 @@ Result<Verdict> ParseVerdict(std::string_view s);
 std::string_view CheckStatusName(CheckStatus s);
 Result<CheckStatus> ParseCheckStatus(std::string_view s);
 
-// Exit code of the contract: pass 0, fail 1, inconclusive 4, error 3.
-int ExitCodeFor(Verdict v);
+// Exit code of the contract: pass kPass (0), fail kFail (1), inconclusive kInconclusive (4),
+// error kCouldNotRun (3).
+ExitCode ExitCodeFor(Verdict v);
 
 // A share of one category (a destination cluster or a version) among a source's answers.
 struct ShareStat {

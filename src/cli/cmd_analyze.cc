@@ -164,7 +164,7 @@ int RunAnalyze(const Args& args, Environment& env) {
   auto fail = [&](const Status& s) {
     const std::string& m = s.message();
     *env.err << (m.rfind("meshverify", 0) == 0 ? "" : "meshverify analyze: ") << m << "\n";
-    return s.ExitCode();
+    return ToInt(s.ExitCode());
   };
   AnalyzeFlags f;
   if (Status s = ParseAnalyzeArgs(args, &f, *env.out); !s.ok()) return fail(s);

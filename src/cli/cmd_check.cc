@@ -13,7 +13,7 @@ int RunCheck(const Args& args, Environment& env) {
   if (!plan.ok()) {
     const std::string& msg = plan.status().message();
     *env.err << (msg.rfind("meshverify", 0) == 0 ? "" : "meshverify check: ") << msg << "\n";
-    return plan.status().ExitCode();
+    return ToInt(plan.status().ExitCode());
   }
   if (plan->help) {
     PrintCheckHelp(*env.out);
@@ -30,7 +30,7 @@ int RunCheck(const Args& args, Environment& env) {
   Result<Report> report = RunCheckPlan(*plan, env);
   if (!report.ok()) {
     *env.err << "meshverify check: could not run: " << report.status().message() << "\n";
-    return report.status().ExitCode();
+    return ToInt(report.status().ExitCode());
   }
   return EmitReport(*report, plan->output, env);
 }

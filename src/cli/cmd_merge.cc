@@ -15,7 +15,7 @@ int RunMerge(const Args& args, Environment& env) {
   auto fail = [&](const Status& s) {
     const std::string& m = s.message();
     *env.err << (m.rfind("meshverify", 0) == 0 ? "" : "meshverify merge: ") << m << "\n";
-    return s.ExitCode();
+    return ToInt(s.ExitCode());
   };
   std::vector<std::string> files;
   GateFlags gate;

@@ -73,7 +73,7 @@ int RunReport(const Args& args, Environment& env) {
     *env.err << "meshverify report: " << s.message() << "\n";
     return 3;
   }
-  return ExitCodeFor(report->verdict);
+  return ToInt(ExitCodeFor(report->verdict));
 }
 
 }  // namespace meshverify::cli

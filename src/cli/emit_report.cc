@@ -25,7 +25,7 @@ int EmitReport(const Report& report, const OutputOptions& o, Environment& env) {
   }
   *env.out << (o.output == "json" ? RenderJson(report) : RenderText(report));
   env.out->flush();
-  return wrote_all ? ExitCodeFor(report.verdict) : 3;
+  return wrote_all ? ToInt(ExitCodeFor(report.verdict)) : 3;
 }
 
 }  // namespace meshverify::cli

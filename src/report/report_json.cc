@@ -133,18 +133,18 @@ Result<CheckStatus> ParseCheckStatus(std::string_view s) {
                               "\": expected pass, fail, inconclusive or skipped");
 }
 
-int ExitCodeFor(Verdict v) {
+ExitCode ExitCodeFor(Verdict v) {
   switch (v) {
     case Verdict::kPass:
-      return 0;
+      return ExitCode::kPass;
     case Verdict::kFail:
-      return 1;
+      return ExitCode::kFail;
     case Verdict::kInconclusive:
-      return 4;
+      return ExitCode::kInconclusive;
     case Verdict::kError:
-      return 3;
+      return ExitCode::kCouldNotRun;
   }
-  return 3;
+  return ExitCode::kCouldNotRun;
 }
 
 nlohmann::json ReportToJson(const Report& r) {

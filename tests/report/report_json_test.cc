@@ -91,10 +91,10 @@ TEST(CheckStatusTest, NamesRoundTrip) {
 }
 
 TEST(ExitCodeForTest, FollowsContract) {
-  EXPECT_EQ(ExitCodeFor(Verdict::kPass), 0);
-  EXPECT_EQ(ExitCodeFor(Verdict::kFail), 1);
-  EXPECT_EQ(ExitCodeFor(Verdict::kError), 3);
-  EXPECT_EQ(ExitCodeFor(Verdict::kInconclusive), 4);
+  EXPECT_EQ(ToInt(ExitCodeFor(Verdict::kPass)), 0);
+  EXPECT_EQ(ToInt(ExitCodeFor(Verdict::kFail)), 1);
+  EXPECT_EQ(ToInt(ExitCodeFor(Verdict::kError)), 3);
+  EXPECT_EQ(ToInt(ExitCodeFor(Verdict::kInconclusive)), 4);
 }
 
 TEST(ReportJsonTest, UsesContractFieldNames) {

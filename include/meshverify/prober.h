@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "meshverify/model.h"
+#include "meshverify/status.h"
 
 namespace meshverify {
 
@@ -92,6 +93,14 @@ class Prober {
 
   // "exec" or "direct": the report's `mode`.
   virtual std::string_view mode() const = 0;
+
+  // Ok when this prober can send `spec` (for example, one without open-loop pacing cannot take
+  // rate > 0); else Usage with one line saying what it cannot do. Pipelines call it once before
+  // probing, so that a spec no source can run is a usage error, not a run of lost requests.
+  virtual Status CheckSpec(const ProbeSpec& spec) const {
+    (void)spec;
+    return Status::Ok();
+  }
 
   // Sends spec.requests requests from `source` and hands each one's record to `sink` as it
   // completes (mostly in seq order). Returns when every started request has its record, or

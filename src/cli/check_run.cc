@@ -78,24 +78,25 @@ std::string Fixed(double v, int digits) {
 }
 
 // What the probe did, as a check: lost requests, give-ups and the deadline are failures.
-CheckResult ProbeCheck(const std::vector<probe::SourceOutcome>& outcomes, double seconds) {
+CheckResult ProbeCheck(const std::vector<ProbeOutcome>& outcomes, double seconds) {
   uint64_t total = 0, lost = 0;
   int execs = 0;
   std::string problems;
-  for (const probe::SourceOutcome& o : outcomes) {
+  for (const ProbeOutcome& o : outcomes) {
     total += o.requests;
     lost += o.lost;
-    execs += o.execs;
-    std::string who = o.target.cluster + "/" + o.target.pod;
+    execs += o.attempts;
+    std::string who = o.source.cluster + "/" + o.source.pod;
     std::string what;
     if (o.gave_up) {
-      what = "gave up after " + std::to_string(o.failed_execs) + " failed execs; " +
+      what = "gave up after " + std::to_string(o.failed_attempts) + " failed execs; " +
              std::to_string(o.lost) + " requests lost (transport): " + o.last_error;
     } else if (o.deadline_reached) {
       what = "deadline reached; " + std::to_string(o.lost) + " requests in flight lost, " +
              std::to_string(o.not_issued) + " not sent";
-    } else if (o.failed_execs > 0) {
-      what = std::to_string(o.failed_execs) + " exec(s) failed and were retried: " + o.last_error;
+    } else if (o.failed_attempts > 0) {
+      what =
+          std::to_string(o.failed_attempts) + " exec(s) failed and were retried: " + o.last_error;
     } else if (o.lost > 0) {
       what = std::to_string(o.lost) + " requests without a result from curl";
     }
@@ -107,7 +108,7 @@ CheckResult ProbeCheck(const std::vector<probe::SourceOutcome>& outcomes, double
                         " req/s) with " + std::to_string(execs) + " kubectl exec calls";
   CheckResult c{"probe", CheckStatus::kPass, summary, ""};
   bool failed = false;
-  for (const probe::SourceOutcome& o : outcomes) {
+  for (const ProbeOutcome& o : outcomes) {
     failed = failed || o.gave_up || o.deadline_reached || o.lost > 0;
   }
   if (!problems.empty()) c.detail += ". " + problems;
@@ -122,19 +123,18 @@ CheckResult ProbeCheck(const std::vector<probe::SourceOutcome>& outcomes, double
 }
 
 // Runs ProbeAll on a thread while this one draws progress (terminal only) and waits.
-std::vector<probe::SourceOutcome> ProbeWithProgress(Environment& env,
-                                                    const std::vector<probe::ExecTarget>& targets,
-                                                    const probe::ProbeOptions& opt,
-                                                    std::vector<SourceSink>& sinks,
-                                                    std::atomic<uint64_t>& done) {
-  std::vector<std::function<void(ProbeRecord &&)>> fns;
+std::vector<ProbeOutcome> ProbeWithProgress(Environment& env, Prober& prober,
+                                            const std::vector<ProbeSource>& targets,
+                                            const ProbeSpec& opt, std::vector<SourceSink>& sinks,
+                                            std::atomic<uint64_t>& done) {
+  std::vector<RecordSink> fns;
   for (SourceSink& s : sinks) fns.push_back([&s](ProbeRecord&& r) { s.Add(std::move(r)); });
-  std::vector<probe::SourceOutcome> outcomes;
+  std::vector<ProbeOutcome> outcomes;
   std::mutex mu;
   std::condition_variable cv;
   bool finished = false;
   std::thread worker([&] {
-    auto out = probe::ProbeAll(*env.runner, *env.clock, targets, opt, env.interrupted, fns);
+    auto out = ProbeEverySource(prober, targets, opt, env.interrupted, fns);
     std::lock_guard<std::mutex> lock(mu);
     outcomes = std::move(out);
     finished = true;
@@ -156,25 +156,12 @@ std::vector<probe::SourceOutcome> ProbeWithProgress(Environment& env,
 }
 
 // Adds one look's outcomes to the run's: counts add up, flags stick, the last error stays.
-void AddOutcomes(std::vector<probe::SourceOutcome>* run,
-                 const std::vector<probe::SourceOutcome>& look) {
+void AddOutcomes(std::vector<ProbeOutcome>* run, const std::vector<ProbeOutcome>& look) {
   if (run->empty()) {
     *run = look;
     return;
   }
-  for (size_t i = 0; i < look.size(); ++i) {
-    probe::SourceOutcome& t = (*run)[i];
-    const probe::SourceOutcome& l = look[i];
-    t.requests += l.requests;
-    t.lost += l.lost;
-    t.not_issued += l.not_issued;
-    t.execs += l.execs;
-    t.failed_execs += l.failed_execs;
-    t.gave_up = t.gave_up || l.gave_up;
-    t.deadline_reached = t.deadline_reached || l.deadline_reached;
-    t.interrupted = t.interrupted || l.interrupted;
-    if (!l.last_error.empty()) t.last_error = l.last_error;
-  }
+  for (size_t i = 0; i < look.size(); ++i) (*run)[i].Add(look[i]);
 }
 
 // True when no source's gate waits for more data.
@@ -186,20 +173,20 @@ bool EveryGateDecided(const Report& r) {
 }
 
 // True when probing cannot go on: interrupted, deadline, or a source given up.
-bool ProbingStopped(const std::vector<probe::SourceOutcome>& outcomes) {
-  for (const probe::SourceOutcome& o : outcomes) {
+bool ProbingStopped(const std::vector<ProbeOutcome>& outcomes) {
+  for (const ProbeOutcome& o : outcomes) {
     if (o.interrupted || o.deadline_reached || o.gave_up) return true;
   }
   return false;
 }
 
 // The source pods as exec targets, in discovery order.
-std::vector<probe::ExecTarget> ExecTargets(const MeshConfig& m, const discover::Discovery& d) {
-  std::vector<probe::ExecTarget> targets;
+std::vector<ProbeSource> ExecTargets(const MeshConfig& m, const discover::Discovery& d) {
+  std::vector<ProbeSource> targets;
   for (const PodInfo& s : d.sources) {
     for (const ClusterConfig& c : m.clusters) {
       if (c.name != s.cluster) continue;
-      targets.push_back({s.cluster, c.context, c.kubeconfig, s.ns, s.name, m.source.container});
+      targets.push_back({s.cluster, s.name, c.context, c.kubeconfig, s.ns, m.source.container});
     }
   }
   return targets;
@@ -230,7 +217,7 @@ Report AnalyzeSoFar(const CheckPlan& plan, const discover::Discovery& d,
 }
 
 struct ProbeRun {
-  std::vector<probe::SourceOutcome> outcomes;  // summed over the looks
+  std::vector<ProbeOutcome> outcomes;  // summed over the looks
   int looks = 1;          // at most
   double look_alpha = 0;  // the gate's alpha at each look
   int looked = 0;
@@ -242,7 +229,7 @@ struct ProbeRun {
 // (stats::SequentialAlpha), so stopping at the first look that decides every gate keeps the
 // gate's error rates.
 ProbeRun ProbeInLooks(const CheckPlan& plan, const discover::Discovery& d, Environment& env,
-                      const std::vector<probe::ExecTarget>& targets, probe::ProbeOptions popt,
+                      Prober& prober, const std::vector<ProbeSource>& targets, ProbeSpec popt,
                       std::vector<SourceSink>& sinks, std::atomic<uint64_t>& done) {
   const MeshConfig::Run& run = plan.mesh.run;
   const auto p0 = env.clock->Monotonic();
@@ -256,7 +243,7 @@ ProbeRun ProbeInLooks(const CheckPlan& plan, const discover::Discovery& d, Envir
     popt.first_seq = r.sent;
     popt.requests = upto - r.sent;
     popt.deadline = std::max(Ms(1), left);
-    AddOutcomes(&r.outcomes, ProbeWithProgress(env, targets, popt, sinks, done));
+    AddOutcomes(&r.outcomes, ProbeWithProgress(env, prober, targets, popt, sinks, done));
     r.sent = upto;
     if (r.looked == r.looks || ProbingStopped(r.outcomes)) break;
     if (EveryGateDecided(AnalyzeSoFar(plan, d, sinks, r.look_alpha, {}))) break;
@@ -280,9 +267,9 @@ void AddRunNotes(const CheckPlan& plan, const discover::Discovery& d, const Prob
     report->notes.push_back("waited " + Fixed(d.waited_s, 1) + " s (" +
                             std::to_string(d.view_reads) + " reads) for the endpoint views");
   }
-  for (const probe::SourceOutcome& o : run.outcomes) {
+  for (const ProbeOutcome& o : run.outcomes) {
     if (!o.interrupted) continue;
-    report->notes.push_back(o.target.cluster + "/" + o.target.pod + ": interrupted; " +
+    report->notes.push_back(o.source.cluster + "/" + o.source.pod + ": interrupted; " +
                             std::to_string(o.not_issued) + " of " + std::to_string(run.sent) +
                             " requests not sent or without a result (not counted)");
   }
@@ -311,12 +298,14 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
 
   std::map<std::string, std::string> cluster_of_pod;
   for (const PodInfo& p : d.destinations) cluster_of_pod[p.name] = p.cluster;
-  const std::vector<probe::ExecTarget> targets = ExecTargets(m, d);
-  probe::ProbeOptions popt;
+  const std::vector<ProbeSource> targets = ExecTargets(m, d);
+  ProbeSpec popt;
   popt.url = m.target.url;
   popt.concurrency = m.run.concurrency;
   popt.timeout = m.run.timeout;
-  popt.exec_requests = plan.exec_requests;
+  probe::ExecOptions exec;
+  exec.exec_requests = plan.exec_requests;
+  probe::ExecProber prober(*env.runner, *env.clock, exec);
   std::atomic<uint64_t> done{0};
   std::vector<SourceSink> sinks(targets.size());
   for (SourceSink& s : sinks) {
@@ -325,7 +314,7 @@ Result<Report> RunCheckPlan(const CheckPlan& plan, Environment& env) {
     s.done = &done;
     s.keep_records = !plan.records_path.empty();
   }
-  const ProbeRun run = ProbeInLooks(plan, d, env, targets, popt, sinks, done);
+  const ProbeRun run = ProbeInLooks(plan, d, env, prober, targets, popt, sinks, done);
 
   std::vector<CheckResult> probe_checks;
   if (!targets.empty()) probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds));

@@ -133,7 +133,7 @@ echo "$m E"
   return s;
 }
 
-std::vector<std::string> ExecArgv(const ExecTarget& target, const std::string& script,
+std::vector<std::string> ExecArgv(const ProbeSource& target, const std::string& script,
                                   const std::string& kubectl) {
   std::vector<std::string> argv = {kubectl, "exec", "-n", target.ns, "-c", target.container};
   if (!target.context.empty()) {

@@ -116,7 +116,7 @@ std::vector<ProbeRecord> RunProbe(const std::string& bin, uint64_t first, uint64
                bin, &status, shell);
   EXPECT_EQ(status, 0);
   std::vector<ProbeRecord> records;
-  FrameParser p(m, ExecTarget{"c1", "", "", "ns", "pod", "sleep"}, 1 << 16,
+  FrameParser p(m, ProbeSource{"c1", "pod", "", "", "ns", "sleep"}, 1 << 16,
                 [&](ProbeRecord&& r) { records.push_back(std::move(r)); });
   for (size_t i = 0; i < out->size(); i += 13) p.Feed(std::string_view(*out).substr(i, 13));
   EXPECT_TRUE(p.ok()) << p.error() << "\n" << *out;
@@ -229,7 +229,7 @@ TEST(ProbeScriptRealCurlTest, RealCurlReadsTheQuotedUrlAndFramesItsBody) {
       RunSh(BuildProbeScript(url, 0, 3, 2, milliseconds(5000), milliseconds(1000), "meshverify-x"),
             "/nonexistent", &status);
   std::vector<ProbeRecord> records;
-  FrameParser p("meshverify-x", ExecTarget{}, 1 << 16,
+  FrameParser p("meshverify-x", ProbeSource{}, 1 << 16,
                 [&](ProbeRecord&& r) { records.push_back(std::move(r)); });
   p.Feed(out);
   ASSERT_TRUE(p.ok()) << p.error() << "\n" << out;
@@ -252,7 +252,7 @@ TEST(ShellQuoteTest, SurvivesTheShell) {
 }
 
 TEST(ExecArgvTest, PodAndNamespaceAreSeparateWordsBeforeTheScript) {
-  ExecTarget t{"cluster1", "kind-cluster1", "/k/conf", "sam ple", "sleep-'$(x)", "sleep"};
+  ProbeSource t{"cluster1", "sleep-'$(x)", "kind-cluster1", "/k/conf", "sam ple", "sleep"};
   std::vector<std::string> argv = ExecArgv(t, "SCRIPT");
   std::vector<std::string> want = {"kubectl",      "exec",    "-n",          "sam ple",
                                    "-c",           "sleep",   "--context",   "kind-cluster1",

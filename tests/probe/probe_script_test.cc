@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -240,6 +241,19 @@ TEST(ProbeScriptRealCurlTest, RealCurlReadsTheQuotedUrlAndFramesItsBody) {
   }
   std::string rm = "rm -rf '" + dir + "'";
   (void)system(rm.c_str());
+}
+
+TEST(ProbeScriptBodyTest, IsSrcProbeProbeShAsEmbeddedAtBuildTime) {
+  std::ifstream f(std::string(MESHVERIFY_SOURCE_DIR) + "/src/probe/probe.sh", std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(ProbeScriptBody(), file);
+  std::string script = BuildProbeScript("http://h/", 3, 4, 2, milliseconds(1500),
+                                        milliseconds(1000), "mv-1");
+  EXPECT_EQ(script.substr(0, script.find('\n') + 1),
+            "marker='mv-1'; url_config='\"http://h/\"'; first_seq=3; end_seq=7; concurrency=2; "
+            "timeout_s=1.500; flush_s=1\n");
+  EXPECT_EQ(script.substr(script.find('\n') + 1), file);
 }
 
 TEST(ShellQuoteTest, SurvivesTheShell) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs shellcheck, which must be clean, on every shell script under scripts/ (files named *.sh and files whose
-# first line is a sh/bash shebang), and on the mesh tests in tests/scripts/. Exit 1 lists the
-# findings. Sourced files are followed (-x), relative to each script's own directory.
+# first line is a sh/bash shebang), on the in-pod probe script src/probe/probe.sh (embedded in
+# the binary; POSIX sh), and on the mesh tests in tests/scripts/. Exit 1 lists the findings.
+# Sourced files are followed (-x), relative to each script's own directory.
 set -euo pipefail
 src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src"
@@ -20,7 +21,7 @@ files=()
 while IFS= read -r -d '' f; do
   is_shell "$f" && files+=("$f")
 done < <(find scripts -type f -not -path '*/out/*' -not -path '*/.git/*' -print0 | sort -z)
-for f in tests/scripts/mesh_*.sh tests/scripts/shellcheck_test.sh; do
+for f in src/probe/probe.sh tests/scripts/mesh_*.sh tests/scripts/shellcheck_test.sh; do
   [ -f "$f" ] && files+=("$f")
 done
 [ "${#files[@]}" -gt 0 ] || { echo "FAIL: no shell scripts found under scripts/"; exit 1; }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,15 +11,14 @@
 namespace meshverify::analyze_internal {
 namespace {
 
-std::string Percent(double v) { return Fixed(100 * v, 2) + "%"; }
-
 // "cluster2 0.300 [0.281, 0.320], expected 0.500 ± 0.050" for every share gated `gate`.
 void DescribeShares(const std::map<std::string, ShareStat>& shares, const std::string& gate,
                     double tolerance, std::vector<std::string>* out) {
   for (const auto& [name, s] : shares) {
     if (s.gate != gate) continue;
-    out->push_back(name + " " + Fixed(s.share) + " [" + Fixed(s.ci_lo) + ", " + Fixed(s.ci_hi) +
-                   "], expected " + Fixed(s.expected.value_or(0)) + " ± " + Fixed(tolerance));
+    out->push_back(name + " " + Fixed(s.share, 3) + " [" + Fixed(s.ci_lo, 3) + ", " +
+                   Fixed(s.ci_hi, 3) + "], expected " + Fixed(s.expected.value_or(0), 3) + " ± " +
+                   Fixed(tolerance, 3));
   }
 }
 
@@ -38,12 +36,6 @@ std::string SourceName(const SourceReport& r) {
   if (r.cluster.empty()) return r.pod;
   if (r.pod.empty()) return r.cluster;
   return r.cluster + "/" + r.pod;
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
 }
 
 uint64_t SumCounts(const std::map<std::string, uint64_t>& m) {
@@ -190,12 +182,12 @@ CheckResult CheckBalance(const CheckInput& in) {
                                 : "more requests per source would decide; or widen --tolerance";
     return Make("balance", CheckStatus::kInconclusive,
                 std::to_string(undecided.size()) + of + " not decided at tolerance ± " +
-                    Fixed(in.opt.tolerance) + ": " + Join(undecided, " | "),
+                    Fixed(in.opt.tolerance, 3) + ": " + Join(undecided, " | "),
                 hint);
   }
   return Make("balance", CheckStatus::kPass,
               "every share of " + std::to_string(gated) + " source(s) is within expected ± " +
-                  Fixed(in.opt.tolerance) + " at alpha " + Fixed(in.opt.alpha, 4));
+                  Fixed(in.opt.tolerance, 3) + " at alpha " + Fixed(in.opt.alpha, 4));
 }
 
 CheckResult CheckReachability(const CheckInput& in) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "meshverify/analyze.h"
+#include "meshverify/format.h"
 #include "meshverify/report.h"
 
 namespace meshverify::analyze_internal {
@@ -50,8 +51,6 @@ CheckResult CheckEndpointsInCidrs(const CheckInput& in);
 
 // "cluster1/sleep-abc", "sleep-abc", or "(all input)" for an unnamed source.
 std::string SourceName(const SourceReport& r);
-// "0.503" (three decimals).
-std::string Fixed(double v, int decimals = 3);
 // Sum of a map of counts.
 uint64_t SumCounts(const std::map<std::string, uint64_t>& m);
 // "dns 3, timeout 2" in descending count order.

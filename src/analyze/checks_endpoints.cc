@@ -60,7 +60,7 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
       double luck = std::pow(1.0 - w, static_cast<double>(r.ok));
       std::string what = SourceName(r) + " never got an answer from " + pod->name + " (" +
                          e.address + ", " + (e.cluster.empty() ? "no cluster" : e.cluster) +
-                         ", share " + Fixed(w) + ", chance by luck " + Fixed(luck, 4) + ")";
+                         ", share " + Fixed(w, 3) + ", chance by luck " + Fixed(luck, 4) + ")";
       (r.ok > 0 && luck < in.opt.alpha ? missing : undecided).push_back(what);
     }
   }

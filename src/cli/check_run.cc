@@ -11,6 +11,7 @@
 #include "meshverify/aggregate.h"
 #include "meshverify/analyze.h"
 #include "meshverify/discover.h"
+#include "meshverify/format.h"
 #include "meshverify/probe.h"
 #include "meshverify/records.h"
 #include "meshverify/reply_parser.h"
@@ -69,12 +70,6 @@ SourceExpectation Expect(const MeshConfig& m, const std::vector<Endpoint>& view,
   e.by_version.clear();
   (all_clusters ? e.by_cluster : e.by_version) = m.expect.shares;
   return e;
-}
-
-std::string Fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
 }
 
 // What the probe did, as a check: lost requests, give-ups and the deadline are failures.

@@ -1,6 +1,5 @@
 #include "report/render_util.h"
 
-#include <charconv>
 #include <cmath>
 
 namespace meshverify::render {
@@ -67,18 +66,6 @@ void ForEachCodePoint(std::string_view s, F f) {
 }
 
 }  // namespace
-
-std::string Fixed(double v, int decimals) {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[400];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  if (ec != std::errc()) return "n/a";
-  std::string s(buf, end);
-  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-  return s;
-}
-
-std::string Percent(double share) { return Fixed(share * 100, 1) + "%"; }
 
 std::string PValue(double p) {
   if (std::isfinite(p) && p > 0 && p < 0.0001) return "<0.0001";

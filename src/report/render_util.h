@@ -7,15 +7,14 @@
 #include <string_view>
 #include <vector>
 
+#include "meshverify/format.h"
 #include "meshverify/report.h"
 
 namespace meshverify::render {
 
-// `v` with exactly `decimals` digits after the point ("12.50"); never "-0.0"; "n/a" when not
-// finite. Independent of the C and C++ locales.
-std::string Fixed(double v, int decimals);
-// A share as a percentage with one decimal: 0.5 -> "50.0%".
-std::string Percent(double share);
+// Fixed(v, decimals) and Percent(share): the numbers of every text (meshverify/format.h).
+using ::meshverify::Fixed;
+using ::meshverify::Percent;
 // A p-value: four decimals, or "<0.0001" when smaller but positive.
 std::string PValue(double p);
 // An interval of shares: "[47.1%, 52.9%]".

@@ -248,5 +248,14 @@ TEST(AnalyzeTest, ExtraChecksComeFirstAndCount) {
   EXPECT_EQ(r.verdict, Verdict::kFail);
 }
 
+// The error rate in a check's detail is written as the renderers write percentages (one
+// decimal), so the text report's "errors: timeout 10 (0.5%)" and the check agree.
+TEST(CheckErrorRateTest, PercentagesAsTheRenderersWriteThem) {
+  Report r = Analyze(Offline(Counts("", "", 995, 995, {{"timeout", 10}})), {});
+  const CheckResult* c = FindCheck(r, "error_rate");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->detail, "10 of 2000 requests failed (0.5%; allowed 0.0%): timeout 10");
+}
+
 }  // namespace
 }  // namespace meshverify

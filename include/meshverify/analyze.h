@@ -13,6 +13,7 @@
 
 #include "meshverify/aggregate.h"
 #include "meshverify/model.h"
+#include "meshverify/prober.h"
 #include "meshverify/report.h"
 #include "meshverify/status.h"
 
@@ -80,6 +81,23 @@ SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
 void ComputeShareStatistics(const std::map<std::string, double>& expected_by_cluster,
                             const std::map<std::string, double>& expected_by_version,
                             const AnalyzeOptions& opt, SourceReport* r);
+
+// The checks a pipeline decides from how its run went (before Analyze, as extra_checks).
+// Discovery's: `sources_found` passes when every cluster has a Running and Ready source pod
+// (`selector` is "-n NS -l SELECTOR", for the detail and hint); `endpoint_views` says how many
+// views were read with which `method` ("istioctl" or "pilot-agent"); `converged` fails when
+// `gap` (discover::ConvergenceGap) is not empty after the wait.
+CheckResult SourcesFoundCheck(const std::vector<PodInfo>& sources,
+                              const std::vector<std::string>& clusters_without_sources,
+                              const std::string& selector);
+CheckResult EndpointViewsCheck(size_t views, const std::string& envoy_cluster,
+                               std::string_view method);
+CheckResult ConvergedCheck(const std::string& gap, double waited_s, int view_reads);
+// `probe`: what the prober did in `seconds`, one outcome per source summed over the looks.
+// Lost requests, a source given up and the deadline fail it. `mode` is Prober::mode(): exec
+// mode's attempts are "kubectl exec calls".
+CheckResult ProbeCheck(std::span<const ProbeOutcome> outcomes, double seconds,
+                       std::string_view mode);
 
 // Combines reports of several runs or pods (`meshverify merge`): sources with the same
 // cluster and pod are summed (counts, errors, instances; latency keeps the larger max and

@@ -71,6 +71,12 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
                              bool view_known);
 // What to look at when shares are skewed although every category answers.
 std::string HintForSkew();
+// No Running and Ready source pod matches `selector` ("-n NS -l SELECTOR") in some cluster.
+std::string HintForNoSources(const std::string& selector);
+// A sidecar's view still lacks a cluster with Ready destination pods after the wait.
+std::string HintForNotConverged();
+// The prober lost requests (a pod or its exec died, the deadline came first).
+std::string HintForLostRequests();
 
 // A cluster a source must reach.
 struct Requirement {

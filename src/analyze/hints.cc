@@ -111,4 +111,22 @@ std::string HintForSkew() {
          "ServiceEntry, replicas per version).";
 }
 
+std::string HintForNoSources(const std::string& selector) {
+  return "deploy the source pods (e.g. Istio's sleep sample) in every cluster, check the "
+         "selector and namespace in mesh.yaml, and wait until `kubectl get pods " +
+         selector + "` shows them Ready";
+}
+
+std::string HintForNotConverged() {
+  return "the control plane has not given these sidecars the other cluster's endpoints: check "
+         "the remote secrets (istioctl remote-clusters), istiod's logs, and that the service "
+         "exists in every cluster";
+}
+
+std::string HintForLostRequests() {
+  return "a source pod or its exec failed during the run (pod restarted or deleted, node or "
+         "API server unreachable, or --deadline too short); the lost requests are counted "
+         "as `transport` errors";
+}
+
 }  // namespace meshverify::analyze_internal

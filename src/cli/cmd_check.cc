@@ -1,12 +1,31 @@
-// `meshverify check -c mesh.yaml`: options -> plan -> discover -> probe -> analyze -> report.
+// `meshverify check -c mesh.yaml`: options -> plan -> the check pipeline (check.h) with the
+// exec prober -> report, records file and exit code.
 #include <ostream>
 #include <string>
 
 #include "cli/check_plan.h"
-#include "cli/check_run.h"
 #include "cli/commands.h"
+#include "meshverify/check.h"
+#include "meshverify/probe.h"
 
 namespace meshverify::cli {
+namespace {
+
+// Progress on stderr, drawn only when it is a terminal.
+class TerminalProgress : public ProgressSink {
+ public:
+  explicit TerminalProgress(std::ostream& err) : err_(err) {}
+  void Phase(std::string_view what) override { err_ << what << "...\n"; }
+  void Probing(uint64_t done, uint64_t of) override {
+    err_ << "\rprobing: " << done << "/" << of << " requests" << std::flush;
+  }
+  void ProbingDone() override { err_ << "\r" << std::string(40, ' ') << "\r" << std::flush; }
+
+ private:
+  std::ostream& err_;
+};
+
+}  // namespace
 
 int RunCheck(const Args& args, Environment& env) {
   Result<CheckPlan> plan = MakeCheckPlan(args, env);
@@ -27,12 +46,27 @@ int RunCheck(const Args& args, Environment& env) {
     }
     return 0;
   }
-  Result<Report> report = RunCheckPlan(*plan, env);
-  if (!report.ok()) {
-    *env.err << "meshverify check: could not run: " << report.status().message() << "\n";
-    return ToInt(report.status().ExitCode());
+  CheckSettings settings;
+  settings.mesh = plan->mesh;
+  settings.config = PlanToJson(*plan);
+  settings.keep_records = !plan->records_path.empty();
+  probe::ExecOptions exec;
+  exec.exec_requests = plan->exec_requests;
+  probe::ExecProber prober(*env.runner, *env.clock, exec);
+  TerminalProgress progress(*env.err);
+  Result<CheckRun> run = meshverify::RunCheck(settings, *env.runner, prober, *env.clock,
+                                              env.interrupted, env.err_is_tty ? &progress : nullptr);
+  if (!run.ok()) {
+    *env.err << "meshverify check: could not run: " << run.status().message() << "\n";
+    return ToInt(run.status().ExitCode());
   }
-  return EmitReport(*report, plan->output, env);
+  if (!plan->records_path.empty()) {
+    if (Status s = WriteFile(plan->records_path, run->records); !s.ok()) {
+      *env.err << "meshverify check: could not run: " << s.message() << "\n";
+      return ToInt(s.ExitCode());
+    }
+  }
+  return EmitReport(run->report, plan->output, env);
 }
 
 }  // namespace meshverify::cli

@@ -38,14 +38,14 @@ class FakeProber : public Prober {
     std::lock_guard<std::mutex> lock(mu_);
     failures_.push_back({pod, f, cancel});
   }
-  // Refuses specs with rate > 0, as a closed-loop prober does.
-  void RefuseRate(bool refuse) { refuse_rate_ = refuse; }
+  // CheckSpec refuses every spec with Usage(`why`) ("" accepts again).
+  void Refuse(std::string why) { refusal_ = std::move(why); }
 
   std::string_view mode() const override { return mode_; }
 
   Status CheckSpec(const ProbeSpec& spec) const override {
-    if (refuse_rate_ && spec.rate > 0) return Status::Usage("fake: no pacing");
-    return Status::Ok();
+    (void)spec;
+    return refusal_.empty() ? Status::Ok() : Status::Usage(refusal_);
   }
 
   ProbeOutcome Probe(const ProbeSource& source, const ProbeSpec& spec,
@@ -139,7 +139,7 @@ class FakeProber : public Prober {
 
   Answer answer_;
   std::string mode_;
-  bool refuse_rate_ = false;
+  std::string refusal_;
   mutable std::mutex mu_;
   std::vector<Rule> failures_;
   std::vector<Call> calls_;

@@ -23,12 +23,18 @@ inline constexpr std::string_view kReportSchema = "meshverify.report/v1";
 
 enum class Verdict { kPass, kFail, kInconclusive, kError };
 enum class CheckStatus { kPass, kFail, kInconclusive, kSkipped };
+// The equivalence gate's decision for one share or one source (the report's `gate`); kNone
+// when nothing was expected, so nothing was gated (the JSON field is left out).
+enum class GateVerdict { kNone, kBalanced, kSkewed, kInconclusive };
 
 // "pass" | "fail" | "inconclusive" | "error", and back. Parse fails on anything else.
 std::string_view VerdictName(Verdict v);
 Result<Verdict> ParseVerdict(std::string_view s);
 std::string_view CheckStatusName(CheckStatus s);
 Result<CheckStatus> ParseCheckStatus(std::string_view s);
+// "" | "balanced" | "skewed" | "inconclusive", and back.
+std::string_view GateVerdictName(GateVerdict g);
+Result<GateVerdict> ParseGateVerdict(std::string_view s);
 
 // Exit code of the contract: pass kPass (0), fail kFail (1), inconclusive kInconclusive (4),
 // error kCouldNotRun (3).
@@ -40,7 +46,7 @@ struct ShareStat {
   double share = 0;                 // count / ok
   double ci_lo = 0, ci_hi = 1;      // simultaneous interval (see stats.h)
   std::optional<double> expected;   // expected share, when one is known
-  std::string gate;                 // "balanced" | "skewed" | "inconclusive" | "" (not gated)
+  GateVerdict gate = GateVerdict::kNone;
 
   friend bool operator==(const ShareStat&, const ShareStat&) = default;
 };
@@ -82,7 +88,7 @@ struct SourceReport {
   std::map<std::string, InstanceStat> by_instance;
   std::map<std::string, LatencyStat> latency_ms;  // per destination cluster
   std::map<std::string, TestStat> tests;          // "chi_square", "g_test", ...
-  std::string gate;                 // balanced | skewed | inconclusive | "" (nothing expected)
+  GateVerdict gate = GateVerdict::kNone;  // kNone when nothing is expected
   uint64_t requests_to_decide = 0;  // requests per source that would decide an inconclusive gate
   std::vector<std::string> unparsed_samples;  // a few lines that matched nothing
 

@@ -187,7 +187,7 @@ Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt) {
   ComputeShareStatistics(PooledExpectation(by_cluster_parts), PooledExpectation(by_version_parts),
                          opt, &report.total);
   DropLoneUnknownCluster(&report.total);
-  if (in.sources.size() > 1 && !report.total.gate.empty()) {
+  if (in.sources.size() > 1 && report.total.gate != GateVerdict::kNone) {
     report.notes.push_back(
         "total: expected shares are the sources' expected shares averaged with weights equal "
         "to their ok counts");

@@ -12,7 +12,7 @@ namespace meshverify::analyze_internal {
 namespace {
 
 // "cluster2 0.300 [0.281, 0.320], expected 0.500 ± 0.050" for every share gated `gate`.
-void DescribeShares(const std::map<std::string, ShareStat>& shares, const std::string& gate,
+void DescribeShares(const std::map<std::string, ShareStat>& shares, GateVerdict gate,
                     double tolerance, std::vector<std::string>* out) {
   for (const auto& [name, s] : shares) {
     if (s.gate != gate) continue;
@@ -22,7 +22,7 @@ void DescribeShares(const std::map<std::string, ShareStat>& shares, const std::s
   }
 }
 
-std::string DescribeGate(const SourceReport& r, const std::string& gate, double tolerance) {
+std::string DescribeGate(const SourceReport& r, GateVerdict gate, double tolerance) {
   std::vector<std::string> parts;
   DescribeShares(r.by_cluster, gate, tolerance, &parts);
   DescribeShares(r.by_version, gate, tolerance, &parts);
@@ -145,18 +145,18 @@ CheckResult CheckBalance(const CheckInput& in) {
   size_t gated = 0;
   for (const SourceView& s : in.sources) {
     const SourceReport& r = *s.report;
-    if (r.gate.empty()) continue;
+    if (r.gate == GateVerdict::kNone) continue;
     ++gated;
-    if (r.gate == "skewed") {
-      skewed.push_back(DescribeGate(r, "skewed", in.opt.tolerance));
+    if (r.gate == GateVerdict::kSkewed) {
+      skewed.push_back(DescribeGate(r, GateVerdict::kSkewed, in.opt.tolerance));
       for (const auto* dim : {&r.by_cluster, &r.by_version}) {
         for (const auto& [name, sh] : *dim) {
-          skewed_to_zero = skewed_to_zero || (sh.gate == "skewed" && sh.count == 0);
+          skewed_to_zero = skewed_to_zero || (sh.gate == GateVerdict::kSkewed && sh.count == 0);
         }
       }
     }
-    if (r.gate == "inconclusive") {
-      undecided.push_back(DescribeGate(r, "inconclusive", in.opt.tolerance));
+    if (r.gate == GateVerdict::kInconclusive) {
+      undecided.push_back(DescribeGate(r, GateVerdict::kInconclusive, in.opt.tolerance));
       if (r.requests_to_decide > r.ok) more = std::max(more, r.requests_to_decide - r.ok);
     }
   }

@@ -28,6 +28,18 @@ void AddExpectedCategories(const std::map<std::string, double>& expected,
   }
 }
 
+GateVerdict VerdictOf(stats::Gate g) {
+  switch (g) {
+    case stats::Gate::kBalanced:
+      return GateVerdict::kBalanced;
+    case stats::Gate::kSkewed:
+      return GateVerdict::kSkewed;
+    case stats::Gate::kInconclusive:
+      return GateVerdict::kInconclusive;
+  }
+  return GateVerdict::kInconclusive;
+}
+
 struct Decision {
   bool any_skewed = false;
   bool all_balanced = true;
@@ -42,11 +54,11 @@ void GateDimension(uint64_t ok, bool gated, int num_shares, const AnalyzeOptions
     stats::Interval ci = stats::SimultaneousInterval(s.count, ok, opt.alpha, num_shares);
     s.ci_lo = ci.lo;
     s.ci_hi = ci.hi;
-    s.gate.clear();
+    s.gate = GateVerdict::kNone;
     if (!gated) continue;
     stats::ShareGate g =
         stats::GateShare(s.count, ok, *s.expected, opt.tolerance, opt.alpha, num_shares);
-    s.gate = stats::GateName(g.gate);
+    s.gate = VerdictOf(g.gate);
     if (g.gate == stats::Gate::kSkewed) d->any_skewed = true;
     if (g.gate != stats::Gate::kBalanced) d->all_balanced = false;
     if (g.gate == stats::Gate::kInconclusive)
@@ -109,15 +121,15 @@ void ComputeShareStatistics(const std::map<std::string, double>& expected_by_clu
 
   r->requests_to_decide = 0;
   if (!gate_cluster && !gate_version) {
-    r->gate.clear();
+    r->gate = GateVerdict::kNone;
     return;
   }
   if (d.any_skewed) {
-    r->gate = "skewed";
+    r->gate = GateVerdict::kSkewed;
   } else if (d.all_balanced) {
-    r->gate = "balanced";
+    r->gate = GateVerdict::kBalanced;
   } else {
-    r->gate = "inconclusive";
+    r->gate = GateVerdict::kInconclusive;
     uint64_t n = d.n_to_decide;
     if (n <= r->ok || r->ok == 0) {
       // The observed shares give no usable estimate (e.g. no answers): size from the plan.

@@ -77,7 +77,7 @@ Report AnalyzeSoFar(const MeshConfig& m, const discover::Discovery& d,
 // True when no source's gate waits for more data.
 bool EveryGateDecided(const Report& r) {
   for (const SourceReport& s : r.sources) {
-    if (s.gate == "inconclusive") return false;
+    if (s.gate == GateVerdict::kInconclusive) return false;
   }
   return true;
 }

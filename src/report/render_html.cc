@@ -100,7 +100,7 @@ void WriteShareTable(std::ostream& os, std::string_view title,
     os << "<tr><td>" << H(name) << "</td><td class=\"n\">" << s.count << "</td><td class=\"n\">"
        << Percent(s.share) << "</td><td class=\"n\">" << render::Interval(s.ci_lo, s.ci_hi)
        << "</td><td class=\"n\">" << (s.expected ? Percent(*s.expected) : "-") << "</td><td>"
-       << (s.gate.empty() ? "-" : H(s.gate)) << "</td></tr>\n";
+       << render::GateCell(s.gate) << "</td></tr>\n";
   }
   os << "</table>\n";
 }
@@ -109,7 +109,7 @@ void WriteSource(std::ostream& os, const std::string& label, const SourceReport&
                  std::optional<double> tolerance) {
   os << "<section class=\"source\">\n<h2>" << H(label) << "</h2>\n<p>" << s.requests
      << " requests, " << s.ok << " ok, " << render::ErrorCount(s) << " errors";
-  if (!s.gate.empty()) os << "; gate <b>" << H(s.gate) << "</b>";
+  if (s.gate != GateVerdict::kNone) os << "; gate <b>" << render::GateCell(s.gate) << "</b>";
   if (uint64_t more = render::MoreRequestsToDecide(s); more > 0) {
     os << " (about " << more << " more requests would decide)";
   }

@@ -55,7 +55,7 @@ std::string ShareList(const std::map<std::string, ShareStat>& shares) {
 void SummaryRow(std::ostream& os, const std::string& label, const SourceReport& s) {
   os << "| " << label << " | " << s.requests << " | " << s.ok << " | " << render::ErrorCount(s)
      << " | " << ShareList(s.by_cluster) << " | " << ShareList(s.by_version) << " | "
-     << (s.gate.empty() ? "-" : s.gate);
+     << render::GateCell(s.gate);
   if (uint64_t more = render::MoreRequestsToDecide(s); more > 0) {
     os << " (+" << more << " requests would decide)";
   }
@@ -95,7 +95,7 @@ void WriteShareTable(std::ostream& os, std::string_view title,
   for (const auto& [name, s] : shares) {
     os << "| " << Cell(name) << " | " << s.count << " | " << Percent(s.share) << " | "
        << render::Interval(s.ci_lo, s.ci_hi) << " | " << (s.expected ? Percent(*s.expected) : "-")
-       << " | " << Cell(s.gate) << " |\n";
+       << " | " << render::GateCell(s.gate) << " |\n";
   }
   os << "\n";
 }

@@ -49,7 +49,7 @@ void WriteShares(std::ostream& os, std::string_view title,
                        PadLeft(render::Percent(s.share), 6) + "  " +
                        PadRight(render::Interval(s.ci_lo, s.ci_hi), 21) + "  " +
                        PadLeft(s.expected ? render::Percent(*s.expected) : "-", 8) + "  " +
-                       (s.gate.empty() ? "-" : s.gate);
+                       render::GateCell(s.gate);
     os << line << "\n";
   }
 }
@@ -95,7 +95,7 @@ void WriteSource(std::ostream& os, std::string_view label, const SourceReport& s
   std::string head = std::string(label) + ": " + std::to_string(s.requests) + " requests, " +
                      std::to_string(s.ok) + " ok, " + std::to_string(render::ErrorCount(s)) +
                      " errors";
-  if (!s.gate.empty()) head += ", gate " + s.gate;
+  if (s.gate != GateVerdict::kNone) head += ", gate " + render::GateCell(s.gate);
   if (uint64_t more = render::MoreRequestsToDecide(s); more > 0) {
     head += " (about " + std::to_string(more) + " more requests would decide)";
   }

@@ -233,7 +233,7 @@ uint64_t ErrorCount(const SourceReport& s) {
 }
 
 uint64_t MoreRequestsToDecide(const SourceReport& s) {
-  if (s.gate != "inconclusive" || s.requests_to_decide <= s.requests) return 0;
+  if (s.gate != GateVerdict::kInconclusive || s.requests_to_decide <= s.requests) return 0;
   return s.requests_to_decide - s.requests;
 }
 
@@ -242,6 +242,10 @@ uint64_t MoreRequestsToDecide(const Report& r) {
   for (const SourceReport& s : r.sources) more = std::max(more, MoreRequestsToDecide(s));
   if (r.sources.empty()) more = MoreRequestsToDecide(r.total);
   return more;
+}
+
+std::string GateCell(GateVerdict g) {
+  return g == GateVerdict::kNone ? "-" : std::string(GateVerdictName(g));
 }
 
 std::string VerdictWord(Verdict v) {

@@ -49,6 +49,8 @@ uint64_t ErrorCount(const SourceReport& s);
 // unknown or decided.
 uint64_t MoreRequestsToDecide(const Report& r);
 uint64_t MoreRequestsToDecide(const SourceReport& s);
+// A gate in a table cell: its name, or "-" when not gated.
+std::string GateCell(GateVerdict g);
 // "PASS", "FAIL", "INCONCLUSIVE", "ERROR" / "SKIP" for checks.
 std::string VerdictWord(Verdict v);
 std::string StatusWord(CheckStatus s);

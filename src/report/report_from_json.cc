@@ -168,14 +168,12 @@ class Reader {
   Status status_;
 };
 
-bool IsGate(std::string_view g) {
-  return g.empty() || g == "balanced" || g == "skewed" || g == "inconclusive";
-}
-
-std::string Gate(Reader& rd, const json& obj, const std::string& ptr) {
+GateVerdict Gate(Reader& rd, const json& obj, const std::string& ptr) {
   std::string g = rd.String(obj, ptr, "gate", /*required=*/false);
-  if (!IsGate(g)) rd.Fail(Child(ptr, "gate"), "expected balanced, skewed or inconclusive");
-  return g;
+  Result<GateVerdict> parsed = ParseGateVerdict(g);
+  if (parsed.ok()) return *parsed;
+  rd.Fail(Child(ptr, "gate"), "expected balanced, skewed or inconclusive");
+  return GateVerdict::kNone;
 }
 
 std::map<std::string, ShareStat> ReadShares(Reader& rd, const json& src, const std::string& sp,

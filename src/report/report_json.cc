@@ -19,7 +19,7 @@ json ShareToJson(const ShareStat& s) {
             {"share", Num(s.share)},
             {"ci", json::array({Num(s.ci_lo), Num(s.ci_hi)})},
             {"expected", s.expected ? Num(*s.expected) : json(nullptr)}};
-  if (!s.gate.empty()) j["gate"] = s.gate;
+  if (s.gate != GateVerdict::kNone) j["gate"] = GateVerdictName(s.gate);
   return j;
 }
 
@@ -62,7 +62,7 @@ json SourceToJson(const SourceReport& s) {
             {"latency_ms", std::move(latency)},
             {"tests", std::move(tests)},
             {"requests_to_decide", s.requests_to_decide}};
-  if (!s.gate.empty()) j["gate"] = s.gate;
+  if (s.gate != GateVerdict::kNone) j["gate"] = GateVerdictName(s.gate);
   if (!s.unparsed_samples.empty()) j["unparsed_samples"] = s.unparsed_samples;
   return j;
 }
@@ -131,6 +131,29 @@ Result<CheckStatus> ParseCheckStatus(std::string_view s) {
   }
   return Status::InvalidInput("status \"" + std::string(s) +
                               "\": expected pass, fail, inconclusive or skipped");
+}
+
+std::string_view GateVerdictName(GateVerdict g) {
+  switch (g) {
+    case GateVerdict::kNone:
+      return "";
+    case GateVerdict::kBalanced:
+      return "balanced";
+    case GateVerdict::kSkewed:
+      return "skewed";
+    case GateVerdict::kInconclusive:
+      return "inconclusive";
+  }
+  return "";
+}
+
+Result<GateVerdict> ParseGateVerdict(std::string_view s) {
+  for (GateVerdict g : {GateVerdict::kNone, GateVerdict::kBalanced, GateVerdict::kSkewed,
+                        GateVerdict::kInconclusive}) {
+    if (GateVerdictName(g) == s) return g;
+  }
+  return Status::InvalidInput("gate \"" + std::string(s) +
+                              "\": expected balanced, skewed or inconclusive");
 }
 
 ExitCode ExitCodeFor(Verdict v) {

@@ -39,8 +39,8 @@ TEST(AnalyzeTest, SharesIntervalsAndGateFollowTheStatsFunctions) {
   EXPECT_DOUBLE_EQ(v1.ci_hi, ci.hi);
   ASSERT_TRUE(v1.expected.has_value());
   EXPECT_DOUBLE_EQ(*v1.expected, 0.5);
-  EXPECT_EQ(v1.gate, stats::GateName(stats::GateShare(600, 1000, 0.5, 0.05, 0.01, 2).gate));
-  EXPECT_EQ(s.gate, "skewed");  // 0.6 at n = 1000 lies outside 0.5 ± 0.05
+  EXPECT_EQ(GateVerdictName(v1.gate), stats::GateName(stats::GateShare(600, 1000, 0.5, 0.05, 0.01, 2).gate));
+  EXPECT_EQ(GateVerdictName(s.gate), "skewed");  // 0.6 at n = 1000 lies outside 0.5 ± 0.05
   // Chi-square 1000 * ((0.6-0.5)^2/0.5 * 2) = 40 on 1 df.
   ASSERT_TRUE(s.tests.count("chi_square"));
   EXPECT_NEAR(s.tests.at("chi_square").statistic, 40.0, 1e-9);
@@ -50,7 +50,7 @@ TEST(AnalyzeTest, SharesIntervalsAndGateFollowTheStatsFunctions) {
   // Clusters are reported but not gated: nothing expected by cluster.
   ASSERT_EQ(s.by_cluster.size(), 2u);
   EXPECT_FALSE(s.by_cluster.at("cluster1").expected.has_value());
-  EXPECT_EQ(s.by_cluster.at("cluster1").gate, "");
+  EXPECT_EQ(GateVerdictName(s.by_cluster.at("cluster1").gate), "");
 }
 
 TEST(AnalyzeTest, UnobservedExpectedCategoryGetsAZeroShare) {
@@ -58,8 +58,8 @@ TEST(AnalyzeTest, UnobservedExpectedCategoryGetsAZeroShare) {
   const SourceReport& s = r.sources[0];
   ASSERT_TRUE(s.by_version.count("v2"));
   EXPECT_EQ(s.by_version.at("v2").count, 0u);
-  EXPECT_EQ(s.by_version.at("v2").gate, "skewed");
-  EXPECT_EQ(s.gate, "skewed");
+  EXPECT_EQ(GateVerdictName(s.by_version.at("v2").gate), "skewed");
+  EXPECT_EQ(GateVerdictName(s.gate), "skewed");
 }
 
 TEST(AnalyzeTest, UnexpectedCategoryIsGatedAgainstZero) {
@@ -67,20 +67,20 @@ TEST(AnalyzeTest, UnexpectedCategoryIsGatedAgainstZero) {
   const ShareStat& v2 = r.sources[0].by_version.at("v2");
   ASSERT_TRUE(v2.expected.has_value());
   EXPECT_EQ(*v2.expected, 0.0);
-  EXPECT_EQ(v2.gate, "skewed");
+  EXPECT_EQ(GateVerdictName(v2.gate), "skewed");
 }
 
 TEST(AnalyzeTest, InconclusiveGateSaysHowManyRequestsWouldDecide) {
   Report r = Analyze(OneSource(FastCounts("", "", 6, 4), {{"v1", 0.5}, {"v2", 0.5}}), {});
   const SourceReport& s = r.sources[0];
-  EXPECT_EQ(s.gate, "inconclusive");
+  EXPECT_EQ(GateVerdictName(s.gate), "inconclusive");
   EXPECT_GT(s.requests_to_decide, 10u);
   EXPECT_TRUE(s.tests.count("exact") || s.tests.count("chi_square"));
 }
 
 TEST(AnalyzeTest, NoAnswersStillPlansRequests) {
   Report r = Analyze(OneSource(FastCounts("", "", 0, 0), {{"v1", 0.5}, {"v2", 0.5}}), {});
-  EXPECT_EQ(r.sources[0].gate, "inconclusive");
+  EXPECT_EQ(GateVerdictName(r.sources[0].gate), "inconclusive");
   Result<uint64_t> plan = stats::PlanRequests(std::vector<double>{0.5, 0.5}, 0.05, 0.01, 0.9);
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(r.sources[0].requests_to_decide, *plan);
@@ -107,9 +107,9 @@ TEST(AnalyzeTest, TotalHasNoExpectationWhenASourceHasNone) {
   in.sources = {FastCounts("cluster1", "a", 500, 500), FastCounts("cluster2", "b", 500, 500)};
   in.expect["a"].by_cluster = {{"cluster1", 0.5}, {"cluster2", 0.5}};
   Report r = Analyze(in, {});
-  EXPECT_EQ(r.total.gate, "");
-  EXPECT_EQ(r.sources[0].gate, "balanced");
-  EXPECT_EQ(r.sources[1].gate, "");
+  EXPECT_EQ(GateVerdictName(r.total.gate), "");
+  EXPECT_EQ(GateVerdictName(r.sources[0].gate), "balanced");
+  EXPECT_EQ(GateVerdictName(r.sources[1].gate), "");
 }
 
 TEST(AnalyzeTest, LatencyPercentilesPerDestinationCluster) {
@@ -187,7 +187,7 @@ TEST(MergeReportsTest, SumsSameSourceAndRecomputes) {
   const SourceReport& s = m->sources[0];
   EXPECT_EQ(s.ok, 6000u);
   EXPECT_EQ(s.by_version.at("v1").count, 3000u);
-  EXPECT_EQ(s.gate, "balanced");
+  EXPECT_EQ(GateVerdictName(s.gate), "balanced");
   stats::Interval ci = stats::SimultaneousInterval(3000, 6000, 0.01, 2);
   EXPECT_DOUBLE_EQ(s.by_version.at("v1").ci_lo, ci.lo);
   EXPECT_EQ(m->total.ok, 6000u);

@@ -39,7 +39,7 @@ Report Hostile() {
   s.cluster = "c<1>&\"'";
   s.pod = std::string("pod\x01\x1b[31m\xff\xfe", 10);
   s.requests = s.ok = 2;
-  s.by_cluster["x]]>&<y>"] = {2, 1.0, 0.5, 1.0, 0.5, "skewed"};
+  s.by_cluster["x]]>&<y>"] = {2, 1.0, 0.5, 1.0, 0.5, GateVerdict::kSkewed};
   r.sources = {s};
   r.total = s;
   r.checks = {{"a<b>&\"c'", CheckStatus::kFail, std::string("d\x00\x07\xc3\x28\n", 6), "h<i>"}};
@@ -125,7 +125,7 @@ TEST(RenderMarkdownTest, CellsCannotBreakTables) {
 
 TEST(RenderTextTest, LinesFitAndTerminalIsSafe) {
   Report r = Hostile();
-  r.sources[0].by_cluster[std::string(200, 'n')] = {0, 0, 0, 0.1, 0.5, "skewed"};
+  r.sources[0].by_cluster[std::string(200, 'n')] = {0, 0, 0, 0.1, 0.5, GateVerdict::kSkewed};
   r.checks.push_back({std::string(60, 'c'), CheckStatus::kFail, std::string(500, 'd') + " x y z",
                       "word " + std::string(30, 'w')});
   std::string text = RenderText(r);
@@ -150,7 +150,7 @@ TEST(RenderTextTest, FirstLineSaysVerdictAndWhy) {
             "FAIL: 1 of 2 checks failed (balance) over 2000 requests from 2 sources.");
   r.verdict = Verdict::kInconclusive;
   r.checks[1].status = CheckStatus::kInconclusive;
-  r.sources[0].gate = "inconclusive";
+  r.sources[0].gate = GateVerdict::kInconclusive;
   r.sources[0].requests = 100;
   r.sources[0].requests_to_decide = 1300;
   std::string text = RenderText(r);

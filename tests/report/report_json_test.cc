@@ -31,15 +31,15 @@ Report FullReport() {
   s.requests = 110;
   s.ok = 100;
   s.errors = {{"timeout", 7}, {"dns", 3}};
-  s.by_cluster["cluster1"] = {60, 0.6, 0.45, 0.73, 0.5, "inconclusive"};
-  s.by_cluster["cluster2"] = {40, 0.4, 0.27, 0.55, std::nullopt, ""};
-  s.by_version["v1"] = {60, 0.6, 0.45, 0.73, 0.5, "skewed"};
+  s.by_cluster["cluster1"] = {60, 0.6, 0.45, 0.73, 0.5, GateVerdict::kInconclusive};
+  s.by_cluster["cluster2"] = {40, 0.4, 0.27, 0.55, std::nullopt, GateVerdict::kNone};
+  s.by_version["v1"] = {60, 0.6, 0.45, 0.73, 0.5, GateVerdict::kSkewed};
   s.by_instance["helloworld-v1-x"] = {60, "cluster1", "v1"};
   s.by_instance["stray"] = {40, "", "v2"};
   s.latency_ms["cluster1"] = {60, 1.5, 2.5, 3.5, 4.25};
   s.tests["chi_square"] = {4.0, 1, 0.0455, "pearson"};
   s.tests["exact"] = {0, 1, 0.057, "exact-binomial"};
-  s.gate = "inconclusive";
+  s.gate = GateVerdict::kInconclusive;
   s.requests_to_decide = 2100;
   s.unparsed_samples = {"garbage line", "Hello versio"};
   r.sources = {s, s};
@@ -88,6 +88,19 @@ TEST(CheckStatusTest, NamesRoundTrip) {
   }
   EXPECT_EQ(CheckStatusName(CheckStatus::kSkipped), "skipped");
   EXPECT_FALSE(ParseCheckStatus("skip").ok());
+}
+
+TEST(GateVerdictTest, NamesRoundTripAndNotGatedIsEmpty) {
+  for (GateVerdict g : {GateVerdict::kNone, GateVerdict::kBalanced, GateVerdict::kSkewed,
+                        GateVerdict::kInconclusive}) {
+    Result<GateVerdict> back = ParseGateVerdict(GateVerdictName(g));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, g);
+  }
+  EXPECT_EQ(GateVerdictName(GateVerdict::kNone), "");
+  EXPECT_EQ(GateVerdictName(GateVerdict::kBalanced), "balanced");
+  EXPECT_FALSE(ParseGateVerdict("fine").ok());
+  EXPECT_FALSE(ParseGateVerdict("Balanced").ok());
 }
 
 TEST(ExitCodeForTest, FollowsContract) {

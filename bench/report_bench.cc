@@ -47,7 +47,7 @@ Report MakeReport(int sources) {
     e.source_pod = s.pod;
     e.address = "10.241.0." + std::to_string(i % 250);
     e.port = 5000;
-    e.health = "HEALTHY";
+    e.health = HealthStatus::kHealthy;
     e.cluster = s.cluster;
     r.endpoints.push_back(e);
   }

@@ -155,8 +155,8 @@ Counts CountOf(const View& v, const std::string& cluster) {
   for (const Endpoint& e : v.endpoints) {
     if (e.cluster != cluster) continue;
     ++c.endpoints;
-    c.healthy += e.health == "HEALTHY";
-    c.unhealthy += e.health != "HEALTHY" && e.health != "DEGRADED";
+    c.healthy += e.health == HealthStatus::kHealthy;
+    c.unhealthy += e.health != HealthStatus::kHealthy && e.health != HealthStatus::kDegraded;
     c.ejected += e.outlier_ejected;
     c.routable += e.Routable();
   }
@@ -182,8 +182,9 @@ void WriteText(const View& v, std::ostream& os) {
     os << "\n";
     for (const Endpoint& e : v.endpoints) {
       if (e.cluster != cluster) continue;
-      os << "  " << std::left << std::setw(24) << HostPort(e) << " " << std::setw(10) << e.health
-         << " " << std::setw(8) << (e.outlier_ejected ? "ejected" : "ok") << " weight "
+        os << "  " << std::left << std::setw(24) << HostPort(e) << " " << std::setw(10)
+         << HealthStatusName(e.health) << " " << std::setw(8) << OutlierName(e.outlier_ejected)
+         << " weight "
          << std::setw(4) << e.weight << " " << std::setw(12)
          << (e.locality.empty() ? "-" : e.locality) << " " << e.envoy_cluster << "\n"
          << std::right;

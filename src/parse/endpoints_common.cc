@@ -111,12 +111,11 @@ Result<HostPort> SplitEndpointAddress(std::string_view text) {
   return Status::InvalidInput("bad endpoint address '" + Printable(text) + "'");
 }
 
-bool NormalizeHealth(std::string_view status, std::string* health) {
-  static constexpr std::string_view kNames[] = {"UNKNOWN",  "HEALTHY", "UNHEALTHY",
-                                                "DRAINING", "TIMEOUT", "DEGRADED"};
-  for (std::string_view name : kNames) {
-    if (EqualsIgnoreCase(status, name)) {
-      *health = std::string(name);
+bool NormalizeHealth(std::string_view status, HealthStatus* health) {
+  for (HealthStatus h : {HealthStatus::kUnknown, HealthStatus::kHealthy, HealthStatus::kUnhealthy,
+                         HealthStatus::kDraining, HealthStatus::kTimeout, HealthStatus::kDegraded}) {
+    if (EqualsIgnoreCase(status, HealthStatusName(h))) {
+      *health = h;
       return true;
     }
   }

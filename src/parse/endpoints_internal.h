@@ -50,7 +50,7 @@ Result<HostPort> SplitEndpointAddress(std::string_view text);
 
 // Returns true and sets *health when `status` is an Envoy HealthStatus name (UNKNOWN HEALTHY
 // UNHEALTHY DRAINING TIMEOUT DEGRADED), compared case-insensitively; stores upper case.
-bool NormalizeHealth(std::string_view status, std::string* health);
+bool NormalizeHealth(std::string_view status, HealthStatus* health);
 
 // "region/zone/sub_zone" as Istio's util.LocalityToString prints it: zone only after a
 // region, sub_zone only after a zone.

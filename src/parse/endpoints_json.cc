@@ -13,9 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kHealthNames[] = {"UNKNOWN",  "HEALTHY", "UNHEALTHY",
-                                             "DRAINING", "TIMEOUT", "DEGRADED"};
-
 Status ParseAddress(const json& addr, const JsonPath& path, Endpoint* ep) {
   if (!addr.is_object()) return path.Error("address", "expected an object");
   if (const json* sock = Field(addr, "socketAddress", "socket_address")) {
@@ -57,20 +54,20 @@ Status ParseHealth(const json& h, const JsonPath& path, Endpoint* ep) {
   if (const json* eds = Field(h, "edsHealthStatus", "eds_health_status")) {
     bool ok = eds->is_string() && NormalizeHealth(eds->get<std::string>(), &ep->health);
     if (!ok && eds->is_number_unsigned() && eds->get<uint64_t>() < 6) {
-      ep->health = std::string(kHealthNames[eds->get<uint64_t>()]);
+      ep->health = static_cast<HealthStatus>(eds->get<uint64_t>());  // Envoy's enum numbers
       ok = true;
     }
     if (!ok) return path.Error("healthStatus.edsHealthStatus", "unknown health status");
   }
   ep->outlier_ejected = JsonTrue(h, "failedOutlierCheck", "failed_outlier_check");
   // Envoy stops routing to a host that failed active health checking whatever EDS says.
-  if (ep->health == "HEALTHY" &&
+  if (ep->health == HealthStatus::kHealthy &&
       (JsonTrue(h, "failedActiveHealthCheck", "failed_active_health_check") ||
        JsonTrue(h, "activeHcTimeout", "active_hc_timeout"))) {
-    ep->health = "UNHEALTHY";
-  } else if (ep->health == "HEALTHY" &&
+    ep->health = HealthStatus::kUnhealthy;
+  } else if (ep->health == HealthStatus::kHealthy &&
              JsonTrue(h, "failedActiveDegradedCheck", "failed_active_degraded_check")) {
-    ep->health = "DEGRADED";
+    ep->health = HealthStatus::kDegraded;
   }
   return Status::Ok();
 }

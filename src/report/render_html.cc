@@ -189,7 +189,7 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   for (const Endpoint& e : r.endpoints) {
     os << "<tr><td>" << H(e.source_pod) << "</td><td>" << H(e.address)
        << (e.port ? ":" + std::to_string(e.port) : "") << "</td><td>" << H(e.cluster) << "</td><td>"
-       << H(e.health) << "</td><td>" << (e.outlier_ejected ? "ejected" : "ok")
+       << HealthStatusName(e.health) << "</td><td>" << OutlierName(e.outlier_ejected)
        << "</td><td class=\"n\">" << e.weight << "</td><td>" << H(e.locality) << "</td></tr>\n";
   }
   os << "</table>\n</section>\n";

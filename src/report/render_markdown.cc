@@ -147,7 +147,7 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   for (const Endpoint& e : r.endpoints) {
     os << "| " << Cell(e.source_pod) << " | " << MarkdownEscape(e.address)
        << (e.port ? ":" + std::to_string(e.port) : "") << " | " << Cell(e.cluster) << " | "
-       << Cell(e.health) << " | " << (e.outlier_ejected ? "ejected" : "ok") << " | " << e.weight
+       << HealthStatusName(e.health) << " | " << OutlierName(e.outlier_ejected) << " | " << e.weight
        << " | " << Cell(e.locality) << " |\n";
   }
   os << "\n</details>\n\n";

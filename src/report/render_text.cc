@@ -149,8 +149,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
     os << "  " << PadRight(Truncate(OneLine(e.source_pod), 24), 24) << "  "
        << PadRight(Truncate(addr, 26), 26) << "  "
        << PadRight(Truncate(e.cluster.empty() ? "?" : OneLine(e.cluster), 12), 12) << "  "
-       << PadRight(Truncate(OneLine(e.health), 9), 9) << "  "
-       << PadRight(e.outlier_ejected ? "ejected" : "ok", 7) << "  "
+       << PadRight(HealthStatusName(e.health), 9) << "  "
+       << PadRight(OutlierName(e.outlier_ejected), 7) << "  "
        << PadLeft(std::to_string(e.weight), 6) << "\n";
   }
   if (rows < r.endpoints.size()) {

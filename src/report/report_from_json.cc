@@ -293,12 +293,18 @@ Endpoint ReadEndpoint(Reader& rd, const json& j, const std::string& p) {
   e.envoy_cluster = rd.String(j, p, "envoy_cluster", false);
   e.address = rd.String(j, p, "address");
   e.port = static_cast<uint32_t>(rd.Unsigned(j, p, "port", true, 65535));
-  e.health = rd.String(j, p, "health");
+  std::string health = rd.String(j, p, "health");
+  std::optional<HealthStatus> status = ParseHealthStatus(health);
+  if (!status && rd.ok()) {
+    rd.Fail(Child(p, "health"),
+            "expected UNKNOWN, HEALTHY, UNHEALTHY, DRAINING, TIMEOUT or DEGRADED");
+  }
+  e.health = status.value_or(HealthStatus::kUnknown);
   std::string outlier = rd.String(j, p, "outlier");
-  if (outlier != "ok" && outlier != "ejected" && rd.ok()) {
+  if (outlier != OutlierName(false) && outlier != OutlierName(true) && rd.ok()) {
     rd.Fail(Child(p, "outlier"), "expected \"ok\" or \"ejected\"");
   }
-  e.outlier_ejected = outlier == "ejected";
+  e.outlier_ejected = outlier == OutlierName(true);
   e.cluster = rd.String(j, p, "cluster");
   e.weight = static_cast<uint32_t>(rd.Unsigned(j, p, "weight", true, kMax32));
   e.locality = rd.String(j, p, "locality");

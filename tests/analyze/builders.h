@@ -80,7 +80,7 @@ inline Endpoint Ep(const std::string& source_pod, const std::string& address,
   e.envoy_cluster = "outbound|5000||helloworld.sample.svc.cluster.local";
   e.address = address;
   e.port = 5000;
-  e.health = health;
+  e.health = ParseHealthStatus(health).value();
   e.cluster = cluster;
   return e;
 }

@@ -52,7 +52,7 @@ Report FullReport() {
   e.envoy_cluster = "outbound|5000||helloworld.sample.svc.cluster.local";
   e.address = "10.244.0.9";
   e.port = 5000;
-  e.health = "UNHEALTHY";
+  e.health = HealthStatus::kUnhealthy;
   e.outlier_ejected = true;
   e.weight = 3;
   e.locality = "r/z/s";
@@ -216,6 +216,9 @@ TEST(ReportJsonTest, ErrorsNameTheJsonPointer) {
        "r.json: /total/latency_ms/cluster1/p50: expected number or null"},
       {"/endpoints/0/port", 70000,
        "r.json: /endpoints/0/port: value 70000 out of range (max 65535)"},
+      {"/endpoints/0/health", "healthy",
+       "r.json: /endpoints/0/health: expected UNKNOWN, HEALTHY, UNHEALTHY, DRAINING, TIMEOUT or "
+       "DEGRADED"},
       {"/endpoints/0/outlier", true, "r.json: /endpoints/0/outlier: expected string"},
       {"/endpoints/0/outlier", "yes",
        "r.json: /endpoints/0/outlier: expected \"ok\" or \"ejected\""},

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "meshverify/aggregate.h"
+#include "meshverify/config.h"
 #include "meshverify/model.h"
 #include "meshverify/prober.h"
 #include "meshverify/report.h"
@@ -19,12 +20,8 @@
 
 namespace meshverify {
 
-// The gate (mesh.yaml `gate:`; --tolerance, --alpha, --max-error-rate).
-struct AnalyzeOptions {
-  double tolerance = 0.05;      // a share is balanced within expected ± tolerance
-  double alpha = 0.01;          // family-wise error rate of each source's gate
-  double max_error_rate = 0.0;  // errors / requests above this fail; 0 = any error fails
-};
+// The old name of GateOptions (config.h), kept only so that code written against it builds.
+using AnalyzeOptions = GateOptions;
 
 // What one source should see. Either dimension may be empty (= not gated). When
 // `has_endpoint_view` is set, `endpoints` is the source's sidecar view of the target's Envoy
@@ -55,7 +52,7 @@ struct AnalyzeInput {
 // input order; total pools every source (its expected shares are the sources' expected shares
 // averaged with weights = their ok counts; a note says so). Endpoints of all views are listed
 // in Report::endpoints. Never fails: what cannot be checked is a `skipped` check with a reason.
-Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt);
+Report Analyze(const AnalyzeInput& in, const GateOptions& opt);
 
 // fail if any check failed; else inconclusive if any is inconclusive; else pass (also when
 // every check is skipped or there are none). Never returns kError: that is the caller's
@@ -80,7 +77,7 @@ SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
 // rewrites the ShareStat fields, tests, gate and requests_to_decide of *r.
 void ComputeShareStatistics(const std::map<std::string, double>& expected_by_cluster,
                             const std::map<std::string, double>& expected_by_version,
-                            const AnalyzeOptions& opt, SourceReport* r);
+                            const GateOptions& opt, SourceReport* r);
 
 // The checks a pipeline decides from how its run went (before Analyze, as extra_checks).
 // Discovery's: `sources_found` passes when every cluster has a Running and Ready source pod
@@ -107,12 +104,12 @@ CheckResult ProbeCheck(std::span<const ProbeOutcome> outcomes, double seconds,
 // merged endpoints) are re-run; others are kept from the inputs, worst status first.
 // started_at is the earliest, duration_s the longest. Fails with InvalidInput when
 // `reports` is empty or a source's expected shares disagree between reports.
-Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOptions& opt);
+Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& opt);
 
 // Reads {"gate": {"tolerance", "alpha", "max_error_rate"}} from a report's config, falling
 // back to `defaults` field by field; the config shape written by `analyze` and `check`.
-AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
-                                        const AnalyzeOptions& defaults);
-nlohmann::json AnalyzeOptionsToJson(const AnalyzeOptions& opt);  // {"tolerance", ...}
+GateOptions GateOptionsFromConfig(const nlohmann::json& config,
+                                        const GateOptions& defaults);
+nlohmann::json GateOptionsToJson(const GateOptions& opt);  // {"tolerance", ...}
 
 }  // namespace meshverify

@@ -13,6 +13,14 @@
 
 namespace meshverify {
 
+// The gate (DESIGN.md "Statistics"): mesh.yaml `gate:`, the --tolerance, --alpha and
+// --max-error-rate flags, and what Analyze gates with. One struct for all three.
+struct GateOptions {
+  double tolerance = 0.05;      // a share is balanced within expected ± tolerance
+  double alpha = 0.01;          // family-wise error rate of each source's gate
+  double max_error_rate = 0.0;  // errors / requests above this fail; 0 = any error fails
+};
+
 struct ClusterConfig {
   std::string name;                    // mesh cluster name, e.g. "cluster1"
   std::string context;                 // kubeconfig context, e.g. "kind-cluster1"
@@ -38,11 +46,7 @@ struct MeshConfig {
     bool from_endpoints = true;            // `expect: endpoints` (the default)
     std::map<std::string, double> shares;  // `expect: {v1: 0.5, v2: 0.5}` (versions or clusters)
   } expect;
-  struct Gate {
-    double tolerance = 0.05;
-    double alpha = 0.01;
-    double max_error_rate = 0.0;
-  } gate;
+  GateOptions gate;
   struct Run {
     // At most `requests` per source pod, analysed at `looks` evenly spaced points; probing
     // stops at the first look where every source's gate is decided. Each look gets alpha /

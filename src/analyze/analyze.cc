@@ -165,7 +165,7 @@ SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
   return e;
 }
 
-Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt) {
+Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
   Report report;
   report.sources.reserve(in.sources.size());
   std::vector<const SourceExpectation*> expectations;

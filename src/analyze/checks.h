@@ -39,7 +39,7 @@ struct CheckInput {
   const SourceReport* total = nullptr;
   const std::vector<PodInfo>* destinations = nullptr;  // may be empty
   std::vector<std::string> clusters;                   // config clusters, may be empty
-  AnalyzeOptions opt;
+  GateOptions opt;
 };
 
 CheckResult CheckErrorRate(const CheckInput& in);

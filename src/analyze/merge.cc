@@ -117,13 +117,13 @@ int Severity(CheckStatus s) {
 
 }  // namespace
 
-Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOptions& opt) {
+Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& opt) {
   if (reports.empty()) return Status::InvalidInput("merge: no reports to merge");
   Report out;
   out.tool_name = reports[0].tool_name;
   out.tool_version = reports[0].tool_version;
   out.config = reports[0].config;
-  if (out.config.is_object()) out.config["gate"] = AnalyzeOptionsToJson(opt);
+  if (out.config.is_object()) out.config["gate"] = GateOptionsToJson(opt);
   bool any_error = false;
   std::set<std::tuple<std::string, std::string, std::string, uint32_t>> seen_endpoints;
   for (const Report& r : reports) {

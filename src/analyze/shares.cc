@@ -47,7 +47,7 @@ struct Decision {
 };
 
 // Fills share, interval and (when gated) gate of every category of one dimension.
-void GateDimension(uint64_t ok, bool gated, int num_shares, const AnalyzeOptions& opt,
+void GateDimension(uint64_t ok, bool gated, int num_shares, const GateOptions& opt,
                    std::map<std::string, ShareStat>* shares, Decision* d) {
   for (auto& [name, s] : *shares) {
     s.share = ok == 0 ? 0.0 : static_cast<double>(s.count) / static_cast<double>(ok);
@@ -97,7 +97,7 @@ std::vector<double> ExpectedVector(const std::map<std::string, ShareStat>& share
 
 void ComputeShareStatistics(const std::map<std::string, double>& expected_by_cluster,
                             const std::map<std::string, double>& expected_by_version,
-                            const AnalyzeOptions& opt, SourceReport* r) {
+                            const GateOptions& opt, SourceReport* r) {
   AddExpectedCategories(expected_by_cluster, &r->by_cluster);
   AddExpectedCategories(expected_by_version, &r->by_version);
   const bool gate_cluster = !expected_by_cluster.empty();
@@ -142,9 +142,9 @@ void ComputeShareStatistics(const std::map<std::string, double>& expected_by_clu
   }
 }
 
-AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
-                                        const AnalyzeOptions& defaults) {
-  AnalyzeOptions o = defaults;
+GateOptions GateOptionsFromConfig(const nlohmann::json& config,
+                                        const GateOptions& defaults) {
+  GateOptions o = defaults;
   if (!config.is_object()) return o;
   auto gate = config.find("gate");
   if (gate == config.end() || !gate->is_object()) return o;
@@ -158,7 +158,7 @@ AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
   return o;
 }
 
-nlohmann::json AnalyzeOptionsToJson(const AnalyzeOptions& opt) {
+nlohmann::json GateOptionsToJson(const GateOptions& opt) {
   return {
       {"tolerance", opt.tolerance}, {"alpha", opt.alpha}, {"max_error_rate", opt.max_error_rate}};
 }

@@ -17,10 +17,6 @@ namespace {
 using check_internal::Looks;
 using check_internal::SourceSink;
 
-AnalyzeOptions GateOf(const MeshConfig& m) {
-  return AnalyzeOptions{m.gate.tolerance, m.gate.alpha, m.gate.max_error_rate};
-}
-
 // Expected shares for one source: its view, or the config's shares (by cluster when every
 // name is a cluster, else by version); the view is attached either way for the checks.
 SourceExpectation Expect(const MeshConfig& m, const std::vector<Endpoint>& view,
@@ -69,7 +65,7 @@ Report AnalyzeSoFar(const MeshConfig& m, const discover::Discovery& d,
   }
   in.extra_checks = d.checks;
   for (const CheckResult& c : probe_checks) in.extra_checks.push_back(c);
-  AnalyzeOptions gate = GateOf(m);
+  GateOptions gate = m.gate;
   gate.alpha = alpha;
   return Analyze(in, gate);
 }

@@ -153,7 +153,6 @@ Result<CheckPlan> MakeCheckPlan(const Args& args, Environment& env) {
     }
     m.gate.max_error_rate = f.max_error_rate;
   }
-  plan.gate = AnalyzeOptions{m.gate.tolerance, m.gate.alpha, m.gate.max_error_rate};
   plan.output = f.output;
   plan.dry_run = vm.count("dry-run") != 0;
   plan.records_path = f.records;
@@ -221,7 +220,7 @@ nlohmann::json PlanToJson(const CheckPlan& plan) {
             {"destinations", m.target.destinations},
             {"namespace", m.target.ns.empty() ? m.source.ns : m.target.ns}}},
           {"expect", expect},
-          {"gate", AnalyzeOptionsToJson(plan.gate)},
+          {"gate", GateOptionsToJson(m.gate)},
           {"run",
            {{"requests", m.run.requests},
             {"looks", m.run.looks},

@@ -15,8 +15,7 @@ namespace meshverify::cli {
 
 struct CheckPlan {
   std::string config_path;
-  MeshConfig mesh;      // with the flag overrides applied
-  AnalyzeOptions gate;  // mesh.gate with --tolerance/--alpha/--max-error-rate
+  MeshConfig mesh;  // with the flag overrides applied (mesh.gate: --tolerance, --alpha, ...)
   OutputOptions output;
   bool dry_run = false;
   bool help = false;

@@ -143,13 +143,13 @@ bool KeysAreClusters(const std::map<std::string, double>& shares,
   return as_cluster > as_version;
 }
 
-nlohmann::json ConfigJson(const AnalyzeFlags& f, const AnalyzeOptions& opt,
+nlohmann::json ConfigJson(const AnalyzeFlags& f, const GateOptions& opt,
                           const std::map<std::string, double>& shares, bool by_cluster) {
   nlohmann::json c = {{"command", "analyze"},
                       {"inputs", f.files},
                       {"format", f.format},
                       {"pattern", f.pattern},
-                      {"gate", AnalyzeOptionsToJson(opt)}};
+                      {"gate", GateOptionsToJson(opt)}};
   if (!shares.empty()) {
     c["expect"] = shares;
     c["expect_by"] = by_cluster ? "cluster" : "version";
@@ -193,7 +193,7 @@ int RunAnalyze(const Args& args, Environment& env) {
     if (env.interrupted != nullptr && env.interrupted->load()) break;
   }
 
-  AnalyzeOptions opt{f.gate.tolerance, f.gate.alpha, f.max_error_rate};
+  GateOptions opt{f.gate.tolerance, f.gate.alpha, f.max_error_rate};
   AnalyzeInput in;
   in.sources = ing->aggregate().sources();
   bool by_cluster = !shares.empty() && KeysAreClusters(shares, in.sources);

@@ -55,7 +55,7 @@ int RunMerge(const Args& args, Environment& env) {
     if (!r.ok()) return fail(r.status());
     reports.push_back(std::move(*r));
   }
-  AnalyzeOptions opt = AnalyzeOptionsFromConfig(reports[0].config, {});
+  GateOptions opt = GateOptionsFromConfig(reports[0].config, {});
   if (!vm["tolerance"].defaulted()) opt.tolerance = gate.tolerance;
   if (!vm["alpha"].defaulted()) opt.alpha = gate.alpha;
   if (!vm["max-error-rate"].defaulted()) opt.max_error_rate = max_error_rate;

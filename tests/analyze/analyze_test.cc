@@ -25,7 +25,7 @@ AnalyzeInput OneSource(SourceCounts c, std::map<std::string, double> by_version)
 }
 
 TEST(AnalyzeTest, SharesIntervalsAndGateFollowTheStatsFunctions) {
-  AnalyzeOptions opt;
+  GateOptions opt;
   Report r =
       Analyze(OneSource(FastCounts("", "in.txt", 600, 400), {{"v1", 0.5}, {"v2", 0.5}}), opt);
   ASSERT_EQ(r.sources.size(), 1u);
@@ -155,15 +155,15 @@ TEST(ExpectationFromEndpointsTest, WeightsRoutableEndpointsAndMapsVersions) {
 }
 
 TEST(AnalyzeOptionsTest, ConfigRoundTripAndDefaults) {
-  AnalyzeOptions o{0.02, 0.001, 0.1};
-  nlohmann::json config = {{"gate", AnalyzeOptionsToJson(o)}};
-  AnalyzeOptions back = AnalyzeOptionsFromConfig(config, {});
+  GateOptions o{0.02, 0.001, 0.1};
+  nlohmann::json config = {{"gate", GateOptionsToJson(o)}};
+  GateOptions back = GateOptionsFromConfig(config, {});
   EXPECT_EQ(back.tolerance, 0.02);
   EXPECT_EQ(back.alpha, 0.001);
   EXPECT_EQ(back.max_error_rate, 0.1);
-  AnalyzeOptions d = AnalyzeOptionsFromConfig(nlohmann::json::object(), o);
+  GateOptions d = GateOptionsFromConfig(nlohmann::json::object(), o);
   EXPECT_EQ(d.tolerance, 0.02);
-  EXPECT_EQ(AnalyzeOptionsFromConfig({{"gate", {{"alpha", 0.2}}}}, {}).alpha, 0.2);
+  EXPECT_EQ(GateOptionsFromConfig({{"gate", {{"alpha", 0.2}}}}, {}).alpha, 0.2);
 }
 
 // --- merge ---

@@ -20,7 +20,7 @@ using namespace testing_analyze;  // NOLINT: test builders
 struct Scenario {
   std::string name;
   std::function<AnalyzeInput()> input;
-  AnalyzeOptions opt;
+  GateOptions opt;
   Verdict verdict;
   std::map<std::string, CheckStatus> checks;  // name -> expected status (others unchecked)
   std::map<std::string, std::string> hints;   // name -> substring of the hint

@@ -70,6 +70,21 @@ Result<MeshConfig> ParseMeshConfig(std::string_view yaml, std::string_view sourc
 Result<std::map<std::string, double>> ParseShares(std::string_view text,
                                                   std::string_view source = "--expect");
 
+// Networking of a kind Cluster config (kind.x-k8s.io/v1alpha4 `networking:`).
+struct KindNetworking {
+  std::string ip_family;                     // "ipv4" (default), "ipv6" or "dual"
+  std::vector<std::string> pod_subnets;      // `podSubnet`, split on commas (dual stack)
+  std::vector<std::string> service_subnets;  // `serviceSubnet`, split on commas
+  bool pod_subnet_defaulted = false;  // true when podSubnet was absent and kind's default is used
+};
+
+// Parses a kind Cluster config file. When `networking.podSubnet` (or `serviceSubnet`) is absent
+// the subnets are kind's defaults for the IP family (pods 10.244.0.0/16 and/or
+// fd00:10:244::/56, services 10.96.0.0/16 and/or fd00:10:96::/112). Every subnet is checked to
+// be a CIDR. Fails with InvalidInput "<source>:<line>: <dotted key>: <reason>" or
+// "<source>: <reason>" when the text is not YAML or not a kind Cluster.
+Result<KindNetworking> ParseKindConfig(std::string_view yaml, std::string_view source);
+
 // Parses durations "5s", "250ms", "2m", or a bare number of seconds.
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text, std::string_view source);
 

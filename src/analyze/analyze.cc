@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "analyze/checks.h"
-#include "meshverify/endpoints.h"
+#include "meshverify/expected_shares.h"
 
 namespace meshverify {
 namespace {

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "meshverify/config.h"
-#include "meshverify/endpoints.h"
+#include "meshverify/ip.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify {

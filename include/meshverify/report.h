@@ -122,6 +122,17 @@ struct Report {
   friend bool operator==(const Report&, const Report&) = default;
 };
 
+// "cluster1/sleep-abc", or whichever part is known, or "(unnamed source)": how every check
+// detail and renderer names a source.
+std::string SourceLabel(const SourceReport& s);
+// Sum of s.errors (so s.requests == s.ok + ErrorCount(s)).
+uint64_t ErrorCount(const SourceReport& s);
+// How many more requests would decide an inconclusive gate: requests_to_decide (counted in
+// answers, as the gate counts) less the answers so far; 0 when the gate is not inconclusive.
+// For a report, the largest over its sources (the total's when there are none).
+uint64_t MoreRequestsToDecide(const SourceReport& s);
+uint64_t MoreRequestsToDecide(const Report& r);
+
 // Returns the canonical JSON of `report` (field names of DESIGN.md). Non-finite numbers are
 // written as null. ReportFromJson(ReportToJson(r)) == r for every finite report.
 nlohmann::json ReportToJson(const Report& report);

@@ -157,7 +157,7 @@ CheckResult CheckBalance(const CheckInput& in) {
     }
     if (r.gate == GateVerdict::kInconclusive) {
       undecided.push_back(DescribeGate(r, GateVerdict::kInconclusive, in.opt.tolerance));
-      if (r.requests_to_decide > r.ok) more = std::max(more, r.requests_to_decide - r.ok);
+      more = std::max(more, MoreRequestsToDecide(r));
     }
   }
   if (gated == 0) {

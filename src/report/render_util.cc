@@ -219,31 +219,6 @@ std::vector<std::string> Wrap(std::string_view text, size_t width) {
   return lines;
 }
 
-std::string SourceLabel(const SourceReport& s) {
-  if (!s.cluster.empty() && !s.pod.empty()) return s.cluster + "/" + s.pod;
-  if (!s.pod.empty()) return s.pod;
-  if (!s.cluster.empty()) return s.cluster;
-  return "(unnamed source)";
-}
-
-uint64_t ErrorCount(const SourceReport& s) {
-  uint64_t n = 0;
-  for (const auto& [k, v] : s.errors) n += v;
-  return n;
-}
-
-uint64_t MoreRequestsToDecide(const SourceReport& s) {
-  if (s.gate != GateVerdict::kInconclusive || s.requests_to_decide <= s.requests) return 0;
-  return s.requests_to_decide - s.requests;
-}
-
-uint64_t MoreRequestsToDecide(const Report& r) {
-  uint64_t more = 0;
-  for (const SourceReport& s : r.sources) more = std::max(more, MoreRequestsToDecide(s));
-  if (r.sources.empty()) more = MoreRequestsToDecide(r.total);
-  return more;
-}
-
 std::string GateCell(GateVerdict g) {
   return g == GateVerdict::kNone ? "-" : std::string(GateVerdictName(g));
 }

@@ -41,14 +41,11 @@ std::string PadLeft(std::string_view s, size_t width);
 // Greedy word wrap to lines of at most `width` code points (a longer word gets its own line).
 std::vector<std::string> Wrap(std::string_view text, size_t width);
 
-// "cluster1/sleep-abc", or whichever part is known, or "(unnamed source)".
-std::string SourceLabel(const SourceReport& s);
-uint64_t ErrorCount(const SourceReport& s);
-// Largest number of additional requests per source that would decide an inconclusive gate
-// (requests_to_decide - requests over the sources, or the total when there are none); 0 when
-// unknown or decided.
-uint64_t MoreRequestsToDecide(const Report& r);
-uint64_t MoreRequestsToDecide(const SourceReport& s);
+// SourceLabel, ErrorCount and MoreRequestsToDecide are report.h's: one meaning for every
+// renderer and the checks.
+using ::meshverify::ErrorCount;
+using ::meshverify::MoreRequestsToDecide;
+using ::meshverify::SourceLabel;
 // A gate in a table cell: its name, or "-" when not gated.
 std::string GateCell(GateVerdict g);
 // "PASS", "FAIL", "INCONCLUSIVE", "ERROR" / "SKIP" for checks.

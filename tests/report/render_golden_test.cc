@@ -26,8 +26,8 @@ const Renderer kRenderers[] = {{"text", "txt", RenderText},
                                {"html", "html", RenderHtml},
                                {"json", "json", RenderJson}};
 
-const char* const kCases[] = {"empty",       "one_source_pass", "two_sources_fail",
-                              "errors_only", "inconclusive",    "hostile"};
+const char* const kCases[] = {"empty",        "one_source_pass", "two_sources_fail",   "errors_only",
+                              "inconclusive", "hostile",         "inconclusive_errors"};
 
 std::string DataPath(const std::string& name) {
   return std::string(MESHVERIFY_TEST_DATA) + "/report/" + name;

@@ -26,23 +26,10 @@ std::string DescribeGate(const SourceReport& r, GateVerdict gate, double toleran
   std::vector<std::string> parts;
   DescribeShares(r.by_cluster, gate, tolerance, &parts);
   DescribeShares(r.by_version, gate, tolerance, &parts);
-  return SourceName(r) + " (" + std::to_string(r.ok) + " answers): " + Join(parts, "; ");
+  return SourceLabel(r) + " (" + std::to_string(r.ok) + " answers): " + Join(parts, "; ");
 }
 
 }  // namespace
-
-std::string SourceName(const SourceReport& r) {
-  if (r.cluster.empty() && r.pod.empty()) return "(all input)";
-  if (r.cluster.empty()) return r.pod;
-  if (r.pod.empty()) return r.cluster;
-  return r.cluster + "/" + r.pod;
-}
-
-uint64_t SumCounts(const std::map<std::string, uint64_t>& m) {
-  uint64_t n = 0;
-  for (const auto& [k, v] : m) n += v;
-  return n;
-}
 
 std::string DescribeErrors(const std::map<std::string, uint64_t>& errors) {
   std::vector<std::pair<std::string, uint64_t>> v(errors.begin(), errors.end());
@@ -116,7 +103,7 @@ CheckResult CheckErrorRate(const CheckInput& in) {
                 "no request was sent or counted: check that source pods exist and the input "
                 "holds answers");
   }
-  uint64_t errors = SumCounts(t.errors);
+  uint64_t errors = ErrorCount(t);
   double rate = static_cast<double>(errors) / static_cast<double>(t.requests);
   std::string detail = std::to_string(errors) + " of " + std::to_string(t.requests) +
                        " requests failed (" + Percent(rate) + "; allowed " +
@@ -128,9 +115,9 @@ CheckResult CheckErrorRate(const CheckInput& in) {
   detail += ": " + DescribeErrors(t.errors);
   std::vector<std::string> per_source;
   for (const SourceView& s : in.sources) {
-    uint64_t n = SumCounts(s.report->errors);
+    uint64_t n = ErrorCount(*s.report);
     if (n > 0 && in.sources.size() > 1) {
-      per_source.push_back(SourceName(*s.report) + " " + DescribeErrors(s.report->errors));
+      per_source.push_back(SourceLabel(*s.report) + " " + DescribeErrors(s.report->errors));
     }
   }
   if (!per_source.empty()) detail += " (" + Join(per_source, "; ") + ")";
@@ -216,7 +203,7 @@ CheckResult CheckReachability(const CheckInput& in) {
         maybe.push_back(cluster);
       }
     }
-    std::string who = SourceName(r) + " reached " +
+    std::string who = SourceLabel(r) + " reached " +
                       (reached.empty() ? std::string("no cluster") : Join(reached, ", "));
     if (!missing.empty()) {
       std::vector<std::string> names;

@@ -49,10 +49,6 @@ CheckResult CheckEndpointsReached(const CheckInput& in);
 CheckResult CheckInstancesKnown(const CheckInput& in);
 CheckResult CheckEndpointsInCidrs(const CheckInput& in);
 
-// "cluster1/sleep-abc", "sleep-abc", or "(all input)" for an unnamed source.
-std::string SourceName(const SourceReport& r);
-// Sum of a map of counts.
-uint64_t SumCounts(const std::map<std::string, uint64_t>& m);
 // "dns 3, timeout 2" in descending count order.
 std::string DescribeErrors(const std::map<std::string, uint64_t>& errors);
 

@@ -62,7 +62,7 @@ std::string HintForErrors(const std::map<std::string, uint64_t>& errors) {
 
 std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>& missing,
                              bool view_known) {
-  const std::string who = SourceName(r);
+  const std::string who = SourceLabel(r);
   const std::string where = r.cluster.empty() ? "the caller's cluster" : r.cluster;
   std::vector<Unreached> unlisted, unhealthy, routable;
   for (const Unreached& m : missing) {

@@ -14,7 +14,6 @@ namespace meshverify {
 namespace {
 
 using analyze_internal::CheckInput;
-using analyze_internal::SourceName;
 using analyze_internal::SourceView;
 
 // Latency percentiles cannot be merged exactly without histograms: count-weighted means of the
@@ -54,7 +53,7 @@ Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out) 
   out->requests += in.requests;
   out->ok += in.ok;
   for (const auto& [k, n] : in.errors) out->errors[k] += n;
-  const std::string where = SourceName(in);
+  const std::string where = SourceLabel(in);
   if (Status s = AddShares(where, in.by_cluster, keep_expected, &out->by_cluster); !s.ok())
     return s;
   if (Status s = AddShares(where, in.by_version, keep_expected, &out->by_version); !s.ok())

@@ -257,5 +257,16 @@ TEST(CheckErrorRateTest, PercentagesAsTheRenderersWriteThem) {
   EXPECT_EQ(c->detail, "10 of 2000 requests failed (0.5%; allowed 0.0%): timeout 10");
 }
 
+// A source with no cluster and no pod (stdin, a pooled view) is named as the renderers name it.
+TEST(CheckBalanceTest, AnUnnamedSourceIsNamedAsTheRenderersNameIt) {
+  Report r = Analyze(Offline(Counts("", "", 700, 300)), {});
+  const CheckResult* c = FindCheck(r, "balance");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, CheckStatus::kFail);
+  EXPECT_NE(c->detail.find("(unnamed source) (1000 answers): v1 0.700"), std::string::npos)
+      << c->detail;
+  EXPECT_EQ(SourceLabel(r.sources[0]), "(unnamed source)");
+}
+
 }  // namespace
 }  // namespace meshverify

@@ -1,6 +1,6 @@
 #include "meshverify/aggregate.h"
 
-#include "parse/utf8.h"
+#include "meshverify/utf8.h"
 
 namespace meshverify {
 namespace {

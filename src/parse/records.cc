@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "parse/utf8.h"
+#include "meshverify/utf8.h"
 
 namespace meshverify {
 namespace {

@@ -2,70 +2,9 @@
 
 #include <cmath>
 
+#include "meshverify/utf8.h"
+
 namespace meshverify::render {
-namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if none starts there (RFC 3629: no
-// overlongs, no surrogates, nothing above U+10FFFF).
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return n;
-}
-
-uint32_t CodePoint(std::string_view s, size_t i, size_t n) {
-  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[i + k])); };
-  switch (n) {
-    case 1:
-      return b(0);
-    case 2:
-      return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
-    case 3:
-      return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-    default:
-      return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
-  }
-}
-
-// Calls f(code_point, bytes) for each code point of the cleaned string.
-template <typename F>
-void ForEachCodePoint(std::string_view s, F f) {
-  for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8Length(s, i);
-    if (n == 0) {
-      f(0xFFFD, kReplacement);
-      ++i;
-    } else {
-      f(CodePoint(s, i, n), s.substr(i, n));
-      i += n;
-    }
-  }
-}
-
-}  // namespace
 
 std::string PValue(double p) {
   if (std::isfinite(p) && p > 0 && p < 0.0001) return "<0.0001";
@@ -130,7 +69,7 @@ std::string XmlEscape(std::string_view s, bool attribute) {
     }
     // XML 1.0 Char: no other C0 controls, no U+FFFE / U+FFFF.
     if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF) {
-      out += kReplacement;
+      out += kUtf8Replacement;
     } else {
       out += bytes;
     }

@@ -1,6 +1,7 @@
 // JSON helpers of the endpoint-view parsers.
 #include "parse/endpoints_json_util.h"
 
+#include "meshverify/json_parse.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify::endpoints_internal {
@@ -8,18 +9,10 @@ namespace meshverify::endpoints_internal {
 using nlohmann::json;
 
 Result<json> ParseJson(std::string_view text, std::string_view source) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // what() is "[json.exception.parse_error.101] parse error at line L, column C: <reason>".
-    std::string_view what = e.what();
-    size_t colon = what.find(": ", what.find("parse error"));
-    std::string_view reason = colon == std::string_view::npos ? what : what.substr(colon + 2);
-    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) + ": " +
-                                std::string(reason));
-  } catch (const json::exception& e) {
-    return Status::InvalidInput(std::string(source) + ": " + e.what());
-  }
+  JsonParse parsed = ParseJsonText(text);
+  if (parsed.ok()) return std::move(parsed.value);
+  return Status::InvalidInput(std::string(source) + ": byte " +
+                              std::to_string(parsed.error->byte) + ": " + parsed.error->reason);
 }
 
 const json* Field(const json& obj, std::string_view camel, std::string_view snake) {

@@ -11,7 +11,7 @@
 
 namespace meshverify::endpoints_internal {
 
-// Parses `text`; a syntax error becomes InvalidInput "<source>: byte N: <reason>".
+// Parses `text` (ParseJsonText); any error becomes InvalidInput "<source>: byte N: <reason>".
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view source);
 
 // The member `camel` or, failing that, `snake` of object `obj`; nullptr when neither exists.

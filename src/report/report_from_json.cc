@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "meshverify/json_parse.h"
 #include "meshverify/report.h"
 
 namespace meshverify {
@@ -397,26 +398,14 @@ Result<Report> ReportFromJson(const nlohmann::json& j, std::string_view source) 
 }
 
 Result<Report> ParseReport(std::string_view text, std::string_view source) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // what() is "[json.exception.parse_error.101] parse error at line L, column C: <reason>";
-    // keep "line L, column C: <reason>" and put the byte offset first.
-    std::string what = e.what();
-    constexpr std::string_view kAt = "parse error at ";
-    size_t at = what.find(kAt);
-    std::string where = at == std::string::npos ? what : what.substr(at + kAt.size());
-    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) + ", " +
-                                where);
-  } catch (const nlohmann::json::exception& e) {
-    // out_of_range.406: a number literal too large for a double ("1e999").
-    std::string what = e.what();
-    size_t end = what.find("] ");
-    return Status::InvalidInput(std::string(source) + ": " +
-                                (end == std::string::npos ? what : what.substr(end + 2)));
+  JsonParse parsed = ParseJsonText(text);
+  if (!parsed.ok()) {
+    const JsonError& e = *parsed.error;
+    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) +
+                                ", line " + std::to_string(e.line) + ", column " +
+                                std::to_string(e.column) + ": " + e.reason);
   }
-  return ReportFromJson(j, source);
+  return ReportFromJson(parsed.value, source);
 }
 
 }  // namespace meshverify

@@ -235,6 +235,17 @@ TEST_F(CheckTest, KubectlErrorIsCouldNotRun) {
       << err_.str();
 }
 
+TEST_F(CheckTest, APodListWithANumberNoDoubleHoldsIsALocatedInputError) {
+  runner_.On(FakeCommandRunner::Prefix({"kubectl", "get", "pods"}),
+             FakeCommandRunner::Ok(R"({"kind":"List","items":[{"spec":{"priority":1e999}}]})"));
+  EXPECT_EQ(Check({}), 2);
+  EXPECT_NE(err_.str().find("kubectl get pods -n sample -l app=sleep --context kind-cluster1 -o "
+                            "json: byte 49: not JSON"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(err_.str().find("internal error"), std::string::npos) << err_.str();
+}
+
 TEST_F(CheckTest, UsageAndConfigErrorsExitTwo) {
   EXPECT_EQ(Check({"--requests", "0"}), 2);
   EXPECT_EQ(Check({"--no-such-flag"}), 2);

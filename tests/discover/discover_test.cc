@@ -57,6 +57,13 @@ TEST(ParsePodListTest, NotReadyTerminatingAndSinglePods) {
 
 TEST(ParsePodListTest, RejectsWhatIsNotAPodList) {
   EXPECT_EQ(ParsePodList("{", "c", "src").status().message(), "src: byte 2: not JSON");
+  // A number no double holds is an input error with its place, as a syntax error is (it was an
+  // uncaught exception: "internal error", exit 3).
+  Result<std::vector<PodInfo>> huge =
+      ParsePodList(R"({"kind":"List","items":[{"metadata":{"name":"p","x":1e999}}]})", "c", "src");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_TRUE(huge.status().IsInvalidInput());
+  EXPECT_EQ(huge.status().message(), "src: byte 57: not JSON");  // the token's last byte
   EXPECT_EQ(ParsePodList("[]", "c", "src").status().message(),
             "src: expected a List of pods (kind, items)");
   EXPECT_EQ(ParsePodList(R"({"items":[{"metadata":{}}]})", "c", "src").status().message(),

@@ -38,6 +38,25 @@ struct ProbeRecord {
   std::string error;           // transport failure text, when the record stands for a lost request
 };
 
+// The answers of one destination instance (a pod name from the answers): how many, and the
+// cluster and version they came from ("" when unknown).
+struct InstanceStat {
+  uint64_t count = 0;
+  std::string cluster;
+  std::string version;
+
+  // Adds `n` answers from this instance seen in `cluster` with `version`: counts add up, and
+  // the first non-empty cluster and version are kept. The one rule for counting, pooling and
+  // merging reports.
+  void Add(uint64_t n, std::string_view in_cluster, std::string_view in_version) {
+    count += n;
+    if (cluster.empty()) cluster = in_cluster;
+    if (version.empty()) version = in_version;
+  }
+
+  friend bool operator==(const InstanceStat&, const InstanceStat&) = default;
+};
+
 // A pod as discovery sees it (kubectl get pods -o json).
 struct PodInfo {
   std::string name;

@@ -51,14 +51,6 @@ struct ShareStat {
   friend bool operator==(const ShareStat&, const ShareStat&) = default;
 };
 
-struct InstanceStat {
-  uint64_t count = 0;
-  std::string cluster;  // "" when the instance maps to no known pod
-  std::string version;
-
-  friend bool operator==(const InstanceStat&, const InstanceStat&) = default;
-};
-
 struct LatencyStat {
   uint64_t count = 0;
   double p50 = 0, p90 = 0, p99 = 0, max = 0;

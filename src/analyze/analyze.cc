@@ -82,25 +82,7 @@ SourceReport ReportFromCounts(const SourceCounts& c, const std::vector<PodInfo>&
 
 SourceCounts Pool(const std::vector<SourceCounts>& sources) {
   SourceCounts t;
-  for (const SourceCounts& s : sources) {
-    t.requests += s.requests;
-    t.ok += s.ok;
-    for (const auto& [k, n] : s.errors) t.errors[k] += n;
-    for (const auto& [k, n] : s.by_cluster) t.by_cluster[k] += n;
-    for (const auto& [k, n] : s.by_version) t.by_version[k] += n;
-    for (const auto& [k, inst] : s.by_instance) {
-      SourceCounts::Instance& ti = t.by_instance[k];
-      ti.count += inst.count;
-      if (ti.cluster.empty()) ti.cluster = inst.cluster;
-      if (ti.version.empty()) ti.version = inst.version;
-    }
-    for (const auto& [k, h] : s.latency_ms) t.latency_ms[k].Merge(h);
-    for (const std::string& u : s.unparsed_samples) {
-      if (t.unparsed_samples.size() < SourceCounts::kMaxUnparsedSamples) {
-        t.unparsed_samples.push_back(u);
-      }
-    }
-  }
+  for (const SourceCounts& s : sources) AddCounts(s, &t);
   return t;
 }
 

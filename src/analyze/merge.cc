@@ -59,10 +59,7 @@ Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out) 
   if (Status s = AddShares(where, in.by_version, keep_expected, &out->by_version); !s.ok())
     return s;
   for (const auto& [k, inst] : in.by_instance) {
-    InstanceStat& o = out->by_instance[k];
-    o.count += inst.count;
-    if (o.cluster.empty()) o.cluster = inst.cluster;
-    if (o.version.empty()) o.version = inst.version;
+    out->by_instance[k].Add(inst.count, inst.cluster, inst.version);
   }
   for (const auto& [k, l] : in.latency_ms) MergeLatency(l, &out->latency_ms[k]);
   for (const std::string& u : in.unparsed_samples) {

@@ -96,8 +96,10 @@ const SourceExpectation* FindExpectation(const std::map<std::string, SourceExpec
   return nullptr;
 }
 
-// Shares of one dimension averaged over sources weighted by their ok counts (equal weights
-// when no source has answers). Empty unless every source has an expectation in it.
+}  // namespace
+
+namespace analyze_internal {
+
 std::map<std::string, double> PooledExpectation(
     const std::vector<std::pair<uint64_t, const std::map<std::string, double>*>>& parts) {
   std::map<std::string, double> out;
@@ -115,7 +117,7 @@ std::map<std::string, double> PooledExpectation(
   return out;
 }
 
-}  // namespace
+}  // namespace analyze_internal
 
 Verdict VerdictOf(const std::vector<CheckResult>& checks) {
   bool inconclusive = false;
@@ -166,7 +168,8 @@ Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
   }
 
   report.total = ReportFromCounts(Pool(in.sources), in.destinations);
-  ComputeShareStatistics(PooledExpectation(by_cluster_parts), PooledExpectation(by_version_parts),
+  ComputeShareStatistics(analyze_internal::PooledExpectation(by_cluster_parts),
+                         analyze_internal::PooledExpectation(by_version_parts),
                          opt, &report.total);
   DropLoneUnknownCluster(&report.total);
   if (in.sources.size() > 1 && report.total.gate != GateVerdict::kNone) {

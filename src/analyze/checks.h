@@ -49,6 +49,13 @@ CheckResult CheckEndpointsReached(const CheckInput& in);
 CheckResult CheckInstancesKnown(const CheckInput& in);
 CheckResult CheckEndpointsInCidrs(const CheckInput& in);
 
+// The pooled total's expected shares of one dimension: the sources' expected shares averaged
+// with weights equal to their ok counts (equal weights when no source has answers). Each part
+// is (ok, expected shares); empty unless every part has a non-empty expectation. Used by
+// Analyze and MergeReports alike.
+std::map<std::string, double> PooledExpectation(
+    const std::vector<std::pair<uint64_t, const std::map<std::string, double>*>>& parts);
+
 // "dns 3, timeout 2" in descending count order.
 std::string DescribeErrors(const std::map<std::string, uint64_t>& errors);
 

@@ -78,23 +78,15 @@ std::map<std::string, double> ExpectedOf(const std::map<std::string, ShareStat>&
   return m;
 }
 
-// Shares expected in total: sources' expectations weighted by ok (all sources must have one).
+// Shares expected in total, as Analyze pools them (analyze_internal::PooledExpectation).
 std::map<std::string, double> PooledExpected(const std::vector<SourceReport>& sources,
+                                             const std::vector<SourceExpectation>& expect,
                                              bool by_cluster) {
-  std::map<std::string, double> out;
-  uint64_t ok = 0;
-  for (const SourceReport& s : sources) {
-    if (ExpectedOf(by_cluster ? s.by_cluster : s.by_version).empty()) return {};
-    ok += s.ok;
+  std::vector<std::pair<uint64_t, const std::map<std::string, double>*>> parts;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    parts.emplace_back(sources[i].ok, by_cluster ? &expect[i].by_cluster : &expect[i].by_version);
   }
-  for (const SourceReport& s : sources) {
-    double w = ok == 0 ? 1.0 / static_cast<double>(sources.size())
-                       : static_cast<double>(s.ok) / static_cast<double>(ok);
-    for (const auto& [k, p] : ExpectedOf(by_cluster ? s.by_cluster : s.by_version)) {
-      out[k] += w * p;
-    }
-  }
-  return out;
+  return analyze_internal::PooledExpectation(parts);
 }
 
 int Severity(CheckStatus s) {
@@ -167,8 +159,8 @@ Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& 
     ComputeShareStatistics(expect[i].by_cluster, expect[i].by_version, opt, &s);
     if (Status st = AddSource(s, false, &out.total); !st.ok()) return st;
   }
-  ComputeShareStatistics(PooledExpected(out.sources, true), PooledExpected(out.sources, false), opt,
-                         &out.total);
+  ComputeShareStatistics(PooledExpected(out.sources, expect, true),
+                         PooledExpected(out.sources, expect, false), opt, &out.total);
   out.notes.push_back("merged from " + std::to_string(reports.size()) +
                       " reports; latency percentiles are count-weighted means of the inputs' "
                       "percentiles (max is exact)");

@@ -10,16 +10,9 @@
 namespace meshverify::cli {
 namespace {
 
-using Renderer = std::string (*)(const Report&);
-
-Result<Renderer> RendererFor(const std::string& format) {
-  if (format == "text") return RenderText;
-  if (format == "markdown" || format == "md") return RenderMarkdown;
-  if (format == "junit" || format == "xml") return RenderJUnit;
-  if (format == "html") return RenderHtml;
-  if (format == "json") return RenderJson;
-  return Status::Usage("meshverify report: --format " + format +
-                       ": expected text, markdown, junit, html or json");
+Result<const Renderer*> RendererFor(const std::string& format) {
+  if (const Renderer* r = FindRenderer(format)) return r;
+  return Status::Usage("meshverify report: --format " + format + ": expected " + RendererNames());
 }
 
 }  // namespace
@@ -50,7 +43,7 @@ int RunReport(const Args& args, Environment& env) {
     *env.err << "meshverify report: missing FILE.json (see meshverify report --help)\n";
     return 2;
   }
-  Result<Renderer> render = RendererFor(format);
+  Result<const Renderer*> render = RendererFor(format);
   if (!render.ok()) {
     *env.err << render.status().message() << "\n";
     return 2;
@@ -65,7 +58,7 @@ int RunReport(const Args& args, Environment& env) {
     *env.err << "meshverify report: " << report.status().message() << "\n";
     return 2;
   }
-  std::string rendered = (*render)(*report);
+  std::string rendered = (*render)->render(*report);
   if (out_path.empty() || out_path == "-") {
     *env.out << rendered;
     env.out->flush();

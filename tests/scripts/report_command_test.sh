@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `meshverify report`: renders saved reports in every format, re-gates them (exit code = the
-# report's verdict), writes -o files, reads stdin, and rejects bad files with one line and exit 2.
+# report's verdict), prints the -o format on stdout and writes --json/--junit/--markdown/--html
+# files, reads stdin, and rejects bad files with one line and exit 2.
 set -uo pipefail
 
 root="${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -26,12 +27,19 @@ for pair in empty:3 one_source_pass:0 two_sources_fail:1 errors_only:1 inconclus
   done
 done
 
-# stdout equals the golden; -o writes the same bytes; '-' reads stdin.
+# stdout equals the golden; a file flag writes the same bytes; '-' reads stdin.
 expect_rc 1 "$bin" report "$data/two_sources_fail.json" --format junit
 cmp -s "$tmp/out" "$data/two_sources_fail.xml.gold" || fail "junit stdout differs from golden"
-expect_rc 0 "$bin" report "$data/one_source_pass.json" -f markdown -o "$tmp/r.md"
-[[ ! -s "$tmp/out" ]] || fail "-o PATH also wrote to stdout"
-cmp -s "$tmp/r.md" "$data/one_source_pass.md.gold" || fail "-o file differs from golden"
+# -o is the stdout format, as in every command (it used to write a file named after it).
+expect_rc 1 "$bin" report "$data/two_sources_fail.json" -o html
+cmp -s "$tmp/out" "$data/two_sources_fail.html.gold" || fail "-o html stdout differs from golden"
+[[ ! -e html ]] || fail "-o html wrote a file named html"
+expect_rc 0 "$bin" report "$data/one_source_pass.json" --markdown "$tmp/r.md" --json "$tmp/r.json"
+cmp -s "$tmp/out" "$data/one_source_pass.txt.gold" || fail "stdout with file flags is not the text"
+cmp -s "$tmp/r.md" "$data/one_source_pass.md.gold" || fail "--markdown file differs from golden"
+cmp -s "$tmp/r.json" "$data/one_source_pass.json.gold" || fail "--json file differs from golden"
+expect_rc 2 "$bin" report "$data/one_source_pass.json" -o "$tmp/r.md"
+grep -q "expected text, json, markdown, junit or html" "$tmp/err" || fail "-o PATH message"
 "$bin" report - <"$data/inconclusive.json" >"$tmp/stdin.txt" 2>/dev/null
 [[ $? -eq 4 ]] || fail "stdin: wrong exit code"
 cmp -s "$tmp/stdin.txt" "$data/inconclusive.txt.gold" || fail "stdin render differs from golden"
@@ -55,7 +63,9 @@ grep -q "missing.json" "$tmp/err" || fail "missing file not named"
 expect_rc 2 "$bin" report "$data/empty.json" --format pdf
 expect_rc 2 "$bin" report
 expect_rc 2 "$bin" report "$data/empty.json" --no-such-flag
-expect_rc 3 "$bin" report "$data/empty.json" -o "$tmp/no/such/dir/out.txt"
+expect_rc 3 "$bin" report "$data/empty.json" --html "$tmp/no/such/dir/out.html"
+expect_rc 0 "$bin" report --list-formats
+grep -qx "markdown md" "$tmp/out" || fail "--list-formats: $(cat "$tmp/out")"
 expect_rc 0 "$bin" report --help
 grep -q -- "--format" "$tmp/out" || fail "--help does not list --format"
 

@@ -64,9 +64,6 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
 // The probe script without its parameters: src/probe/probe.sh as embedded.
 std::string_view ProbeScriptBody();
 
-// The record of a request without a result: no HTTP answer, `why` in `error`.
-ProbeRecord LostRecord(const ProbeSource& source, uint64_t seq, std::string why);
-
 // A marker for one exec: "meshverify-" and 32 random hex digits (std::random_device).
 std::string RandomMarker();
 

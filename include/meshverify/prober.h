@@ -111,6 +111,10 @@ class Prober {
                              const std::atomic<bool>* cancel, const RecordSink& sink) = 0;
 };
 
+// The record of a request that was started but got no result: the source's cluster and pod,
+// `seq`, http_code 0 and `why` in `error` (ClassifyRecord: "transport").
+ProbeRecord LostRecord(const ProbeSource& source, uint64_t seq, std::string why);
+
 // Probes every source at once, one thread each; sinks[i] receives sources[i]'s records on
 // that thread. Returns outcomes in source order. REQUIRES: sinks.size() == sources.size().
 std::vector<ProbeOutcome> ProbeEverySource(Prober& prober, const std::vector<ProbeSource>& sources,

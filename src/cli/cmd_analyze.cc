@@ -116,14 +116,8 @@ Result<AnalyzeFlags> ParseAnalyzeFlags(const Args& args) {
       "largest allowed share of failed requests (0: any error fails)");
   AddGateOptions(desc, &f.gate);
   AddOutputOptions(desc, &output);
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&f.files)->multitoken(), "input files");
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
   po::variables_map vm;
-  if (Status s = ParseArgs(args, all, &pos, &vm); !s.ok()) return s;
+  if (Status s = ParseArgsAndFiles(args, desc, &f.files, &vm); !s.ok()) return s;
   if (vm.count("help") != 0) {
     f.help = HelpText("", desc, kHelpTail);
     return f;

@@ -131,14 +131,8 @@ Result<EndpointsFlags> ParseEndpointsFlags(const Args& args) {
       "kind-config", po::value(&f.kind_configs)->composing(),
       "CLUSTER=PATH kind config whose networking.podSubnet is the cluster's (repeatable)")(
       "output,o", po::value(&output)->default_value("text"), "text|json");
-  po::options_description hidden;
-  hidden.add_options()("files", po::value(&f.files)->composing(), "input files");
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description positional;
-  positional.add("files", -1);
   po::variables_map vm;
-  if (Status s = ParseArgs(args, all, &positional, &vm); !s.ok()) return s;
+  if (Status s = ParseArgsAndFiles(args, desc, &f.files, &vm); !s.ok()) return s;
   if (vm.count("help") != 0) {
     f.help = HelpText("", desc, "\n");
     return f;

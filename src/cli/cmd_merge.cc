@@ -30,12 +30,8 @@ Result<MergeFlags> ParseMergeFlags(const Args& args) {
       "max-error-rate", Optional(&f.max_error_rate)->value_name("R"),
       "largest allowed share of failed requests");
   AddOutputOptions(desc, &output);
-  po::options_description all;
-  all.add(desc).add_options()("file", po::value(&f.files)->multitoken(), "reports");
-  po::positional_options_description pos;
-  pos.add("file", -1);
   po::variables_map vm;
-  if (Status s = ParseArgs(args, all, &pos, &vm); !s.ok()) return s;
+  if (Status s = ParseArgsAndFiles(args, desc, &f.files, &vm); !s.ok()) return s;
   if (vm.count("help") != 0) {
     f.help = HelpText("", desc, kHelpTail);
     return f;

@@ -49,6 +49,17 @@ Status ParseArgs(const Args& args, const po::options_description& desc,
   return Status::Ok();
 }
 
+Status ParseArgsAndFiles(const Args& args, const po::options_description& desc,
+                         std::vector<std::string>* files, po::variables_map* vm) {
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(files)->multitoken(), "input files");
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", -1);
+  return ParseArgs(args, all, &positional, vm);
+}
+
 std::string HelpText(const std::string& head, const po::options_description& desc,
                      const std::string& tail) {
   std::ostringstream os;

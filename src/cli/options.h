@@ -62,6 +62,10 @@ po::typed_value<T>* Optional(std::optional<T>* out) {
 Status ParseArgs(const Args& args, const po::options_description& desc,
                  const po::positional_options_description* positional, po::variables_map* vm);
 
+// ParseArgs for a command whose other words are files: they land in *files, in order.
+Status ParseArgsAndFiles(const Args& args, const po::options_description& desc,
+                         std::vector<std::string>* files, po::variables_map* vm);
+
 // `desc` as --help prints it, with `head` before and `tail` after.
 std::string HelpText(const std::string& head, const po::options_description& desc,
                      const std::string& tail);

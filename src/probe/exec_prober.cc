@@ -56,15 +56,6 @@ uint64_t Fnv1a(std::string_view s, uint64_t h = 0xCBF29CE484222325ULL) {
 
 }  // namespace
 
-ProbeRecord LostRecord(const ProbeSource& source, uint64_t seq, std::string why) {
-  ProbeRecord r;
-  r.source_cluster = source.cluster;
-  r.source_pod = source.pod;
-  r.seq = seq;
-  r.error = std::move(why);
-  return r;
-}
-
 std::string RandomMarker() {
   std::random_device random;
   std::string marker = "meshverify-";

@@ -80,11 +80,11 @@ class FakeProber : public Prober {
         out.failed_attempts = 1;
         if (f.kind == Failure::Kind::kDeadline) {
           out.deadline_reached = true;
-          Emit(LostAt(source, seq, "deadline reached"), sink, &out);  // the one in flight
+          Emit(LostRecord(source, seq, "deadline reached"), sink, &out);  // the one in flight
           break;
         }
         out.gave_up = true;
-        for (uint64_t s = seq; s < end; ++s) Emit(LostAt(source, s, f.error), sink, &out);
+        for (uint64_t s = seq; s < end; ++s) Emit(LostRecord(source, s, f.error), sink, &out);
         break;
       }
       ProbeRecord r = answer_(source, seq);
@@ -123,14 +123,6 @@ class FakeProber : public Prober {
     Failure failure;
     std::atomic<bool>* cancel = nullptr;
   };
-  static ProbeRecord LostAt(const ProbeSource& source, uint64_t seq, std::string why) {
-    ProbeRecord r;
-    r.source_cluster = source.cluster;
-    r.source_pod = source.pod;
-    r.seq = seq;
-    r.error = std::move(why);
-    return r;
-  }
   static void Emit(ProbeRecord&& r, const RecordSink& sink, ProbeOutcome* out) {
     ++out->requests;
     if (!r.error.empty()) ++out->lost;

@@ -2,7 +2,7 @@
 #include <cctype>
 #include <cstring>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify {

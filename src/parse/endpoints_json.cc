@@ -3,7 +3,7 @@
 // two spellings (istioctl's own test data does), so every key is looked up both ways.
 #include <nlohmann/json.hpp>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 #include "parse/endpoints_json_util.h"
 

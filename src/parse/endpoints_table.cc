@@ -2,7 +2,7 @@
 // CLUSTER) and `istioctl proxy-config eds` (NAME STATUS LOCALITY CLUSTER).
 #include <cctype>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify::endpoints_internal {

@@ -2,7 +2,7 @@
 // with cluster-level lines (`{cluster}::added_via_api::true`, `{cluster}::outlier::...`).
 #include <map>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify::endpoints_internal {

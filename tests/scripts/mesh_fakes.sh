@@ -87,7 +87,7 @@ EOF
   { printf '%s\n' "$head"; cat <<'EOF'; } >"$bin/istioctl"
 arg() { local want=$1; shift; while [ $# -gt 1 ]; do [ "$1" = "$want" ] && { echo "$2"; return; }; shift; done; }
 case "$1" in
-  version) echo "client version: ${FAKE_ISTIO_VERSION:-1.27.0}" ;;
+  version) echo "client version: ${FAKE_ISTIO_VERSION:-1.27.9}" ;;
   install) ;;
   create-remote-secret)
     printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: istio-remote-secret-%s\n  namespace: istio-system\n  labels:\n    istio/multiCluster: "true"\n# server %s\n' \

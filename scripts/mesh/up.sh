@@ -19,7 +19,8 @@
 #                    shown as placeholders such as <IP of cluster2-control-plane from docker inspect>.
 #
 # Safe to run again: existing clusters are kept, routes use `ip route replace`, manifests
-# `kubectl apply`, CA files are reused. scripts/mesh/down.sh removes what this made.
+# `kubectl apply`, CA files are reused. Remote-secret tokens and CA keys are written mode 0600
+# in 0700 directories. scripts/mesh/down.sh removes what this made.
 set -euo pipefail
 PROG=up.sh # read by lib/common.sh
 export PROG
@@ -69,6 +70,7 @@ case "$CLIENT" in curl | sleep) ;; *)
   exit 2 ;;
 esac
 
+umask 077 # tokens and CA keys are written here; nothing under $OUT is for other users
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 

@@ -2,8 +2,8 @@
 # shellcheck disable=SC2015 # ok() only echoes, so "A && ok || bad" is an if-then-else here
 # scripts/mesh/{up,down,verify}.sh for real (not --dry-run) against fake docker, kind, kubectl
 # and istioctl (tests/scripts/mesh_fakes.sh): the values read from docker inspect and kubectl
-# flow into the routes, remote secrets and remote IstioOperator; a second up.sh creates no
-# cluster again; the bounded waits fail with clear messages; down.sh removes what up.sh made
+# flow into the routes, remote secrets and remote IstioOperator; secrets are 0600 in 0700
+# directories; a second up.sh creates no cluster again; the bounded waits fail with clear messages; down.sh removes what up.sh made
 # and nothing else; verify.sh passes mesh.yaml to meshverify and returns its exit code.
 set -euo pipefail
 export MESH_CA_KEY_BITS=2048 # short key generation; up.sh defaults to 4096
@@ -67,13 +67,28 @@ else
   bad "order of steps: cacerts=$a install=$b secret=$c workload=$d"
 fi
 grep -q 'mesh is up' "$tmp/up1.log" && ok "up.sh says the mesh is up" || bad "no final message"
+# Secrets: 0600 files in 0700 directories.
+mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
+perms=""
+for f in certs/root-key.pem certs/cluster1/ca-key.pem certs/cluster2/ca-key.pem \
+  cluster1/cacerts.yaml cluster2/cacerts.yaml cluster1/remote-secret-cluster2.yaml; do
+  [ "$(mode "$out/$f")" = 600 ] || perms+=" $f:$(mode "$out/$f")"
+  [ "$(mode "$(dirname "$out/$f")")" = 700 ] || perms+=" $(dirname "$f")/:$(mode "$(dirname "$out/$f")")"
+done
+[ -z "$perms" ] && ok "tokens and CA keys: mode 0600 in 0700 directories" || bad "modes:$perms"
 
-# 2. Second run: nothing created twice, routes replaced, manifests re-applied.
+# 2. Second run: nothing created twice, routes replaced, manifests re-applied; a key left
+# world-readable by an older run is tightened.
+chmod 644 "$out/certs/root-key.pem" "$out/cluster1/remote-secret-cluster2.yaml"
+chmod 755 "$out/certs"
 if "$mesh/up.sh" --settings "$tmp/mesh.env" --out "$out" >"$tmp/up2.log" 2>&1; then
   n=$(count "kind create cluster --name cluster2 --config $out/kind-cluster2.yaml")
   [ "$n" = 1 ] && grep -q 'cluster2 exists' "$tmp/up2.log" &&
     ok "second up.sh skips the existing clusters" || bad "second up.sh created cluster2 again ($n)"
   [ "$(sort -u "$out/.mesh-clusters" | wc -l)" = 2 ] || bad ".mesh-clusters: $(cat "$out/.mesh-clusters")"
+  m="$(mode "$out/certs/root-key.pem") $(mode "$out/cluster1/remote-secret-cluster2.yaml") $(mode "$out/certs")"
+  [ "$m" = "600 600 700" ] && ok "second up.sh tightens a reused key and secret to 0600, certs/ to 0700" ||
+    bad "second up.sh left modes $m"
 else
   bad "second up.sh failed: $(tail -n 5 "$tmp/up2.log")"
 fi

@@ -20,6 +20,17 @@ die() {
   exit 1
 }
 
+# Files that hold secrets (remote-secret tokens, CA keys, cacerts): mode 0600 in a 0700
+# directory, also when an earlier run left them wider. up.sh also sets umask 077.
+private_dir() {
+  mkdir -p "$1"
+  chmod 700 "$1"
+}
+private_file() {
+  [ -e "$1" ] || return 0
+  chmod 600 "$1"
+}
+
 # Prints argv as one shell-readable line: plain words bare, everything else single-quoted.
 quote_cmd() {
   local out="" a

@@ -83,7 +83,7 @@ render_trust() {
       return 0
     fi
     say "trust: Istio's samples/certs in both clusters (--samples-certs, as the seed)"
-    for i in 1 2; do cacerts_secret "$src" | write_file "$(cluster_dir "$i")/cacerts.yaml"; done
+    for i in 1 2; do write_cacerts "$src" "$i"; done
     return 0
   fi
   if ! command -v openssl >/dev/null 2>&1; then
@@ -95,8 +95,17 @@ render_trust() {
   make_root_ca "$OUT/certs"
   for i in 1 2; do
     make_intermediate_ca "$OUT/certs" "$(cval "$i" NAME)"
-    cacerts_secret "$OUT/certs/$(cval "$i" NAME)" | write_file "$(cluster_dir "$i")/cacerts.yaml"
+    write_cacerts "$OUT/certs/$(cval "$i" NAME)" "$i"
   done
+}
+
+# write_cacerts DIR INDEX: cluster INDEX's cacerts.yaml, which holds its CA key: 0600 in 0700.
+write_cacerts() {
+  local file
+  file="$(cluster_dir "$2")/cacerts.yaml"
+  private_dir "$(dirname "$file")"
+  cacerts_secret "$1" | write_file "$file"
+  private_file "$file"
 }
 
 render_all() {

@@ -158,8 +158,10 @@ remote_secret() { # remote_secret FROM_INDEX TO_INDEX: FROM's API server, applie
   local from=$1 to=$2 ip file
   ip=$(node_ip "$(cval "$from" NAME)-control-plane") || die "docker inspect failed"
   file="$(cluster_dir "$to")/remote-secret-$(cval "$from" MESH_NAME).yaml"
+  private_dir "$(dirname "$file")" # the secret holds a service-account token
   run_to "$file" "$ISTIOCTL" create-remote-secret --context "$(cval "$from" CONTEXT)" \
     --name "$(cval "$from" MESH_NAME)" --server "https://$ip:6443"
+  private_file "$file"
   kubectl_c "$to" apply -f "$file"
 }
 

@@ -3,6 +3,8 @@
 #   $OUT/kind-<name>.yaml                 kind config per cluster
 #   $OUT/<name>/namespace-istio-system.yaml, cacerts.yaml, istio.yaml
 #   $OUT/<name>/namespace-sample.yaml, helloworld.yaml, client.yaml
+#   $OUT/<name>/injection-probe.yaml      the pod of the injection gate (lib/gates.sh)
+#   $OUT/cluster1/istiod-cross-cluster.yaml   primary-remote with ISTIOD_VIA=service
 #   $OUT/mesh.yaml                        meshverify's config
 # Globals: TOPOLOGY, SETTINGS_FILE, SAMPLES_CERTS, OUT and the settings.
 
@@ -58,6 +60,14 @@ render_workloads() {
     VERSION="v$i" IMAGE="$image" | write_file "$dir/helloworld.yaml"
   render client.yaml CONTEXT="$(cval "$i" CONTEXT)" NAMESPACE="$SAMPLE_NAMESPACE" \
     CLIENT="$CLIENT" IMAGE="$CLIENT_IMAGE" | write_file "$dir/client.yaml"
+  render injection-probe.yaml CONTEXT="$(cval "$i" CONTEXT)" NAMESPACE="$SAMPLE_NAMESPACE" \
+    IMAGE="$CLIENT_IMAGE" | write_file "$dir/injection-probe.yaml"
+}
+
+# cluster1's Service with istiod's 15012 and 15017, for cluster2 (ISTIOD_VIA=service).
+render_cross_cluster_service() {
+  render istiod-cross-cluster.yaml NAME="$XC_SERVICE" CONTEXT="$CLUSTER1_CONTEXT" \
+    REMOTE_CONTEXT="$CLUSTER2_CONTEXT" | write_file "$(cluster_dir 1)/$XC_SERVICE.yaml"
 }
 
 render_mesh_yaml() {
@@ -118,6 +128,7 @@ render_all() {
   done
   render_primary_iop 1
   [ "$TOPOLOGY" = multi-primary ] && render_primary_iop 2
+  [ "$TOPOLOGY" = primary-remote ] && [ "$ISTIOD_VIA" = service ] && render_cross_cluster_service
   render_trust
   render_mesh_yaml
 }

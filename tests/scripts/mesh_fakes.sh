@@ -249,6 +249,7 @@ set -- "${args[@]}"
 all=" $* "
 applied() { # apply FILE: the objects in it, as the API server would keep them
   local kind a b c d
+  grep -qE '^kind: (Service|Deployment|Namespace)$' "$1" || return 0 # secrets: nothing to model
   while read -r kind a b c d; do
     [ "$a" = - ] && a=${ns:-default}
     case "$kind" in

@@ -1,5 +1,6 @@
 # What `cmake --install build --prefix P` puts under P (and the Debian package under /usr):
 #   bin/meshverify, bin/kubectl-meshverify (-> meshverify: `kubectl meshverify ...`),
+#   bin/kubectl_complete-meshverify (kubectl 1.26+ runs it to complete `kubectl meshverify`),
 #   share/meshverify/*.schema.json, share/man/man1/meshverify.1.gz (+ kubectl-meshverify.1.gz),
 #   share/bash-completion/completions/meshverify (+ kubectl-meshverify), share/doc/meshverify/.
 # The man page and the completion are generated from the built binary's own help texts every
@@ -40,6 +41,7 @@ if(Python3_Interpreter_FOUND AND NOT CMAKE_CROSSCOMPILING)
     COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/cmake/help_docs.py
             --binary $<TARGET_FILE:meshverify> --man ${_docs}/meshverify.1
             --completion ${_docs}/completions/meshverify
+            --kubectl-completion $<TARGET_FILE_DIR:meshverify>/kubectl_complete-meshverify
             --summary ${MESHVERIFY_SUMMARY} --description ${_description_line}
             ${_schema_args}
     COMMAND ${CMAKE_COMMAND} -E create_symlink meshverify.1.gz ${_docs}/kubectl-meshverify.1.gz
@@ -62,6 +64,8 @@ install(PROGRAMS $<TARGET_FILE_DIR:meshverify>/kubectl-meshverify
            DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${MESHVERIFY_SCHEMAS} DESTINATION ${CMAKE_INSTALL_DATADIR}/meshverify)
 if(MESHVERIFY_DOCS)
+  install(PROGRAMS $<TARGET_FILE_DIR:meshverify>/kubectl_complete-meshverify
+          DESTINATION ${CMAKE_INSTALL_BINDIR})
   install(FILES ${_docs}/meshverify.1.gz ${_docs}/kubectl-meshverify.1.gz
           DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
   install(FILES ${_docs}/completions/meshverify ${_docs}/completions/kubectl-meshverify

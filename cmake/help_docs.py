@@ -200,7 +200,9 @@ def man_page(version, top_text, commands, summary, description, schemas, date):
                "it as a kubectl plugin with the same arguments. kubectl's \\fB\\-\\-context\\fR, "
                "\\fB\\-\\-kubeconfig\\fR and \\fB\\-n\\fR go after the command, as in "
                "\\fBkubectl meshverify check \\-c mesh.yaml \\-\\-context kind\\-cluster1\\fR; "
-               "\\fBKUBECONFIG\\fR is honoured as kubectl honours it.\n")
+               "\\fBKUBECONFIG\\fR is honoured as kubectl honours it. "
+               "\\fBkubectl_complete\\-meshverify\\fR, installed next to them, completes "
+               "\\fBkubectl meshverify\\fR in kubectl 1.26 and later.\n")
     if exit_status:
         out.append(".SH EXIT STATUS\n")
         out.extend(exit_status)
@@ -233,7 +235,8 @@ def split_paragraphs(text):
 
 # --- bash completion -----------------------------------------------------------------------
 
-def completion(version, commands):
+def completion_functions(commands):
+    """The shell functions both completions share; _meshverify fills COMPREPLY."""
     flags, values, files = [], [], []
     for c in commands:
         names = " ".join(n for o in c.options for n in o.names())
@@ -246,11 +249,7 @@ def completion(version, commands):
         if c.takes_files():
             files.append(c.name)
     cmd_words = " ".join(c.name for c in commands)
-    return f"""# bash completion for meshverify {version} and its kubectl plugin, kubectl-meshverify.
-# Generated at build time by cmake/help_docs.py from `meshverify --help` and each
-# `meshverify COMMAND --help`; do not edit.
-
-# The flags of COMMAND.
+    return f"""# The flags of COMMAND.
 _meshverify_flags() {{
   case $1 in
 {chr(10).join(flags)}
@@ -316,8 +315,50 @@ _meshverify() {{
   esac
   return 0
 }}
-complete -F _meshverify meshverify kubectl-meshverify
 """
+
+
+GENERATED = """# Generated at build time by cmake/help_docs.py from `meshverify --help` and each
+# `meshverify COMMAND --help`; do not edit.
+"""
+
+
+def completion(version, commands):
+    return (f"# bash completion for meshverify {version} and its kubectl plugin, "
+            "kubectl-meshverify.\n" + GENERATED + "\n" + completion_functions(commands) +
+            "complete -F _meshverify meshverify kubectl-meshverify\n")
+
+
+def kubectl_completion(version, commands):
+    """kubectl_complete-meshverify: what kubectl 1.26+ runs for `kubectl meshverify <TAB>`."""
+    return ("#!/usr/bin/env bash\n"
+            f"# kubectl_complete-meshverify (meshverify {version}): kubectl 1.26 and later run it\n"
+            "# to complete `kubectl meshverify ...`. Its arguments are the words after\n"
+            "# `meshverify`, the last one the word being completed; it prints one candidate a\n"
+            "# line, then cobra's directive: :4 (no file names) or :0 (the shell completes file\n"
+            "# names).\n" + GENERATED + "\n" + completion_functions(commands) + r"""
+compopt() { _meshverify_files=1; }  # file completion is left to the shell (directive :0)
+_meshverify_files=0
+[ $# -gt 0 ] || set -- ""
+prefix=""
+last=${!#}
+COMP_WORDS=(kubectl-meshverify "${@:1:$#-1}")
+if [[ $last == --*=* ]]; then  # one word here; bash's own completion sees '--flag' '=' 'value'
+  prefix=${last%%=*}=
+  COMP_WORDS+=("${last%%=*}" "=" "${last#*=}")
+else
+  COMP_WORDS+=("$last")
+fi
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+_meshverify
+if [ "$_meshverify_files" = 1 ]; then
+  echo ":0"
+  exit 0
+fi
+for c in "${COMPREPLY[@]}"; do printf '%s%s
+' "$prefix" "$c"; done
+echo ":4"
+""")
 
 
 def main():
@@ -325,6 +366,7 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--man", required=True, help="man page to write; also writes MAN.gz")
     ap.add_argument("--completion", required=True, help="bash completion file to write")
+    ap.add_argument("--kubectl-completion", help="kubectl_complete-meshverify to write")
     ap.add_argument("--summary", default="verify an Istio multicluster mesh",
                     help="the NAME line")
     ap.add_argument("--description", default="", help="first paragraph of DESCRIPTION")
@@ -343,6 +385,9 @@ def main():
     # mtime 0 and no file name: the .gz is the same for the same page (reproducible package).
     write(a.man + ".gz", gzip.compress(page.encode(), compresslevel=9, mtime=0))
     write(a.completion, completion(version, commands).encode())
+    if a.kubectl_completion:
+        write(a.kubectl_completion, kubectl_completion(version, commands).encode())
+        os.chmod(a.kubectl_completion, 0o755)
     return 0
 
 

@@ -71,8 +71,21 @@ mkdir "$tmp/files" && touch "$tmp/files/mesh.yaml" "$tmp/files/other.json"
 [ "$(complete_words "$build/docs/completions/meshverify" meshverify check --dry-run --rec)" = \
   --records ] || fail "a flag after a flag without value"
 if command -v shellcheck >/dev/null 2>&1; then
-  shellcheck -s bash "$build/docs/completions/meshverify" || fail "shellcheck on the completion"
+  shellcheck -s bash "$build/docs/completions/meshverify" "$build/kubectl_complete-meshverify" ||
+    fail "shellcheck on the completions"
 fi
+
+echo "== kubectl_complete-meshverify (kubectl 1.26+ plugin completion): cobra's protocol"
+kc=$build/kubectl_complete-meshverify
+[ -x "$kc" ] || fail "no executable $kc"
+kcomplete() { (cd "$tmp/files" && "$kc" "$@") | paste -sd' '; }
+[ "$(kcomplete)" = "$(printf '%s ' "${cmds[@]}"):4" ] || fail "commands: $(kcomplete)"
+[ "$(kcomplete ch)" = "check :4" ] || fail "ch: $(kcomplete ch)"
+[ "$(kcomplete check --kube)" = "--kubeconfig :4" ] || fail "check --kube: $(kcomplete check --kube)"
+[ "$(kcomplete check -o '')" = "text json :4" ] || fail "check -o: $(kcomplete check -o '')"
+[ "$(kcomplete check --output=j)" = "--output=json :4" ] || fail "--output=j: $(kcomplete check --output=j)"
+[ "$(kcomplete check -c me)" = ":0" ] || fail "check -c leaves file names to the shell: $(kcomplete check -c me)"
+[ "$(kcomplete plan --alpha '')" = ":4" ] || fail "plan --alpha: $(kcomplete plan --alpha '')"
 
 echo "== a command the binary grows is documented and completed; nothing is listed by hand"
 cat >"$tmp/fake" <<'FAKE'

@@ -17,7 +17,8 @@ prefix=$tmp/prefix
 echo "== cmake --install $build --prefix <tmp>"
 cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
   { cat "$tmp/install.log" >&2; fail "cmake --install failed"; }
-for f in bin/meshverify bin/kubectl-meshverify share/man/man1/meshverify.1.gz \
+for f in bin/meshverify bin/kubectl-meshverify bin/kubectl_complete-meshverify \
+  share/man/man1/meshverify.1.gz \
   share/man/man1/kubectl-meshverify.1.gz share/bash-completion/completions/meshverify \
   share/bash-completion/completions/kubectl-meshverify share/doc/meshverify/README.md; do
   [ -e "$prefix/$f" ] || fail "$f not installed"
@@ -67,6 +68,15 @@ kube plugin list 2>&1 | grep -qxF "$prefix/bin/kubectl-meshverify" ||
 help=$(kube meshverify --help) || fail "kubectl meshverify --help: exit $?"
 [ "$help" = "$("$bin" --help)" ] || fail "kubectl meshverify --help differs: $help"
 kube meshverify check --help | grep -q -- '--kubeconfig' || fail "kubectl meshverify check --help"
+
+# kubectl 1.26 and later complete plugins with kubectl_complete-<plugin> from PATH.
+minor=$(grep -oE 'v1\.[0-9]+' "$tmp/kv" | head -n 1 | cut -d. -f2)
+if [ "${minor:-0}" -ge 26 ]; then
+  got=$(kube __complete meshverify check --kube 2>/dev/null | paste -sd' ')
+  [ "$got" = "--kubeconfig :4" ] || fail "kubectl __complete meshverify check --kube: $got"
+else
+  echo "  (kubectl 1.$minor completes no plugins (1.26+ does): kubectl_complete-meshverify not tried)"
+fi
 
 # kubectl's flags go to meshverify as meshverify's own flags, as they do without kubectl.
 plan=$(kube meshverify check -c "$src/scripts/lab/mesh.yaml" --dry-run \

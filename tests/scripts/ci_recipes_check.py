@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Checks the CI recipes in docs/ci/ against meshverify and the scripts they call.
 
-    ci_recipes_check.py SOURCE_DIR MESHVERIFY_BINARY WORK_DIR
+    ci_recipes_check.py SOURCE_DIR MESHVERIFY_BINARY WORK_DIR [MESH_OUT]
+
+MESH_OUT is a directory `scripts/mesh/up.sh --dry-run --out MESH_OUT` wrote already (it takes
+seconds); without it the checker runs that itself, once.
 
 - both YAML files parse, and have the shape their CI reads (GitHub: steps, the JUnit test
   report, the step summary, teardown on always(); GitLab: artifacts:reports:junit, when: always);
@@ -120,12 +123,25 @@ def check_scripts(recipe, scripts, src):
                         problem(f"{recipe}: {w} {a}: the script does not know this flag")
 
 
+def mesh_dry_run(work):
+    """The directory up.sh --dry-run wrote (MESH_OUT, or made here once), or None."""
+    global MESH_OUT
+    if MESH_OUT is None:
+        MESH_OUT = os.path.join(work, "mesh-out")
+        r = run([os.path.join(SRC, "scripts/mesh/up.sh"), "--dry-run", "--out", MESH_OUT])
+        if r.returncode != 0:
+            problem(f"scripts/mesh/up.sh --dry-run: exit {r.returncode}: {r.stderr[-300:]}")
+            MESH_OUT = ""
+    return MESH_OUT or None
+
+
 def check_dry_run(recipe, check_script, binary, work):
     """The recipe's `meshverify check` line, with --dry-run, on up.sh's dry-run mesh.yaml."""
-    mesh_out = os.path.join(work, "mesh-out")
-    r = run([os.path.join(SRC, "scripts/mesh/up.sh"), "--dry-run", "--out", mesh_out])
-    if r.returncode != 0:
-        problem(f"scripts/mesh/up.sh --dry-run: exit {r.returncode}: {r.stderr[-300:]}")
+    mesh_out = mesh_dry_run(work)
+    if mesh_out is None:
+        return
+    if not os.path.isfile(os.path.join(mesh_out, "mesh.yaml")):
+        problem(f"scripts/mesh/up.sh --dry-run wrote no mesh.yaml in {mesh_out}")
         return
     for args in invocations(check_script, "meshverify"):
         if args[:1] != ["check"]:
@@ -245,9 +261,15 @@ def check_gitlab(path, binary, work):
     check_gate("gitlab", parts["script"], work, {})
 
 
+MESH_OUT = None
+
+
 def main():
-    global SRC
+    global SRC, MESH_OUT
     SRC, binary, work = sys.argv[1:4]
+    binary = os.path.abspath(binary)
+    if len(sys.argv) > 4:
+        MESH_OUT = sys.argv[4]
     for name, fn in (("github-actions.yml", check_github), ("gitlab-ci.yml", check_gitlab)):
         path = os.path.join(SRC, "docs/ci", name)
         before = len(problems)

@@ -14,7 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "== docs/ci as written"
 mkdir "$tmp/ok"
-python3 "$here/ci_recipes_check.py" "$src" "$bin" "$tmp/ok"
+# The mesh.yaml the recipes' check reads, as up.sh writes it: made once, shared by every run.
+"$src/scripts/mesh/up.sh" --dry-run --out "$tmp/mesh-out" >"$tmp/up.log" 2>&1 ||
+  { cat "$tmp/up.log"; echo "FAIL: scripts/mesh/up.sh --dry-run"; exit 1; }
+python3 "$here/ci_recipes_check.py" "$src" "$bin" "$tmp/ok" "$tmp/mesh-out"
 
 # break FILE SED-EXPRESSION EXPECTED-MESSAGE: the checker must fail on the broken copy, saying so.
 break_recipe() {
@@ -24,7 +27,8 @@ break_recipe() {
   cp "$src"/docs/ci/*.yml "$copy/docs/ci/"
   sed -i "$expr" "$copy/docs/ci/$file"
   cmp -s "$src/docs/ci/$file" "$copy/docs/ci/$file" && { echo "FAIL: '$expr' changed nothing"; exit 1; }
-  if python3 "$here/ci_recipes_check.py" "$copy" "$bin" "$copy/work" >"$copy/out" 2>&1; then
+  if python3 "$here/ci_recipes_check.py" "$copy" "$bin" "$copy/work" "$tmp/mesh-out" \
+    >"$copy/out" 2>&1; then
     echo "FAIL: $file with '$expr' was accepted"; exit 1
   fi
   grep -qF -- "$want" "$copy/out" || { echo "FAIL: $file with '$expr': want '$want' in:"; cat "$copy/out"; exit 1; }

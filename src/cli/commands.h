@@ -17,5 +17,6 @@ int RunEndpoints(const Args& args, Environment& env);
 int RunPlan(const Args& args, Environment& env);
 int RunReport(const Args& args, Environment& env);
 int RunMerge(const Args& args, Environment& env);
+int RunVersion(const Args& args, Environment& env);
 
 }  // namespace meshverify::cli

@@ -23,6 +23,7 @@ constexpr Command kCommands[] = {
     {"plan", RunPlan, "requests needed to decide a tolerance at an alpha and power"},
     {"report", RunReport, "render a saved JSON report as text, Markdown, JUnit or HTML"},
     {"merge", RunMerge, "combine JSON reports of several runs or pods into one"},
+    {"version", RunVersion, "version, git commit, build type, compiler and library versions"},
 };
 
 void PrintUsage(std::ostream& os) {
@@ -47,10 +48,7 @@ int Run(std::span<char* const> argv, Environment& env) {
     PrintUsage(*env.out);
     return 0;
   }
-  if (word == "--version" || word == "version") {
-    *env.out << "meshverify " << MESHVERIFY_VERSION << "\n";
-    return 0;
-  }
+  if (word == "--version") word = "version";
   for (const Command& c : kCommands) {
     if (c.name != word) continue;
     Args args(argv.begin() + 2, argv.end());

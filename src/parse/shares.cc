@@ -66,12 +66,13 @@ Result<std::map<std::string, double>> ParseShares(std::string_view text, std::st
     if (item.empty()) return Fail(source, "empty entry (expected e.g. v1=0.5,v2=0.5)");
     size_t eq = item.find('=');
     if (eq == std::string_view::npos) {
-      return Fail(source, "'" + std::string(item) + "': expected name=share");
+      return Fail(source, std::string("'").append(item).append("': expected name=share"));
     }
     std::string_view name = Trim(item.substr(0, eq));
     std::string_view number = Trim(item.substr(eq + 1));
     if (!IsValidName(name)) {
-      return Fail(source, "'" + std::string(name) + "': bad name (letters, digits, '-', '_', '.')");
+      return Fail(source, std::string("'").append(name).append(
+                              "': bad name (letters, digits, '-', '_', '.')"));
     }
     double share = 0;
     if (!ParseNumber(number, &share)) {

@@ -187,10 +187,11 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
         "<th>address</th><th>cluster</th><th>health</th><th>outlier</th><th>weight</th>"
         "<th>locality</th></tr>\n";
   for (const Endpoint& e : r.endpoints) {
-    os << "<tr><td>" << H(e.source_pod) << "</td><td>" << H(e.address)
-       << (e.port ? ":" + std::to_string(e.port) : "") << "</td><td>" << H(e.cluster) << "</td><td>"
-       << H(e.health) << "</td><td>" << (e.outlier_ejected ? "ejected" : "ok")
-       << "</td><td class=\"n\">" << e.weight << "</td><td>" << H(e.locality) << "</td></tr>\n";
+    os << "<tr><td>" << H(e.source_pod) << "</td><td>" << H(e.address);
+    if (e.port) os << ':' << e.port;
+    os << "</td><td>" << H(e.cluster) << "</td><td>" << H(e.health) << "</td><td>"
+       << (e.outlier_ejected ? "ejected" : "ok") << "</td><td class=\"n\">" << e.weight
+       << "</td><td>" << H(e.locality) << "</td></tr>\n";
   }
   os << "</table>\n</section>\n";
 }

@@ -145,10 +145,11 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
      << "| source pod | address | cluster | health | outlier | weight | locality |\n"
      << "| --- | --- | --- | --- | --- | ---: | --- |\n";
   for (const Endpoint& e : r.endpoints) {
-    os << "| " << Cell(e.source_pod) << " | " << MarkdownEscape(e.address)
-       << (e.port ? ":" + std::to_string(e.port) : "") << " | " << Cell(e.cluster) << " | "
-       << Cell(e.health) << " | " << (e.outlier_ejected ? "ejected" : "ok") << " | " << e.weight
-       << " | " << Cell(e.locality) << " |\n";
+    os << "| " << Cell(e.source_pod) << " | " << MarkdownEscape(e.address);
+    if (e.port) os << ':' << e.port;
+    os << " | " << Cell(e.cluster) << " | " << Cell(e.health) << " | "
+       << (e.outlier_ejected ? "ejected" : "ok") << " | " << e.weight << " | " << Cell(e.locality)
+       << " |\n";
   }
   os << "\n</details>\n\n";
 }

@@ -116,7 +116,8 @@ void WriteSource(std::ostream& os, std::string_view label, const SourceReport& s
   WriteLatency(os, s, name_w);
   WriteTests(os, s);
   for (const std::string& sample : s.unparsed_samples) {
-    WriteWrapped(os, "  unparsed: ", 12, "\"" + Truncate(OneLine(sample), 80) + "\"");
+    WriteWrapped(os, "  unparsed: ", 12,
+                 std::string("\"").append(Truncate(OneLine(sample), 80)).append("\""));
   }
 }
 
@@ -145,7 +146,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   size_t rows = std::min(r.endpoints.size(), kMaxEndpointRows);
   for (size_t i = 0; i < rows; ++i) {
     const Endpoint& e = r.endpoints[i];
-    std::string addr = OneLine(e.address) + (e.port ? ":" + std::to_string(e.port) : "");
+    std::string addr = OneLine(e.address);
+    if (e.port) addr.append(":").append(std::to_string(e.port));
     os << "  " << PadRight(Truncate(OneLine(e.source_pod), 24), 24) << "  "
        << PadRight(Truncate(addr, 26), 26) << "  "
        << PadRight(Truncate(e.cluster.empty() ? "?" : OneLine(e.cluster), 12), 12) << "  "

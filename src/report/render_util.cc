@@ -85,7 +85,10 @@ std::string PValue(double p) {
   return Fixed(p, 4);
 }
 
-std::string Interval(double lo, double hi) { return "[" + Percent(lo) + ", " + Percent(hi) + "]"; }
+std::string Interval(double lo, double hi) {
+  // Appended, not "[" + std::string&&: GCC 12 -O3 warns -Wrestrict (a false positive) on that.
+  return std::string("[").append(Percent(lo)).append(", ").append(Percent(hi)).append("]");
+}
 
 std::string CleanUtf8(std::string_view s) {
   std::string out;

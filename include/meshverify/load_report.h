@@ -141,8 +141,9 @@ SloResult EvaluateSlo(const Slo& slo, const Window& steady, double seconds, doub
 // for the pooled series and each source, a window departs when a chi-square test of
 // homogeneity of its outcome counts (one category per destination cluster, plus errors)
 // against the steady windows before the event rejects at alpha / (windows tested x series)
-// (Bonferroni). detect = the first departing window; recover = the first later window from
-// which no window departs until the next event or the end.
+// (Bonferroni). detect = the first departing window before the next event; recover = the
+// first later window that starts three windows in a row without a departure (fewer at the
+// end of the step).
 void DetectAndRecover(LoadReport& report, double alpha);
 
 // Chi-square test of homogeneity of two count vectors over the same categories (categories

@@ -28,7 +28,11 @@ struct SeriesResult {
   double p = 1;
 };
 
-// One series (a source's windows, or the pooled ones) of one step, in time order.
+// Windows without a departure that make a recovery: the first of them is the recovery.
+constexpr size_t kRecoveredWindows = 3;
+
+// One series (a source's windows, or the pooled ones) of one step, in time order. Detection
+// looks at the windows from the event to the next one; recovery at every later window.
 SeriesResult Examine(const std::string& name, const std::vector<const Window*>& series,
                      double event_s, double next_event_s, double baseline_from_s, double alpha_each,
                      const std::vector<std::string>& categories) {
@@ -40,26 +44,31 @@ SeriesResult Examine(const std::string& name, const std::vector<const Window*>& 
     if (!w->warmup && w->start_s >= baseline_from_s && w->end_s <= event_s) {
       std::vector<uint64_t> o = Outcomes(*w, categories);
       for (size_t i = 0; i < o.size(); ++i) base[i] += o[i];
-    } else if (w->end_s > event_s && w->start_s < next_event_s) {
+    } else if (w->end_s > event_s) {
       after.push_back(w);
     }
   }
   std::vector<bool> departs;
-  for (const Window* w : after) {
-    const double p = HomogeneityPValue(base, Outcomes(*w, categories));
+  size_t detected_at = after.size();
+  for (size_t i = 0; i < after.size(); ++i) {
+    const double p = HomogeneityPValue(base, Outcomes(*after[i], categories));
     departs.push_back(p < alpha_each);
-    if (departs.back() && !r.detect_s) {
-      r.detect_s = std::max(0.0, w->start_s - event_s);
+    if (departs.back() && detected_at == after.size() && after[i]->start_s < next_event_s) {
+      detected_at = i;
+      r.detect_s = std::max(0.0, after[i]->start_s - event_s);
       r.p = p;
     }
   }
   if (!r.detect_s) return r;
-  // Recovery: the first window after detection from which no window departs.
-  size_t first = 0;
-  while (first < after.size() && after[first]->start_s - event_s < *r.detect_s) ++first;
-  for (size_t i = departs.size(); i-- > first;) {
-    if (departs[i]) {
-      if (i + 1 < after.size()) r.recover_s = std::max(0.0, after[i + 1]->start_s - event_s);
+  // Recovery: the first window after detection that begins kRecoveredWindows windows without
+  // a departure (fewer when the step ends first).
+  for (size_t i = detected_at + 1; i < after.size(); ++i) {
+    bool calm = true;
+    for (size_t j = i; j < std::min(after.size(), i + kRecoveredWindows); ++j) {
+      calm = calm && !departs[j];
+    }
+    if (calm) {
+      r.recover_s = std::max(0.0, after[i]->start_s - event_s);
       break;
     }
   }
@@ -125,7 +134,7 @@ void DetectAndRecover(LoadReport& report, double alpha) {
     if (by_source.size() > 1) series.merge(by_source);  // one source: its series is the pool
     const std::vector<std::string> categories(clusters.begin(), clusters.end());
     size_t tested = 0;
-    for (const Window* w : series["pooled"]) tested += w->end_s > ev.start_s && w->start_s < next_s;
+    for (const Window* w : series["pooled"]) tested += w->end_s > ev.start_s;
     const double alpha_each =
         alpha / static_cast<double>(std::max<size_t>(1, tested * series.size()));
     std::vector<SeriesResult> results;

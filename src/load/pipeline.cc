@@ -125,6 +125,7 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
   for (size_t si = 0; si < results.size(); ++si) {
     const internal::StepResult& res = results[si];
     WindowCounts step_steady;
+    double step_steady_s = 0;
     for (size_t k = 0; k < res.pooled.size(); ++k) {
       const WindowCounts& pool = res.pooled[k];
       const bool warm = internal::InWarmup(pool, settings);
@@ -138,10 +139,11 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
                                                  settings.alpha, clusters, versions));
       if (!warm) {
         step_steady.Merge(pool);
-        steady_s += (pool.end_ms - pool.start_ms) / 1000.0;
+        step_steady_s += (pool.end_ms - pool.start_ms) / 1000.0;
       }
     }
     all_steady.Merge(step_steady);
+    steady_s += step_steady_s;
     Step st;
     st.index = steps[si].index;
     st.axis = settings.sweep ? settings.sweep->axis : "";
@@ -151,7 +153,9 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
     st.duration_s = res.elapsed_s;
     st.summary = internal::ToWindow(step_steady, std::string(kPooledSource), "", false,
                                     settings.alpha, clusters, versions);
+    // A summary spans its steady time: end_s - start_s is the time its requests took.
     st.summary.step = st.index;
+    st.summary.start_s = res.elapsed_s - step_steady_s;
     st.summary.end_s = res.elapsed_s;
     report.steps.push_back(std::move(st));
     for (const Event& e : res.events) report.events.push_back(e);

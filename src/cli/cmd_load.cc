@@ -133,15 +133,15 @@ int RunLoad(const LoadFlags& f, Environment& env) {
     *env.err << "meshverify load: -c/--config FILE is required (or --direct --url URL)\n";
     return 2;
   }
-  Result<load::LoadSettings> settings = Settings(f, env);
-  if (!settings.ok()) {
-    *env.err << settings.status().message() << "\n";
-    return settings.status().ExitCode();
-  }
   Result<std::unique_ptr<Prober>> prober = MakeProber(f, env);
   if (!prober.ok()) {
     *env.err << prober.status().message() << "\n";
     return prober.status().ExitCode();
+  }
+  Result<load::LoadSettings> settings = Settings(f, env);
+  if (!settings.ok()) {
+    *env.err << settings.status().message() << "\n";
+    return settings.status().ExitCode();
   }
   std::ofstream jsonl;
   if (!f.jsonl_path.empty()) {

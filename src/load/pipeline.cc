@@ -72,8 +72,9 @@ void AddOutcomeNotes(const std::vector<ProbeOutcome>& outcomes, int step, LoadRe
     if (o.gave_up) r.notes.push_back(who + ": gave up: " + o.last_error);
     if (o.late > 0) {
       r.notes.push_back(who + ": " + std::to_string(o.late) +
-                        " sends were late (no free slot under the in-flight cap when due); "
-                        "their latency counts from the intended time");
+                        " sends went out more than 1 ms after they were due (no free slot under "
+                        "the in-flight cap, or the client was not scheduled in time); their "
+                        "latency counts from the intended time");
     }
   }
 }

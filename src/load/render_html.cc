@@ -45,28 +45,44 @@ std::vector<Marker> Markers(const LoadReport& r, int step) {
 
 double Mid(const Window& w) { return (w.start_s + w.end_s) / 2; }
 
-std::string StepCharts(const LoadReport& r, int step, const std::vector<std::string>& clusters) {
+// Shares are charted per `names` (destination clusters, or versions when no cluster is
+// known), latency per destination cluster.
+std::string StepCharts(const LoadReport& r, int step, const std::vector<std::string>& names,
+                       const std::vector<std::string>& clusters, bool by_version) {
   const std::vector<const Window*> ws = StepWindows(r, step);
   const std::string sid = "-step" + std::to_string(step);
-  Chart share = MakeChart("share" + sid, "share per destination cluster", "s", "share", 0, 1, true);
+  Chart share =
+      MakeChart("share" + sid, by_version ? "share per version" : "share per destination cluster",
+                "s", "share", 0, 1, true);
   Chart errors = MakeChart("errors" + sid, "error rate", "s", "errors / requests", 0, 0, true);
   Chart latency =
       MakeChart("latency" + sid, "latency per destination (from the intended send)", "s", "ms");
-  for (size_t ci = 0; ci < clusters.size(); ++ci) {
-    const std::string& c = clusters[ci];
+  for (size_t ci = 0; ci < names.size(); ++ci) {
+    const std::string& c = names[ci];
     const std::string color = kColors[ci % 8];
     Series s = MakeSeries(c, color);
-    Series p50 = MakeSeries(c + " p50", color);
-    Series p99 = MakeSeries(c + " p99", color);
-    p50.dashed = true;
     for (const Window* w : ws) {
-      auto it = w->by_cluster.find(c);
-      const Share sh = it == w->by_cluster.end() ? Share{} : it->second;
+      const auto& shares = by_version ? w->by_version : w->by_cluster;
+      auto it = shares.find(c);
+      const Share sh = it == shares.end() ? Share{} : it->second;
       s.x.push_back(Mid(*w));
       s.y.push_back(sh.share);
       s.lo.push_back(sh.ci_lo);
       s.hi.push_back(sh.ci_hi);
       s.index.push_back(w->index);
+    }
+    share.series.push_back(std::move(s));
+    if (auto e = r.expected.find(c); e != r.expected.end()) {
+      share.bands.push_back({e->second - r.tolerance, e->second + r.tolerance, color,
+                             "expected " + c + " " + F(e->second, 3) + " +- " + F(r.tolerance, 3)});
+    }
+  }
+  for (size_t ci = 0; ci < clusters.size(); ++ci) {
+    const std::string& c = clusters[ci];
+    Series p50 = MakeSeries(c + " p50", kColors[ci % 8]);
+    Series p99 = MakeSeries(c + " p99", kColors[ci % 8]);
+    p50.dashed = true;
+    for (const Window* w : ws) {
       if (auto l = w->latency_ms.find(c); l != w->latency_ms.end() && l->second.count > 0) {
         for (Series* p : {&p50, &p99}) {
           p->x.push_back(Mid(*w));
@@ -76,13 +92,8 @@ std::string StepCharts(const LoadReport& r, int step, const std::vector<std::str
         p99.y.push_back(l->second.p99);
       }
     }
-    share.series.push_back(std::move(s));
     latency.series.push_back(std::move(p50));
     latency.series.push_back(std::move(p99));
-    if (auto e = r.expected.find(c); e != r.expected.end()) {
-      share.bands.push_back({e->second - r.tolerance, e->second + r.tolerance, color,
-                             "expected " + c + " " + F(e->second, 3) + " +- " + F(r.tolerance, 3)});
-    }
   }
   Series err = MakeSeries("errors", "#d62728");
   for (const Window* w : ws) {
@@ -138,11 +149,15 @@ std::string SweepCharts(const LoadReport& r, const std::vector<std::string>& clu
 }  // namespace
 
 std::string RenderLoadHtml(const LoadReport& r) {
-  std::set<std::string> cs;
+  std::set<std::string> cs, vs;
   for (const Window& w : r.pooled) {
     for (const auto& [c, s] : w.by_cluster) cs.insert(c);
+    for (const auto& [v, s] : w.by_version) vs.insert(v);
   }
+  const bool by_version = cs.size() <= 1 && cs.count("unknown") == cs.size() && !vs.empty();
   const std::vector<std::string> clusters(cs.begin(), cs.end());
+  const std::vector<std::string> names =
+      by_version ? std::vector<std::string>(vs.begin(), vs.end()) : clusters;
   std::ostringstream os;
   os << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -185,7 +200,7 @@ std::string RenderLoadHtml(const LoadReport& r) {
     if (!st.axis.empty()) os << ": " << EscapeHtml(st.axis) << " = " << F(st.value, 0);
     os << "</h2>\n<p>" << st.summary.requests << " steady requests at " << F(st.summary.rate(), 0)
        << " req/s</p>\n"
-       << StepCharts(r, st.index, clusters);
+       << StepCharts(r, st.index, names, clusters, by_version);
   }
   if (r.steps.size() > 1) os << "<h2>Sweep</h2>\n" << SweepCharts(r, clusters);
   for (const std::string& n : r.notes) os << "<p><small>" << EscapeHtml(n) << "</small></p>\n";

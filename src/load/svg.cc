@@ -71,7 +71,7 @@ std::string RenderChart(const Chart& c) {
   if (x0 > x1) x0 = 0, x1 = 1;
   if (x1 == x0) x1 = x0 + 1;
   if (y1 <= y0) y1 = y0 + 1;
-  if (auto_y) y1 *= 1.1;
+  if (auto_y) y1 = c.percent ? std::min(1.0, y1 * 1.1) : y1 * 1.1;
   const double pw = kW - kLeft - kRight, ph = kH - kTop - kBottom;
   auto X = [&](double x) { return kLeft + (x - x0) / (x1 - x0) * pw; };
   auto Y = [&](double y) { return kTop + ph - (std::clamp(y, y0, y1) - y0) / (y1 - y0) * ph; };

@@ -43,6 +43,8 @@ struct Window {
   std::string cluster;            // the source's cluster ("" pooled or unknown)
   bool warmup = false;            // before --warmup: shown, never gated
   uint64_t requests = 0, ok = 0, late = 0;
+  double sent_end_s = -1;  // the latest actual send of its requests (-1 unknown): when the
+                           // client falls behind an open loop, it is past end_s
   std::map<std::string, uint64_t> errors;  // class -> n; requests == ok + sum(errors)
   std::map<std::string, Share> by_cluster, by_version;
   std::map<std::string, InstanceStat> by_instance;
@@ -97,6 +99,9 @@ struct Step {
   double rate = 0;  // settings of the step: per source, 0 = closed loop
   int concurrency = 0;
   double duration_s = 0;
+  // Steady requests per second of actual sending, all sources: requests / (the latest
+  // actual send - the steady part's start). Below the target when the client fell behind.
+  double achieved_rate = 0;
   Window summary;  // pooled over the step's steady windows
 };
 

@@ -122,7 +122,7 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
   }
   const std::vector<internal::StepSettings> steps = Steps(settings);
   WindowCounts all_steady;
-  double steady_s = 0;
+  double steady_s = 0, send_span_s = 0;
   for (size_t si = 0; si < results.size(); ++si) {
     const internal::StepResult& res = results[si];
     WindowCounts step_steady;
@@ -158,6 +158,9 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
     st.summary.step = st.index;
     st.summary.start_s = res.elapsed_s - step_steady_s;
     st.summary.end_s = res.elapsed_s;
+    const double sent_span = std::max(step_steady_s, st.summary.sent_end_s - st.summary.start_s);
+    st.achieved_rate = sent_span > 0 ? static_cast<double>(st.summary.requests) / sent_span : 0;
+    send_span_s += sent_span;
     report.steps.push_back(std::move(st));
     for (const Event& e : res.events) report.events.push_back(e);
     AddOutcomeNotes(res.outcomes, steps[si].index, report);
@@ -169,7 +172,7 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
 
   bool failed = false, inconclusive = false;
   for (const Slo& slo : settings.slos) {
-    SloResult r = EvaluateSlo(slo, report.summary, steady_s, settings.alpha);
+    SloResult r = EvaluateSlo(slo, report.summary, send_span_s, settings.alpha);
     failed = failed || r.status == "fail";
     inconclusive = inconclusive || r.status == "inconclusive";
     report.slos.push_back(std::move(r));

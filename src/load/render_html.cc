@@ -123,7 +123,7 @@ std::string SweepCharts(const LoadReport& r, const std::vector<std::string>& clu
   Series e = MakeSeries("errors", "#d62728");
   for (const Step& st : r.steps) {
     const Window& w = st.summary;
-    t.x.push_back(st.value), t.y.push_back(w.rate()), t.index.push_back(st.index);
+    t.x.push_back(st.value), t.y.push_back(st.achieved_rate), t.index.push_back(st.index);
     e.x.push_back(st.value), e.index.push_back(st.index);
     e.y.push_back(w.requests == 0 ? 0 : static_cast<double>(w.requests - w.ok) / w.requests);
   }

@@ -64,6 +64,7 @@ void Summary(const LoadReport& r, std::ostream& os, const char* bullet) {
   const Window& s = r.summary;
   os << bullet << "steady windows: " << s.requests << " requests at " << F(s.rate(), 0) << " req/s";
   for (const auto& [k, n] : s.errors) os << ", " << k << " " << n;
+  if (r.steps.size() == 1) os << "; sent at " << F(r.steps[0].achieved_rate, 0) << " req/s";
   os << "\n";
   for (const auto& [c, sh] : s.by_cluster) {
     auto l = s.latency_ms.find(c);
@@ -121,7 +122,7 @@ std::string RenderLoadText(const LoadReport& r) {
   if (r.steps.size() > 1) {
     os << "\nsweep over " << r.steps[0].axis << ":\n";
     for (const Step& st : r.steps) {
-      os << "  " << r.steps[0].axis << "=" << F(st.value, 0) << ": " << F(st.summary.rate(), 0)
+      os << "  " << r.steps[0].axis << "=" << F(st.value, 0) << ": " << F(st.achieved_rate, 0)
          << " req/s, errors " << Errors(st.summary) << ", late " << st.summary.late << "\n";
     }
   }

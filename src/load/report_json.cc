@@ -81,6 +81,7 @@ json WindowToJson(const Window& w) {
           {"errors", CountsJson(w.errors)},
           {"late", w.late},
           {"rate", Num(w.rate())},
+          {"sent_end_s", w.sent_end_s >= 0 ? Num(w.sent_end_s) : json()},
           {"by_cluster", SharesJson(w.by_cluster)},
           {"by_version", SharesJson(w.by_version)},
           {"by_instance", std::move(instances)},
@@ -111,6 +112,7 @@ json LoadReportToJson(const LoadReport& r) {
                      {"rate", Num(s.rate)},
                      {"concurrency", s.concurrency},
                      {"duration_s", Num(s.duration_s)},
+                     {"achieved_rate", Num(s.achieved_rate)},
                      {"summary", WindowToJson(s.summary)}});
   }
   json expected = json::object();

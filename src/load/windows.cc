@@ -42,6 +42,7 @@ void WindowCounts::Merge(const WindowCounts& o) {
   requests += o.requests;
   ok += o.ok;
   late += o.late;
+  last_sent_ms = std::max(last_sent_ms, o.last_sent_ms);
   AddAll(errors, o.errors);
   AddAll(by_cluster, o.by_cluster);
   AddAll(by_version, o.by_version);
@@ -70,6 +71,7 @@ Window ToWindow(const WindowCounts& c, const std::string& source, const std::str
   w.requests = c.requests;
   w.ok = c.ok;
   w.late = c.late;
+  w.sent_end_s = c.last_sent_ms >= 0 ? c.last_sent_ms / 1000.0 : -1;
   w.errors = c.errors;
   w.by_cluster = Shares(c.by_cluster, c.ok, clusters, alpha);
   w.by_version = Shares(c.by_version, c.ok, versions, alpha);
@@ -105,6 +107,7 @@ WindowCounts& SourceWindows::At(uint64_t index) {
 void SourceWindows::Count(WindowCounts& w, const ProbeRecord& r) {
   ++w.requests;
   if (r.late) ++w.late;
+  w.last_sent_ms = std::max(w.last_sent_ms, r.sent_ms);
   if (r.connection > 0) ++w.by_connection[r.connection];
   std::string_view cls = ClassifyRecord(r);
   if (!cls.empty()) {

@@ -22,6 +22,7 @@ struct WindowCounts {
   uint64_t index = 0;
   double start_ms = 0, end_ms = 0;
   uint64_t requests = 0, ok = 0, late = 0;
+  double last_sent_ms = -1;  // the latest actual send counted here (-1: none known)
   std::map<std::string, uint64_t> errors, by_cluster, by_version;
   std::map<std::string, InstanceStat> by_instance;
   std::map<std::string, Histogram> latency, send_latency;  // destination cluster -> ms

@@ -1,6 +1,7 @@
 #include "transport/direct_prober.h"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -21,7 +22,7 @@ using Clock_ = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
-constexpr milliseconds kMaxWait{20};  // poll bound, so cancel and the deadline are seen soon
+constexpr milliseconds kMaxWait{20};  // wait bound, so cancel and the deadline are seen soon
 
 struct Slot {
   CURL* easy = nullptr;
@@ -58,6 +59,9 @@ class Run {
   void Finish(Slot& s, CURLcode result);
   void Drain();
   void Wait(Clock_::time_point now, Clock_::time_point due, bool slot_free);
+  void Act(curl_socket_t fd, int mask);
+  static int OnSocket(CURL* easy, curl_socket_t s, int what, void* user, void* socketp);
+  static int OnTimer(CURLM* multi, long timeout_ms, void* user);
   void DropInFlight(bool as_lost);
   uint64_t ConnectionId(CURL* easy, bool fresh, std::string* peer);
 
@@ -66,7 +70,14 @@ class Run {
   const ProbeSpec& spec_;
   const RecordSink& sink_;
   CURLM* multi_ = nullptr;
-  int timer_fd_ = -1;
+  int timer_fd_ = -1;  // the pacer's sub-millisecond wake-up
+  int epoll_fd_ = -1;  // curl's sockets (CURLMOPT_SOCKETFUNCTION) and timer_fd_
+  Clock_::time_point curl_due_ = Clock_::time_point::max();  // curl's timer (TIMERFUNCTION)
+  struct Watch {
+    uint32_t events = 0;  // registered in epoll_fd_
+    bool curl_watches = false;
+  };
+  std::unordered_map<curl_socket_t, Watch> watched_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<Slot*> free_;
   Clock_::time_point origin_;
@@ -83,12 +94,63 @@ Run::~Run() {
   }
   if (multi_ != nullptr) curl_multi_cleanup(multi_);
   if (timer_fd_ >= 0) close(timer_fd_);
+  if (epoll_fd_ >= 0) close(epoll_fd_);
+}
+
+// curl tells which sockets to watch for what; they go into our epoll set, so that a wake-up
+// drives only the transfers whose sockets are ready (curl_multi_perform would poll each).
+int Run::OnSocket(CURL*, curl_socket_t s, int what, void* user, void*) {
+  Run* run = static_cast<Run*>(user);
+  auto [it, fresh] = run->watched_.try_emplace(s);
+  Watch& w = it->second;
+  if (what == CURL_POLL_REMOVE) {
+    // An idle kept-alive connection stays registered (no syscalls per request); an event on
+    // it while curl does not watch it takes it out (Wait).
+    if (fresh) run->watched_.erase(it);
+    w.curl_watches = false;
+    return 0;
+  }
+  const uint32_t want =
+      (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+  w.curl_watches = true;
+  if (!fresh && w.events == want) return 0;
+  epoll_event ev{};
+  ev.data.fd = s;
+  ev.events = want;
+  // A closed socket leaves epoll by itself, and its number may come back: MOD, else ADD.
+  if (fresh || epoll_ctl(run->epoll_fd_, EPOLL_CTL_MOD, s, &ev) != 0) {
+    epoll_ctl(run->epoll_fd_, EPOLL_CTL_ADD, s, &ev);
+  }
+  w.events = want;
+  return 0;
+}
+
+int Run::OnTimer(CURLM*, long timeout_ms, void* user) {
+  Run* run = static_cast<Run*>(user);
+  run->curl_due_ = timeout_ms < 0 ? Clock_::time_point::max()
+                                  : run->clock_.Monotonic() + milliseconds(timeout_ms);
+  return 0;
+}
+
+void Run::Act(curl_socket_t fd, int mask) {
+  int running = 0;
+  if (fd == CURL_SOCKET_TIMEOUT) curl_due_ = Clock_::time_point::max();
+  curl_multi_socket_action(multi_, fd, mask, &running);
 }
 
 bool Run::Setup() {
   multi_ = curl_multi_init();
   timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  if (multi_ == nullptr || timer_fd_ < 0) return false;
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (multi_ == nullptr || timer_fd_ < 0 || epoll_fd_ < 0) return false;
+  epoll_event tev{};
+  tev.events = EPOLLIN;
+  tev.data.fd = timer_fd_;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &tev);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Run::OnSocket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Run::OnTimer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   const long c = std::max(1, spec_.concurrency);
   curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, c);
   const long timeout_ms = static_cast<long>(spec_.timeout.count());
@@ -108,6 +170,9 @@ bool Run::Setup() {
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "meshverify/" MESHVERIFY_VERSION);
     curl_easy_setopt(e, CURLOPT_PROXY, "");  // never an http_proxy from the environment
+    curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+    curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
     free_.push_back(s.get());
     slots_.push_back(std::move(s));
   }
@@ -182,33 +247,46 @@ void Run::Drain() {
   }
 }
 
-void Run::Wait(Clock_::time_point now, Clock_::time_point due, bool slot_free) {
-  nanoseconds wait = kMaxWait;
-  bool timer = false;
-  if (slot_free && due != Clock_::time_point::max()) {
-    if (due <= now) return;
-    if (due - now < wait) {
-      wait = due - now;
-      timer = true;
-    }
-  }
-  int extra = 0;
-  curl_waitfd fd{timer_fd_, CURL_WAIT_POLLIN, 0};
-  if (timer) {
+void Run::Wait(Clock_::time_point, Clock_::time_point due, bool slot_free) {
+  const Clock_::time_point now = clock_.Monotonic();  // after the adds that set curl's timer
+  Clock_::time_point until = std::min(now + kMaxWait, curl_due_);
+  const bool pace = slot_free && due < until;
+  if (pace) until = due;
+  // Sockets are always read: a transfer is driven by its socket's readiness, never only by
+  // curl's timer (which expires at once after every add and would starve the others).
+  const nanoseconds wait = until > now ? until - now : nanoseconds(0);
+  if (pace && wait.count() > 0) {
     itimerspec its{};
     its.it_value.tv_sec = static_cast<time_t>(wait.count() / 1000000000);
     its.it_value.tv_nsec = static_cast<long>(wait.count() % 1000000000);
     timerfd_settime(timer_fd_, 0, &its, nullptr);
-    extra = 1;
   }
-  const int ms = static_cast<int>(wait.count() / 1000000) + 1;
-  curl_multi_poll(multi_, &fd, static_cast<unsigned>(extra), ms, nullptr);
-  if (timer) {
-    uint64_t ticks = 0;
-    if (read(timer_fd_, &ticks, sizeof(ticks)) < 0) ticks = 0;  // not fired yet: fine
+  epoll_event events[64];
+  const int ms = static_cast<int>((wait.count() + 999999) / 1000000);
+  const int n = epoll_wait(epoll_fd_, events, 64, ms);
+  for (int i = 0; i < n; ++i) {
+    const int fd = events[i].data.fd;
+    if (fd == timer_fd_) {
+      uint64_t ticks = 0;
+      if (read(timer_fd_, &ticks, sizeof(ticks)) < 0) ticks = 0;
+      continue;
+    }
+    if (auto w = watched_.find(fd); w != watched_.end() && !w->second.curl_watches) {
+      epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // idle connection: closed or noisy
+      watched_.erase(w);
+      continue;
+    }
+    int mask = 0;
+    if (events[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
+    if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
+    if (events[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
+    Act(fd, mask);
+  }
+  if (pace && wait.count() > 0) {
     itimerspec off{};
     timerfd_settime(timer_fd_, 0, &off, nullptr);
   }
+  if (clock_.Monotonic() >= curl_due_) Act(CURL_SOCKET_TIMEOUT, 0);
 }
 
 void Run::DropInFlight(bool as_lost) {
@@ -267,14 +345,9 @@ ProbeOutcome Run::Go(const std::atomic<bool>* cancel) {
       free_.pop_back();
       Start(*s, *r, now);
     }
-    int running = 0;
-    curl_multi_perform(multi_, &running);
-    const size_t before = free_.size();
-    Drain();
-    now = clock_.Monotonic();
-    if (free_.size() == slots_.size() && pacer.Done(now)) break;
-    if (free_.size() > before && pacer.NextDue(now) <= now) continue;  // closed loop: refill
     Wait(now, pacer.NextDue(now), !free_.empty());
+    Drain();
+    if (free_.size() == slots_.size() && pacer.Done(clock_.Monotonic())) break;
   }
   out_.late = pacer.late();
   out_.not_issued += spec_.requests - pacer.released();

@@ -126,6 +126,27 @@ TEST(RunLoadExperimentTest, SweepRunsOneStepPerValue) {
   EXPECT_EQ(r->requests, 2u * (500 + 2000));
 }
 
+TEST(RunLoadExperimentTest, AchievedRateCountsActualSendsWhenTheClientFallsBehind) {
+  testing::FakeClock clock;
+  // Every request goes out at twice its intended time: the client keeps half the pace.
+  testing::FakeProber prober([](const ProbeSource& src, uint64_t seq, double t, ProbeRecord* r) {
+    Answer(src, seq, t, r);
+    r->sent_ms = 2 * t;
+    r->late = t > 0;
+  });
+  LoadSettings s = Settings();
+  s.sources.resize(1);
+  s.warmup = milliseconds(0);
+  s.slos.push_back(*ParseSlo("rate >= 90"));
+  Result<LoadReport> r = RunLoadExperiment(s, prober, clock, nullptr, nullptr, {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->steps.size(), 1u);
+  EXPECT_DOUBLE_EQ(r->steps[0].summary.rate(), 100);             // by intended time: the schedule
+  EXPECT_NEAR(r->steps[0].achieved_rate, 1000.0 / 19.98, 0.01);  // 1000 sends in 19.98 s
+  EXPECT_NEAR(r->pooled[9].sent_end_s, 19.98, 1e-9);
+  EXPECT_EQ(r->slos[0].status, "fail");
+}
+
 TEST(RunLoadExperimentTest, RefusesSettingsThatCannotRun) {
   testing::FakeClock clock;
   testing::FakeProber prober(Answer);

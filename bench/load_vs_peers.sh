@@ -11,17 +11,20 @@
 #             intended send shows the stall, p99 from the actual send does not (as wrk2).
 #   memory    --rate 5000 with 1 s windows for LONG_S seconds (the issue asks 600): peak RSS,
 #             and RSS sampled every 10 s.                          aim: < 100 MB
-# Usage: bench/load_vs_peers.sh [BUILD_DIR]   (env: RUNS=5 SECONDS_EACH=5 LONG_S=600)
+# Usage: bench/load_vs_peers.sh [BUILD_DIR]
+#   (env: RUNS=5 SECONDS_EACH=5 LONG_S=600 PARTS="closed open stall memory")
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-${MESHVERIFY_BUILD_DIR:-$SRC/build}}
 MV=$BUILD/meshverify
 SERVER=$BUILD/helloworld-server
 RUNS=${RUNS:-5} D=${SECONDS_EACH:-5} LONG_S=${LONG_S:-600}
+PARTS=" ${PARTS:-closed open stall memory} "
+part() { [[ $PARTS == *" $1 "* ]]; }
 for t in wrk hey /usr/bin/time jq; do
   command -v "$t" >/dev/null || { echo "load_vs_peers: $t missing (scripts/deps.sh)"; exit 77; }
 done
-[ -x "$MV" ] && [ -x "$SERVER" ] || { echo "load_vs_peers: build meshverify first"; exit 2; }
+if [ ! -x "$MV" ] || [ ! -x "$SERVER" ]; then echo "load_vs_peers: build meshverify first"; exit 2; fi
 tmp=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$SERVER" --bind 127.0.0.1 --port "$PORT" --version v1 --instance helloworld-v1-bench &
@@ -55,6 +58,7 @@ run_mv() {
   echo "$(jq "$n / $D" "$tmp/mv.json") $(cpu_us "$tmp/time" "$n")"
 }
 
+if part closed; then
 echo "== closed loop, 16 connections, ${D}s each, $RUNS rounds (machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 tools=(wrk hey mv)
 : >"$tmp/rounds"
@@ -62,7 +66,7 @@ for ((r = 0; r < RUNS; r++)); do
   declare -A rps=() cpu=()
   for ((k = 0; k < 3; k++)); do
     t=${tools[$(((r + k) % 3))]}
-    read -r rps[$t] cpu[$t] < <("run_$t")
+    read -r "rps[$t]" "cpu[$t]" < <("run_$t")
   done
   echo "round $((r + 1)): wrk ${rps[wrk]} req/s (${cpu[wrk]} us/req), hey ${rps[hey]} (${cpu[hey]}), meshverify ${rps[mv]} (${cpu[mv]})"
   echo "${rps[wrk]} ${rps[hey]} ${rps[mv]} ${cpu[wrk]} ${cpu[hey]} ${cpu[mv]}" >>"$tmp/rounds"
@@ -72,7 +76,9 @@ ratio() { awk -v a="$1" -v b="$2" '{ printf "%.3f\n", $a / $b }' "$tmp/rounds" |
 echo "median req/s: wrk $(col 1), hey $(col 2), meshverify $(col 3)"
 echo "median client CPU per request (us): wrk $(col 4), hey $(col 5), meshverify $(col 6)"
 echo "median of per-round ratios: meshverify/wrk $(ratio 3 1) (aim >= 0.7), meshverify/hey $(ratio 3 2) (aim >= 1.3)"
+fi
 
+if part open; then
 echo "== open loop accuracy (in-flight cap 64, ${D}s each, steady windows after 1 s)"
 for rate in 1000 5000 20000; do
   "$MV" load --direct --url "$URL" --rate "$rate" --concurrency 64 --duration "$((D + 1))s" \
@@ -81,6 +87,8 @@ for rate in 1000 5000 20000; do
     "rate \($r): achieved \($a | floor) req/s (\((($a - ($r | tonumber)) / ($r | tonumber) * 100) * 100 | round / 100) %), late \($s.late) of \($s.requests), p99 intended \($s.latency_ms.unknown.p99 * 1000 | round / 1000) ms, p99 sent \($s.send_latency_ms.unknown.p99 * 1000 | round / 1000) ms"' "$tmp/open.json"
 done
 
+fi
+if part stall; then
 echo "== 200 ms stall of the server at 4 s, --rate 1000 for 10 s, in-flight cap 16"
 ( sleep 4; kill -STOP "$SERVER_PID"; sleep 0.2; kill -CONT "$SERVER_PID" ) &
 staller=$!
@@ -89,6 +97,8 @@ wait "$staller"
 jq -r '.summary as $s | "requests \($s.requests), late \($s.late); p99 from the intended send \($s.latency_ms.unknown.p99) ms, from the actual send \($s.send_latency_ms.unknown.p99) ms; max \($s.latency_ms.unknown.max) / \($s.send_latency_ms.unknown.max) ms"' "$tmp/stall.json"
 jq -r '.pooled[] | select(.index == 4) | "window 4-5 s: p99 intended \(.latency_ms.unknown.p99) ms, sent \(.send_latency_ms.unknown.p99) ms, late \(.late)"' "$tmp/stall.json"
 
+fi
+if part memory; then
 echo "== memory: --rate 5000, 1 s windows, ${LONG_S}s"
 /usr/bin/time -f "%M" -o "$tmp/rss" "$MV" load --direct --url "$URL" --rate 5000 --concurrency 64 \
   --duration "${LONG_S}s" --json "$tmp/long.json" >/dev/null &
@@ -96,9 +106,12 @@ pid=$!
 sleep 1
 while kill -0 "$pid" 2>/dev/null; do
   mvpid=$(pgrep -P "$pid" meshverify || true)
-  [ -n "$mvpid" ] && awk '/VmRSS/ { printf "  RSS at %s: %.1f MB\n", strftime("%T"), $2 / 1024 }' "/proc/$mvpid/status" 2>/dev/null || true
+  if [ -n "$mvpid" ]; then
+    awk '/VmRSS/ { printf "  RSS at %s: %.1f MB\n", strftime("%T"), $2 / 1024 }' "/proc/$mvpid/status" 2>/dev/null || true
+  fi
   sleep 10
 done
 wait "$pid" || true
 jq -r '"requests \(.requests), windows \(.pooled | length), late \(.late), report \(input_filename)"' "$tmp/long.json" | sed "s|$tmp/||"
 echo "peak RSS $(awk '{ printf "%.1f", $1 / 1024 }' "$tmp/rss") MB (aim < 100 MB); JSON report $(du -k "$tmp/long.json" | cut -f1) KB"
+fi

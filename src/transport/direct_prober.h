@@ -11,6 +11,8 @@
 // total_ms is libcurl's total time, i.e. from the actual send; latency from the intended send
 // is (sent_ms - intended_ms) + total_ms.
 // Thread-safe: Probe may run on several threads at once (each call has its own handles).
+// A call with many connections runs several event loops (lanes, one thread each); records
+// still reach the sink on the calling thread.
 // On cancel, requests in flight are dropped without a record (counted not_issued); at the
 // deadline they become lost records ("deadline").
 
@@ -21,15 +23,21 @@ namespace meshverify {
 
 class DirectProber : public Prober {
  public:
-  // `clock` must be a real clock (its Monotonic() is compared with real time).
-  explicit DirectProber(Clock& clock);
+  // `clock` must be a real clock (its Monotonic() is compared with real time). `lanes`: how
+  // many event loops (threads) share one source's call, each with its share of the
+  // connections and every lanes-th request of the one schedule; 0 = one per core, at least
+  // 8 connections each, at most 4.
+  explicit DirectProber(Clock& clock, int lanes = 0);
 
   std::string_view mode() const override { return "direct"; }
   ProbeOutcome Probe(const ProbeSource& source, const ProbeSpec& spec,
                      const std::atomic<bool>* cancel, const RecordSink& sink) override;
 
  private:
+  int Lanes(const ProbeSpec& spec) const;
+
   Clock& clock_;
+  int lanes_;
 };
 
 }  // namespace meshverify

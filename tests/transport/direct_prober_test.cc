@@ -114,6 +114,41 @@ TEST_F(DirectProberTest, StalledServerMakesLateSendsMeasuredFromTheirIntendedTim
   EXPECT_GT(worst_wait, 100);  // the intended-time latency carries the stall
 }
 
+TEST_F(DirectProberTest, LanesSplitOneScheduleAndKeepSeqsAndConnectionsUnique) {
+  DirectProber two(clock_, 2);
+  std::thread::id caller = std::this_thread::get_id();
+  Collected closed;
+  bool on_caller = true;
+  ProbeOutcome c = two.Probe(source_, Spec(1001, 5), nullptr, [&](ProbeRecord&& r) {
+    on_caller = on_caller && std::this_thread::get_id() == caller;
+    closed.records.push_back(std::move(r));
+  });
+  EXPECT_TRUE(on_caller);  // the sink runs on the thread that called Probe
+  EXPECT_EQ(c.requests, 1001u);
+  EXPECT_EQ(c.attempts, 2);
+  std::set<uint64_t> seqs, conns;
+  for (const ProbeRecord& r : closed.records) {
+    seqs.insert(r.seq);
+    conns.insert(r.connection);
+    EXPECT_EQ(r.http_code, 200);
+  }
+  EXPECT_EQ(seqs.size(), 1001u);
+  EXPECT_EQ(*seqs.rbegin(), 1000u);
+  EXPECT_LE(conns.size(), 5u);  // 3 + 2 slots, one connection each
+  EXPECT_EQ(conns.count(0), 0u);
+
+  Collected open;
+  ProbeSpec spec = Spec(1000, 8, 1000);
+  spec.duration = milliseconds(101);
+  ProbeOutcome o = two.Probe(source_, spec, nullptr, open.sink());
+  EXPECT_EQ(o.requests, 101u);  // due at 0, 1, ..., 100 ms, all before the end at 101 ms
+  EXPECT_EQ(o.requests + o.not_issued, 1000u);
+  for (const ProbeRecord& r : open.records) {
+    EXPECT_NEAR(r.intended_ms, static_cast<double>(r.seq), 1e-6);
+    EXPECT_GE(r.sent_ms, r.intended_ms);
+  }
+}
+
 TEST_F(DirectProberTest, RefusedConnectionsAreRecordsWithCurlsCode) {
   Collected got;
   ProbeSpec spec = Spec(20, 2);

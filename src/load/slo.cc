@@ -62,9 +62,18 @@ class Cursor {
   size_t pos_ = 0;
 };
 
+// The expression as it goes into a one-line message: control characters become '?'.
+std::string Printable(std::string_view text) {
+  std::string out(text.substr(0, 200));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 Status Error(std::string_view text, size_t col, const std::string& why) {
-  return Status::Usage("--slo '" + std::string(text) + "': col " + std::to_string(col) + ": " +
-                       why);
+  return Status::Usage("--slo '" + Printable(text) + "': col " + std::to_string(col) + ": " +
+                       Printable(why));
 }
 
 // Reads one bound in the metric's unit: fractions (0.001 or 0.1%), ms (ms, s, us, bare ms),

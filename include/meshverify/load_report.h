@@ -51,7 +51,6 @@ struct Window {
   std::map<std::string, Latency> latency_ms;       // per destination cluster, from intended send
   std::map<std::string, Latency> send_latency_ms;  // per destination cluster, from actual send
   std::map<std::string, Histogram> latency_hist;   // the histograms behind latency_ms
-  std::map<std::string, Histogram> send_latency_hist;
   std::map<uint64_t, uint64_t> by_connection;  // connection id -> requests (direct mode)
 
   double rate() const { return end_s > start_s ? requests / (end_s - start_s) : 0; }

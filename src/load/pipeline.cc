@@ -124,7 +124,7 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
   WindowCounts all_steady;
   double steady_s = 0, send_span_s = 0;
   for (size_t si = 0; si < results.size(); ++si) {
-    const internal::StepResult& res = results[si];
+    internal::StepResult& res = results[si];
     WindowCounts step_steady;
     double step_steady_s = 0;
     for (size_t k = 0; k < res.pooled.size(); ++k) {
@@ -135,6 +135,7 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
         report.windows.push_back(internal::ToWindow(res.per_source[i][k], src.pod, src.cluster,
                                                     warm, settings.alpha, clusters, versions));
         AddTotals(res.per_source[i][k], report);
+        res.per_source[i][k] = WindowCounts();  // counted: free it (long runs)
       }
       report.pooled.push_back(internal::ToWindow(pool, std::string(kPooledSource), "", warm,
                                                  settings.alpha, clusters, versions));
@@ -142,6 +143,7 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
         step_steady.Merge(pool);
         step_steady_s += (pool.end_ms - pool.start_ms) / 1000.0;
       }
+      res.pooled[k] = WindowCounts();
     }
     all_steady.Merge(step_steady);
     steady_s += step_steady_s;

@@ -79,7 +79,6 @@ Window ToWindow(const WindowCounts& c, const std::string& source, const std::str
   for (const auto& [k, h] : c.latency) w.latency_ms[k] = LatencyOf(h);
   for (const auto& [k, h] : c.send_latency) w.send_latency_ms[k] = LatencyOf(h);
   w.latency_hist = c.latency;
-  w.send_latency_hist = c.send_latency;
   w.by_connection = c.by_connection;
   return w;
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -51,7 +52,7 @@ struct Window {
   std::map<std::string, Latency> latency_ms;       // per destination cluster, from intended send
   std::map<std::string, Latency> send_latency_ms;  // per destination cluster, from actual send
   std::map<std::string, Histogram> latency_hist;   // the histograms behind latency_ms
-  std::map<uint64_t, uint64_t> by_connection;  // connection id -> requests (direct mode)
+  std::map<uint64_t, uint64_t> by_connection;      // connection id -> requests (direct mode)
 
   double rate() const { return end_s > start_s ? requests / (end_s - start_s) : 0; }
 };
@@ -157,6 +158,10 @@ double HomogeneityPValue(const std::vector<uint64_t>& a, const std::vector<uint6
 
 nlohmann::json WindowToJson(const Window& w);
 nlohmann::json LoadReportToJson(const LoadReport& r);
+// Writes the same document as LoadReportToJson(r).dump(), one window at a time, so that a long
+// run's report never exists as one JSON tree (600 windows of histograms would need ~10x their
+// text in memory).
+void WriteLoadReportJson(const LoadReport& r, std::ostream& out);
 // One --jsonl line: {"step", "index", "start_s", "end_s", "pooled": <window>,
 // "sources": [<window>...]}.
 nlohmann::json WindowLineToJson(const Window& pooled, const std::vector<Window>& sources);

@@ -1,5 +1,6 @@
 // The meshverify.load/v1 JSON form (reports/meshverify.load.v1.schema.json).
 #include <cmath>
+#include <ostream>
 
 #include "meshverify/load_report.h"
 
@@ -96,6 +97,47 @@ json WindowLineToJson(const Window& pooled, const std::vector<Window>& sources) 
   for (const Window& w : sources) s.push_back(WindowToJson(w));
   return {{"step", pooled.step},   {"index", pooled.index},          {"start_s", pooled.start_s},
           {"end_s", pooled.end_s}, {"pooled", WindowToJson(pooled)}, {"sources", std::move(s)}};
+}
+
+void WriteLoadReportJson(const LoadReport& r, std::ostream& out) {
+  LoadReport head;  // everything but the windows (no copy of them), which go one by one
+  head.verdict = r.verdict;
+  head.tool_version = r.tool_version;
+  head.started_at = r.started_at;
+  head.duration_s = r.duration_s;
+  head.mode = r.mode;
+  head.interrupted = r.interrupted;
+  head.latency_measured = r.latency_measured;
+  head.config = r.config;
+  head.expected = r.expected;
+  head.tolerance = r.tolerance;
+  head.requests = r.requests;
+  head.ok = r.ok;
+  head.late = r.late;
+  head.not_issued = r.not_issued;
+  head.errors = r.errors;
+  head.summary = r.summary;
+  head.events = r.events;
+  head.slos = r.slos;
+  head.steps = r.steps;
+  head.notes = r.notes;
+  json j = LoadReportToJson(head);
+  j.erase("windows");
+  j.erase("pooled");
+  std::string text = j.dump(1, ' ', false, json::error_handler_t::replace);
+  text.resize(text.size() - 2);  // drop "\n}"
+  auto windows = [&](const char* key, const std::vector<Window>& ws) {
+    out << ",\n \"" << key << "\": [";
+    for (size_t i = 0; i < ws.size(); ++i) {
+      out << (i == 0 ? "\n  " : ",\n  ")
+          << WindowToJson(ws[i]).dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    out << "\n ]";
+  };
+  out << text;
+  windows("windows", r.windows);
+  windows("pooled", r.pooled);
+  out << "\n}\n";
 }
 
 json LoadReportToJson(const LoadReport& r) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <sstream>
 
 #include "fakes/fake_clock.h"
 #include "fakes/fake_prober.h"
@@ -186,6 +187,28 @@ TEST(ParseEventTest, ReadsTimeAndCommand) {
   EXPECT_EQ(ParseEvent("nothing").status().message(),
             "--at 'nothing': expected T=COMMAND, e.g. 4s='...'");
   EXPECT_FALSE(ParseEvent("xs=true").ok());
+}
+
+}  // namespace
+}  // namespace meshverify::load
+
+namespace meshverify::load {
+namespace {
+
+TEST(WriteLoadReportJsonTest, StreamsTheSameDocumentAsLoadReportToJson) {
+  testing::FakeClock clock;
+  testing::FakeProber prober(Answer);
+  LoadSettings s = Settings();
+  s.slos.push_back(*ParseSlo("errors<5%"));
+  Result<LoadReport> r = RunLoadExperiment(s, prober, clock, nullptr, nullptr, {});
+  ASSERT_TRUE(r.ok());
+  std::ostringstream out;
+  WriteLoadReportJson(*r, out);
+  EXPECT_EQ(nlohmann::json::parse(out.str()), LoadReportToJson(*r));
+  LoadReport empty;
+  std::ostringstream none;
+  WriteLoadReportJson(empty, none);
+  EXPECT_EQ(nlohmann::json::parse(none.str()), LoadReportToJson(empty));
 }
 
 }  // namespace

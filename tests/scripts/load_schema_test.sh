@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates every load report the project holds or produces against
 # reports/meshverify.load.v1.schema.json (JSON Schema draft 2020-12, python3-jsonschema):
-# reports/samples/load_*.json and every *.json under $MESHVERIFY_BUILD_DIR/test-reports-load/
+# reports/samples/load/*.json and every *.json under $MESHVERIFY_BUILD_DIR/test-reports-load/
 # (written by load_direct_test and the load lab test). Beyond the schema it checks the
 # accounting the schema cannot say: requests == ok + sum(errors) in every window, pooled
 # windows are the sum of the sources', shares sum to 1 over answered requests, the histogram
@@ -18,7 +18,7 @@ fi
 mkdir -p "$build/test-reports-load"
 files=()
 while IFS= read -r -d '' f; do files+=("$f"); done < <(
-  find "$root/reports/samples" -maxdepth 1 -name 'load_*.json' -print0
+  find "$root/reports/samples/load" -maxdepth 1 -name "*.json" -print0
   find "$build/test-reports-load" -name '*.json' -print0)
 
 python3 - "$schema" "${files[@]}" <<'PY'
@@ -67,10 +67,10 @@ for path in paths:
     bad += bool(errs or acc)
 print(f"load_schema_test: {len(paths) - bad} of {len(paths)} load reports valid")
 if len(paths) < 1:
-    print("load_schema_test: expected at least reports/samples/load_direct.json")
+    print("load_schema_test: expected at least reports/samples/load/direct.json")
     bad += 1
 
-good = json.load(open(schema_path.replace("meshverify.load.v1.schema.json", "samples/load_direct.json")))
+good = json.load(open(schema_path.replace("meshverify.load.v1.schema.json", "samples/load/direct.json")))
 assert not errors(good) and not accounting(good)
 def broken(mutate):
     doc = copy.deepcopy(good)

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,6 +63,7 @@ class Run {
         sink_(std::move(sink)) {}
   ~Run();
   ProbeOutcome Go(const std::atomic<bool>* cancel);
+  void set_flush(std::function<void()> flush) { flush_ = std::move(flush); }
 
  private:
   bool Setup();
@@ -80,6 +82,7 @@ class Run {
   const ProbeSpec& spec_;
   const int lane_, lanes_;
   RecordSink sink_;
+  std::function<void()> flush_;  // lanes: hands the records of one wake-up over at once
   CURLM* multi_ = nullptr;
   int timer_fd_ = -1;  // the pacer's sub-millisecond wake-up
   int epoll_fd_ = -1;  // curl's sockets (CURLMOPT_SOCKETFUNCTION) and timer_fd_
@@ -370,6 +373,7 @@ ProbeOutcome Run::Go(const std::atomic<bool>* cancel) {
     }
     Wait(now, pacer.NextDue(now), !free_.empty());
     Drain();
+    if (flush_) flush_();
     if (free_.size() == slots_.size() && pacer.Done(clock_.Monotonic())) break;
   }
   out_.late = pacer.late();
@@ -407,12 +411,22 @@ ProbeOutcome DirectProber::Probe(const ProbeSource& source, const ProbeSpec& spe
   std::vector<std::thread> threads;
   for (int l = 0; l < lanes; ++l) {
     threads.emplace_back([&, l] {
-      RecordSink to_caller = [&](ProbeRecord&& r) {
+      // Records of one wake-up go over in one batch: one lock and at most one wake-up of the
+      // caller per batch, not per record.
+      std::vector<ProbeRecord> mine;
+      Run run(clock_, source, shared, l, lanes,
+              [&](ProbeRecord&& r) { mine.push_back(std::move(r)); });
+      auto hand_over = [&] {
+        if (mine.empty()) return;
         std::lock_guard<std::mutex> lock(mu);
-        queue.push_back(std::move(r));
-        if (queue.size() == 1) cv.notify_one();
+        const bool was_empty = queue.empty();
+        for (ProbeRecord& r : mine) queue.push_back(std::move(r));
+        mine.clear();
+        if (was_empty) cv.notify_one();
       };
-      outs[static_cast<size_t>(l)] = Run(clock_, source, shared, l, lanes, to_caller).Go(cancel);
+      run.set_flush(hand_over);
+      outs[static_cast<size_t>(l)] = run.Go(cancel);
+      hand_over();
       std::lock_guard<std::mutex> lock(mu);
       --running;
       cv.notify_one();

@@ -21,6 +21,8 @@ test_packages=(
   # tests, lab and benchmarks
   python3-jsonschema python3-yaml shellcheck jq curl haproxy iproute2 procps psmisc
   iputils-ping socat wrk hey
+  # the load report's HTML page, checked in a real headless browser
+  chromium
   # the probe script's test under busybox ash, the shell of Istio's curl-based sleep image
   busybox
   # the package test reads the installed man page

@@ -17,6 +17,8 @@ int RunEndpoints(const Args& args, Environment& env);
 int RunPlan(const Args& args, Environment& env);
 int RunReport(const Args& args, Environment& env);
 int RunMerge(const Args& args, Environment& env);
+// `load`: ParseLoadFlags then RunLoad (cli/load_flags.h).
+int RunLoadCommand(const Args& args, Environment& env);
 int RunVersion(const Args& args, Environment& env);
 
 }  // namespace meshverify::cli

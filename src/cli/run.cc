@@ -23,6 +23,7 @@ constexpr Command kCommands[] = {
     {"plan", RunPlan, "requests needed to decide a tolerance at an alpha and power"},
     {"report", RunReport, "render a saved JSON report as text, Markdown, JUnit or HTML"},
     {"merge", RunMerge, "combine JSON reports of several runs or pods into one"},
+    {"load", RunLoadCommand, "load and balance experiments over time (windows, faults, SLOs)"},
     {"version", RunVersion, "version, git commit, build type, compiler and library versions"},
 };
 

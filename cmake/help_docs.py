@@ -88,9 +88,18 @@ class Command:
                 self.blocks.append(list(para))
                 para.clear()
 
+        desc_column = 0  # where Boost starts descriptions in this help (set by the first option)
         for line in text.splitlines():
             line = line.rstrip()
             m = OPTION.match(line)
+            if not m and desc_column and line.startswith("  -") and len(line) > desc_column:
+                # An option exactly as wide as the column: Boost leaves one space before its
+                # description. Read the option part alone, then the description.
+                head = OPTION.match(line[:desc_column].rstrip())
+                if head and head.group("desc") is None and line[desc_column - 1] == " ":
+                    m = OPTION.match(line[:desc_column].rstrip() + "  " + line[desc_column:])
+            if m and m.group("desc") is not None and not desc_column:
+                desc_column = m.start("desc")
             if m:
                 flush()
                 self.options.append(Option(m))

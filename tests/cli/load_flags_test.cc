@@ -101,7 +101,9 @@ TEST(ParseLoadFlagsTest, BadValuesAreOneLineUsageErrors) {
     EXPECT_EQ(f.status().ExitCode(), 2) << args[0];
     EXPECT_EQ(f.status().message().find('\n'), std::string::npos) << args[0];
     EXPECT_EQ(f.status().message().rfind("meshverify load: ", 0), 0u) << f.status().message();
-    if (!message.empty()) EXPECT_EQ(f.status().message(), message);
+    if (!message.empty()) {
+      EXPECT_EQ(f.status().message(), message);
+    }
   }
   EXPECT_TRUE(ParseLoadFlags({"--help"})->help);
 }

@@ -69,6 +69,17 @@ void BM_ParseAndMapIstioctlJson(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseAndMapIstioctlJson)->Unit(benchmark::kMillisecond);
 
+void BM_ParseOnlyIstioctlJson(benchmark::State& state) {
+  const std::string dump = MakeDump(kEndpoints);
+  for (auto _ : state) {
+    Result<std::vector<Endpoint>> eps = ParseEndpoints(dump, EndpointFormat::kAuto, "bench");
+    if (!eps.ok()) state.SkipWithError(eps.status().message().c_str());
+    benchmark::DoNotOptimize(eps);
+  }
+  state.SetItemsProcessed(state.iterations() * kEndpoints);
+}
+BENCHMARK(BM_ParseOnlyIstioctlJson)->Unit(benchmark::kMillisecond);
+
 void BM_MapOnly(benchmark::State& state) {
   Result<std::vector<Endpoint>> eps =
       ParseEndpoints(MakeDump(kEndpoints), EndpointFormat::kAuto, "bench");

@@ -134,7 +134,7 @@ TEST(CmdEndpointsTest, BadFlagsAndInputExitTwo) {
        "meshverify endpoints: --cidr c1=10.241.0.1/16: '10.241.0.1/16': host bits set\n"},
       {{"-"},
        "[{\"name\": ",
-       "meshverify endpoints: <stdin>: byte 11: syntax error while parsing "
+       "meshverify endpoints: <stdin>: byte 11, line 1, column 11: syntax error while parsing "
        "value - unexpected end of input; expected '[', '{', or a literal\n"},
       {{"--format", "table", "-"},
        "ENDPOINT  STATUS  OUTLIER CHECK  CLUSTER\n1.2.3.4:80  SICK  OK  c\n",

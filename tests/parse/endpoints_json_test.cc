@@ -122,8 +122,8 @@ TEST(EndpointsJsonTest, TruncatedJsonNamesTheByte) {
   auto r = Json(cut);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(),
-            "e.json: byte 301: syntax error while parsing object - unexpected end of input; "
-            "expected '}'");
+            "e.json: byte 301, line 11, column 3: syntax error while parsing object - unexpected "
+            "end of input; expected '}'");
 }
 
 TEST(EndpointsJsonTest, RejectsWrongShapesNamingThePath) {

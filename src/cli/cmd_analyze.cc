@@ -209,6 +209,14 @@ int RunAnalyze(const Args& args, Environment& env) {
     report.interrupted = true;
     report.notes.push_back("interrupted: only the input read before Ctrl-C was analyzed");
   }
+  if (uint64_t n = ing->skipped_notices(); n > 0) {  // kubectl's stderr in the capture
+    std::string note = "skipped " + std::to_string(n) + " kubectl notice line" +
+                       (n == 1 ? "" : "s") + " (not answers, not counted as requests): ";
+    for (size_t i = 0; i < ing->notice_samples().size(); ++i) {
+      note += (i == 0 ? "" : "; ") + ing->notice_samples()[i];
+    }
+    report.notes.push_back(note + (n > ing->notice_samples().size() ? "; ..." : ""));
+  }
   if (!shares.empty()) {
     report.notes.push_back(std::string("--expect keys read as ") +
                            (by_cluster ? "destination clusters" : "versions"));

@@ -210,22 +210,21 @@ struct Seen {
 };
 
 // True iff `a` is an address ParseIp accepts; may say false for some that it accepts (the DOM
-// parser then decides). Dotted quads, the bulk of a dump, are checked here without a copy and
-// without inet_pton: four decimal parts of 1..3 digits, each <= 255, no leading zero.
+// parser then decides). Dotted quads, the bulk of a dump, are checked in one pass without a
+// copy or inet_pton: four decimal parts of 1..3 digits, each <= 255, no leading zero.
 bool SurelyIp(std::string_view a) {
-  if (a.find(':') != std::string_view::npos) return ParseIp(a).has_value();
-  int parts = 0;
-  size_t i = 0;
-  while (true) {
-    size_t start = i;
-    unsigned v = 0;
-    while (i < a.size() && a[i] >= '0' && a[i] <= '9' && i - start < 3) v = v * 10 + (a[i++] - '0');
-    size_t n = i - start;
-    if (n == 0 || v > 255 || (n > 1 && a[start] == '0')) return false;
-    if (++parts == 4) return i == a.size();
-    if (i == a.size() || a[i] != '.') return false;
-    ++i;
+  const char* p = a.data();
+  const char* const end = p + a.size();
+  auto digit = [&] { return p != end && *p >= '0' && *p <= '9'; };
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0 && (p == end || *p++ != '.')) return a.find(':') != a.npos && ParseIp(a);
+    if (!digit()) return a.find(':') != a.npos && ParseIp(a);  // IPv6, or not an address
+    unsigned v = static_cast<unsigned>(*p++ - '0');
+    if (v == 0 && digit()) return false;  // a leading zero
+    for (int i = 0; i < 2 && digit(); ++i) v = v * 10 + static_cast<unsigned>(*p++ - '0');
+    if (v > 255) return false;
   }
+  return p == end || (a.find(':') != a.npos && ParseIp(a));
 }
 
 bool Address(Scanner& s, Endpoint* ep) {

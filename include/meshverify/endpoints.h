@@ -47,6 +47,9 @@ EndpointFormat DetectEndpointFormat(std::string_view text);
 // An endpoint view as read, with what was odd about it.
 struct EndpointView {
   std::vector<Endpoint> endpoints;
+  // The format read (detected when kAuto was asked). Tables carry no weights: every endpoint
+  // read from one has weight 1 whatever Envoy uses.
+  EndpointFormat format = EndpointFormat::kAuto;
   // Problems that did not stop the view from being read, one line each and located like the
   // errors below ("<source>:<line>: <reason>", "<source>: <json path>: <reason>"), at most 50
   // (then a last line says how many more). Callers show them (`endpoints`: text and JSON;

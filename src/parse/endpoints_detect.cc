@@ -154,7 +154,7 @@ Result<EndpointView> ParseEndpointView(std::string_view text, EndpointFormat fmt
     }
   }
   if (!eps.ok()) return eps.status();
-  return EndpointView{std::move(*eps), w.Take()};
+  return EndpointView{std::move(*eps), fmt, w.Take()};
 }
 
 Result<std::vector<Endpoint>> ParseEndpoints(std::string_view text, EndpointFormat fmt,

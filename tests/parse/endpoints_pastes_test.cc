@@ -47,6 +47,8 @@ TEST(EndpointPastesTest, HeaderlessRowsAtAnyWidthWithIpv6AndPortlessAddresses) {
 TEST(EndpointPastesTest, HeaderlessIpv6FirstRowIsATable) {
   std::string text = "fd00::1:80     HEALTHY     OK     outbound|80||a.b.svc.cluster.local\n";
   EXPECT_EQ(DetectEndpointFormat(text), EndpointFormat::kIstioctlTable);
+  EXPECT_EQ(Parse(text).format, EndpointFormat::kIstioctlTable);
+  EXPECT_EQ(Parse(text, EndpointFormat::kEdsTable).format, EndpointFormat::kEdsTable);
   ExpectRows(Parse(text).endpoints,
              {{"fd00::1", 80, "HEALTHY", false, "outbound|80||a.b.svc.cluster.local"}});
 }

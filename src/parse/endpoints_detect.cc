@@ -42,7 +42,14 @@ bool IsJson(EndpointFormat fmt) {
          fmt == EndpointFormat::kEdsJson;
 }
 
-// JSON is told apart by its first byte; `text` is trimmed and not empty.
+// JSON starts with '[' or '{'; pasted JSON may start with a comment, which the JSON parser then
+// reports as such. `text` is trimmed.
+bool LooksLikeJson(std::string_view text) {
+  return !text.empty() && (text.front() == '[' || text.front() == '{' ||
+                           text.substr(0, 2) == "//" || text.substr(0, 2) == "/*");
+}
+
+// JSON is told apart by its first byte; `text` is trimmed and LooksLikeJson.
 EndpointFormat DetectJson(std::string_view text) {
   // A cluster's hosts come early in either JSON shape; 64 KiB is plenty to tell them apart.
   std::string_view head = text.substr(0, 64 * 1024);
@@ -96,7 +103,7 @@ EndpointFormat DetectEndpointFormat(std::string_view text) {
   namespace ei = endpoints_internal;
   text = ei::Trim(StripBom(text));
   if (text.empty()) return EndpointFormat::kAuto;
-  if (text.front() == '[' || text.front() == '{') return DetectJson(text);
+  if (LooksLikeJson(text)) return DetectJson(text);
   // The first lines decide; a quote prefix is judged on them alone.
   std::vector<ei::Line> lines = ei::SplitLines(text.substr(0, 64 * 1024));
   ei::StripQuotePrefix(&lines);
@@ -108,10 +115,7 @@ Result<EndpointView> ParseEndpointView(std::string_view text, EndpointFormat fmt
   namespace ei = endpoints_internal;
   text = StripBom(text);
   std::string_view trimmed = ei::Trim(text);
-  if (fmt == EndpointFormat::kAuto && !trimmed.empty() &&
-      (trimmed.front() == '[' || trimmed.front() == '{')) {
-    fmt = DetectJson(trimmed);
-  }
+  if (fmt == EndpointFormat::kAuto && LooksLikeJson(trimmed)) fmt = DetectJson(trimmed);
   ei::Warnings w(source);
   Result<std::vector<Endpoint>> eps = Status::Internal("not parsed");
   if (IsJson(fmt)) {

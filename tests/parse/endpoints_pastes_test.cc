@@ -243,6 +243,12 @@ TEST(EndpointPastesTest, JsonPlaceholdersOlderPortAndWrappedIntegers) {
       {"address": {"socket_address": {"address": "10.0.0.2", "port": 9}},
        "health_status": {"eds_health_status": "HEALTHY"}, "success_rate": {"value": 99.5}}]}]})");
   ExpectRows(snake.endpoints, {{"10.0.0.2", 9, "HEALTHY", false, "c"}});
+  auto first = ParseEndpointView("// captured from sleep-1\n[]\n", EndpointFormat::kAuto, "p.json");
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().message().rfind("p.json: byte 1, line 1, column 1: ", 0), 0u)
+      << first.status().message();
+  EXPECT_NE(first.status().message().find("(a comment: JSON has none; remove it)"),
+            std::string::npos);
   auto comment = ParseEndpointView("[ /* one host */ ]", EndpointFormat::kAuto, "p.json");
   ASSERT_FALSE(comment.ok());
   EXPECT_NE(comment.status().message().find("line 1, column 3: "), std::string::npos);

@@ -24,8 +24,9 @@ pod CIDRs (--cidr, -c mesh.yaml, --kind-config) or by Istio's workload cluster I
 per-cluster health counts and the expected traffic share (healthy, non-ejected endpoints
 weighted as Envoy does). Pass one sidecar's view of one Envoy cluster (--cluster) for shares.
 
-Exit codes: 0 no problems; 1 problems found (an endpoint in no cluster's pod CIDRs, or pod
-CIDRs that overlap between clusters); 2 bad flags or unreadable/malformed input.
+Warnings (an address that is not an IP, a row cut off, ...) are listed and do not change the
+exit code. Exit codes: 0 no problems; 1 problems found (an endpoint in no cluster's pod CIDRs,
+or pod CIDRs that overlap between clusters); 2 bad flags or unreadable/malformed input.
 
 Options)";
 
@@ -43,6 +44,8 @@ struct View {
   std::vector<Endpoint> endpoints;
   std::vector<std::string> cluster_order;  // configured clusters first
   std::vector<std::string> problems;
+  // The parsers' warnings (EndpointView::warnings) of every file.
+  std::vector<std::string> warnings;
   bool mapped = false;  // some mapping source was given
   bool shares_valid = false;
   std::map<std::string, double> shares;
@@ -118,9 +121,10 @@ Result<View> BuildView(const Flags& f, EndpointFormat fmt, Environment& env) {
   for (const std::string& file : files) {
     Result<std::string> text = ReadFileOrStdin(env, file);
     if (!text.ok()) return Fail(text.status().message());
-    Result<std::vector<Endpoint>> eps = ParseEndpoints(*text, fmt, file == "-" ? "<stdin>" : file);
+    Result<EndpointView> eps = ParseEndpointView(*text, fmt, file == "-" ? "<stdin>" : file);
     if (!eps.ok()) return eps.status();
-    for (Endpoint& e : *eps) v.endpoints.push_back(std::move(e));
+    for (Endpoint& e : eps->endpoints) v.endpoints.push_back(std::move(e));
+    for (std::string& w : eps->warnings) v.warnings.push_back(std::move(w));
   }
   v.endpoints = FilterByEnvoyCluster(std::move(v.endpoints), f.envoy_cluster);
   map->AssignClusters(v.endpoints);
@@ -195,14 +199,13 @@ void WriteText(const View& v, std::ostream& os) {
   if (!v.shares_valid && !v.endpoints.empty()) {
     os << "note: several Envoy clusters listed; pass --cluster NAME for expected shares\n";
   }
-  if (!v.problems.empty()) {
-    os << "problems:\n";
-    constexpr size_t kMaxShown = 20;  // the JSON output lists every problem
-    for (size_t i = 0; i < v.problems.size() && i < kMaxShown; ++i) {
-      os << "  - " << v.problems[i] << "\n";
-    }
-    if (v.problems.size() > kMaxShown) {
-      os << "  ... and " << v.problems.size() - kMaxShown << " more (see -o json)\n";
+  for (const auto* list : {&v.warnings, &v.problems}) {
+    if (list->empty()) continue;
+    os << (list == &v.warnings ? "warnings:\n" : "problems:\n");
+    constexpr size_t kMaxShown = 20;  // the JSON output lists every one
+    for (size_t i = 0; i < list->size() && i < kMaxShown; ++i) os << "  - " << (*list)[i] << "\n";
+    if (list->size() > kMaxShown) {
+      os << "  ... and " << list->size() - kMaxShown << " more (see -o json)\n";
     }
   }
 }
@@ -225,8 +228,10 @@ void WriteJson(const View& v, std::ostream& os) {
     clusters[cluster]["expected_share"] =
         v.shares_valid ? nlohmann::json(ShareOf(v, cluster)) : nlohmann::json(nullptr);
   }
-  nlohmann::json out = {
-      {"endpoints", std::move(eps)}, {"clusters", std::move(clusters)}, {"problems", v.problems}};
+  nlohmann::json out = {{"endpoints", std::move(eps)},
+                        {"clusters", std::move(clusters)},
+                        {"problems", v.problems},
+                        {"warnings", v.warnings}};
   os << out.dump(2) << "\n";
 }
 

@@ -11,12 +11,19 @@ Result<json> ParseJson(std::string_view text, std::string_view source) {
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
-    // what() is "[json.exception.parse_error.101] parse error at line L, column C: <reason>".
+    // what() is "[json.exception.parse_error.101] parse error at line L, column C: <reason>";
+    // keep "line L, column C: <reason>" after the byte offset, as `meshverify report` does.
     std::string_view what = e.what();
-    size_t colon = what.find(": ", what.find("parse error"));
-    std::string_view reason = colon == std::string_view::npos ? what : what.substr(colon + 2);
-    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) + ": " +
-                                std::string(reason));
+    constexpr std::string_view kAt = "parse error at ";
+    size_t at = what.find(kAt);
+    std::string where(at == std::string_view::npos ? what : what.substr(at + kAt.size()));
+    // People annotate pasted JSON with comments ("// 1st Replica"); say so plainly.
+    size_t i = e.byte > 0 ? e.byte - 1 : 0;
+    if (i + 1 < text.size() && text[i] == '/' && (text[i + 1] == '/' || text[i + 1] == '*')) {
+      where += " (a comment: JSON has none; remove it)";
+    }
+    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) + ", " +
+                                where);
   } catch (const json::exception& e) {
     return Status::InvalidInput(std::string(source) + ": " + e.what());
   }
@@ -33,6 +40,10 @@ const json* Field(const json& obj, std::string_view camel, std::string_view snak
 }
 
 std::optional<uint64_t> JsonUint(const json& v, uint64_t max) {
+  if (v.is_object() && v.size() == 1 && v.contains("value")) {  // a wrapper: {"value": 3}
+    const json& inner = v["value"];
+    return inner.is_object() ? std::nullopt : JsonUint(inner, max);
+  }
   if (v.is_number_unsigned()) {
     uint64_t u = v.get<uint64_t>();
     return u <= max ? std::optional<uint64_t>(u) : std::nullopt;
@@ -70,14 +81,18 @@ JsonPath JsonPath::Index(std::string_view key, size_t i) const {
   return JsonPath{source, std::move(p)};
 }
 
-Status JsonPath::Error(std::string_view sub, std::string_view reason) const {
+std::string JsonPath::Where(std::string_view sub) const {
   std::string where = path;
   if (!sub.empty()) {
     if (!where.empty()) where += ".";
     where += sub;
   }
   if (where.empty()) where = "(top level)";
-  return Status::InvalidInput(std::string(source) + ": " + where + ": " + std::string(reason));
+  return where;
+}
+
+Status JsonPath::Error(std::string_view sub, std::string_view reason) const {
+  return Status::InvalidInput(std::string(source) + ": " + Where(sub) + ": " + std::string(reason));
 }
 
 }  // namespace meshverify::endpoints_internal

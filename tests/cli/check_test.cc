@@ -144,6 +144,22 @@ TEST_F(CheckTest, SequentialGateUsesEveryLookWhileUndecided) {
   EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 8u);
 }
 
+// What the view parser warns about reaches the report as a note naming the source.
+TEST_F(CheckTest, ViewWarningsAreReportNotes) {
+  runner_.On(FakeCommandRunner::Prefix({"istioctl"}, {"kind-cluster1"}),
+             FakeCommandRunner::Ok(R"([{"name":"outbound|5000||helloworld.sample.svc.cluster.local",
+               "hostStatuses":[
+               {"address":{"socketAddress":{"address":"10.241.0.8","portValue":5000}}},
+               {"address":{"socketAddress":{"address":"10.244.0.8","portValue":5000}}},
+               {"address":{"socketAddress":{"address":"X.X.X.X","portValue":5000}}}]}])"));
+  AddMesh(Alternate);
+  Check({"-o", "json", "--looks", "1"});
+  nlohmann::json r = Report();
+  EXPECT_TRUE(HasNote(r, "view of cluster1/sleep-98vj4rhb6k-bl94b: istioctl -n sample"))
+      << r["notes"].dump();
+  EXPECT_TRUE(HasNote(r, "'X.X.X.X' is not an IP address (redacted?)")) << r["notes"].dump();
+}
+
 TEST_F(CheckTest, RouteDropFailsReachabilityWithTheRoutesHint) {
   AddMeshDiscovery(runner_, {{"kind-cluster1", "view_routedrop_cluster1.json"},
                              {"kind-cluster2", "view_healthy_cluster2.json"}});

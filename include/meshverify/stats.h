@@ -40,17 +40,23 @@ struct FitTest {
   double df = 0;
   double p_value = 1;
   std::string method;  // "pearson", "g", "exact-multinomial"
-  std::string note;    // why a method was chosen when it is not the obvious one; usually ""
+  std::string note;    // why a method was chosen, or what was left out; usually ""
 };
 
 // Pearson chi-square goodness of fit of `counts` to `expected_shares` (same length, shares sum
-// to 1 within 1e-6; categories with expected share 0 and count 0 are dropped; a count in a
-// category of expected share 0 gives p = 0). Fails with InvalidInput on length mismatch or
-// bad shares. With fewer than 2 categories left: statistic 0, df 0, p 1.
+// to 1 within 1e-6). Categories of expected share 0 are left out (with their counts: a count
+// there is an unexpected destination, which the balance gate fails, not a deviation of the
+// split), so the test is always well-defined: it tests the split of the answers that went
+// where they were expected; `note` says how many were left out. Fails with InvalidInput on
+// length mismatch or bad shares. With fewer than 2 categories left, or no answers in them:
+// statistic 0, df as the categories left minus 1 (0 if fewer than 2), p 1.
+// X^2 = sum (O - E)^2 / E with O - E computed by one fused multiply-add (exact to rounding).
 Result<FitTest> PearsonChiSquare(std::span<const uint64_t> counts,
                                  std::span<const double> expected_shares);
 
-// G-test (log-likelihood ratio) with the same contract.
+// G-test (log-likelihood ratio) with the same contract. G = 2 sum bd0(O, E), Loader's (2000)
+// deviance term bd0(x, m) = x ln(x / m) + m - x summed by its series near x = m (as R's dbinom),
+// so G keeps full relative precision when O is close to E at any N.
 Result<FitTest> GTest(std::span<const uint64_t> counts, std::span<const double> expected_shares);
 
 // Goodness of fit that picks the right method: the exact multinomial test when any expected

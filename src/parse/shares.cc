@@ -126,6 +126,7 @@ Result<ShareList> ParseShareList(std::string_view text, std::string_view source)
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
+  if (!std::isfinite(sum)) return Fail(source, "shares sum to more than a double holds");
   const double k = static_cast<double>(out.shares.size());
   const double off = std::fabs(sum - 1.0);
   if (all_whole && sum > 0 && off > 0) {

@@ -146,6 +146,9 @@ TEST(ParseShareListTest, RoundingThatCannotExplainTheSumIsRefused) {
       {"v1=1/,v2=1", "--expect: v1: bad share '1/'"},
       {"v1=-1/3,v2=1", "--expect: v1: negative share -1/3"},
       {"v1=0,v2=0", "--expect: shares sum to 0, not 1"},
+      // Found by tests/fuzz/shares_fuzz.cc: two weights of 1e308 sum to infinity.
+      {"v1=" + std::string(308, '9') + ",v2=" + std::string(308, '9'),
+       "--expect: shares sum to more than a double holds"},
   };
   for (const auto& [text, message] : errors) {
     Result<ShareList> r = ParseShareList(text, "--expect");

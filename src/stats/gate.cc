@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "meshverify/stats.h"
 #include "stats/internal.h"
@@ -29,10 +30,10 @@ namespace {
 // a good guess costs a few evaluations instead of 2 log2(n).
 template <typename Pred>
 uint64_t FirstTrue(uint64_t n, double guess, Pred pred) {
-  const double g = std::clamp(std::floor(guess), 0.0, static_cast<double>(n) + 1);
+  const double g = std::clamp(std::floor(guess), 0.0, static_cast<double>(n));
   uint64_t lo, hi;  // pred(lo - 1) false or lo == 0; pred(hi) true or hi == n + 1
-  const uint64_t start = static_cast<uint64_t>(g);
-  if (start <= n && pred(start)) {
+  const uint64_t start = std::isnan(g) ? 0 : static_cast<uint64_t>(g);
+  if (pred(start)) {
     hi = start;
     uint64_t step = 1;
     while (true) {
@@ -72,20 +73,37 @@ uint64_t FirstTrue(uint64_t n, double guess, Pred pred) {
 
 // The normal approximation of each boundary (Wald: k/n = edge ± z sqrt(edge(1-edge)/n)) is a
 // few counts off the exact one; FirstTrue finds the exact one from there.
-CountRange BalancedCounts(uint64_t n, double expected, double tolerance, double alpha) {
+namespace {
+
+// The Wald guess of a boundary count at n for a band edge, `sign` towards the band's inside.
+double WaldGuess(uint64_t n, double edge, double sign, double alpha) {
   const double nd = static_cast<double>(n);
   const double z = alpha < 0.5 ? NormalUpperQuantile(alpha) : 0.0;
-  auto guess = [&](double edge, double sign) {
-    const double e = std::clamp(edge, 0.0, 1.0);
-    return nd * e + sign * z * std::sqrt(nd * e * (1 - e));
-  };
+  const double e = std::clamp(edge, 0.0, 1.0);
+  return nd * e + sign * z * std::sqrt(nd * e * (1 - e));
+}
+
+}  // namespace
+
+uint64_t FirstLowerInside(uint64_t n, double expected, double tolerance, double alpha,
+                          double guess) {
+  if (std::isnan(guess)) guess = WaldGuess(n, expected - tolerance, 1, alpha);
+  return FirstTrue(n, guess,
+                   [&](uint64_t k) { return LowerInside(k, n, expected, tolerance, alpha); });
+}
+
+uint64_t FirstUpperOutside(uint64_t n, double expected, double tolerance, double alpha,
+                           double guess) {
+  if (std::isnan(guess)) guess = WaldGuess(n, expected + tolerance, -1, alpha) + 1;
+  return FirstTrue(n, guess,
+                   [&](uint64_t k) { return !UpperInside(k, n, expected, tolerance, alpha); });
+}
+
+CountRange BalancedCounts(uint64_t n, double expected, double tolerance, double alpha) {
+  const double wald = std::numeric_limits<double>::quiet_NaN();
   CountRange r;
-  r.first = FirstTrue(n, guess(expected - tolerance, 1),
-                      [&](uint64_t k) { return LowerInside(k, n, expected, tolerance, alpha); });
-  // last + 1: the smallest k without UpperInside.
-  const uint64_t end = FirstTrue(n, guess(expected + tolerance, -1) + 1, [&](uint64_t k) {
-    return !UpperInside(k, n, expected, tolerance, alpha);
-  });
+  r.first = FirstLowerInside(n, expected, tolerance, alpha, wald);
+  const uint64_t end = FirstUpperOutside(n, expected, tolerance, alpha, wald);
   if (end == 0) return CountRange{};  // empty
   r.last = end - 1;
   return r;

@@ -47,8 +47,17 @@ double ClopperPearsonUpper(uint64_t k, uint64_t n, double tail);
 bool LowerInside(uint64_t k, uint64_t n, double expected, double tolerance, double alpha);
 bool UpperInside(uint64_t k, uint64_t n, double expected, double tolerance, double alpha);
 
+// The smallest k in [0, n] with LowerInside (n + 1 if none), and the smallest k without
+// UpperInside (n + 1 if none): searched outwards from `guess` in doubling steps, then bisected,
+// so a guess a few counts off costs a few evaluations. A NaN guess means the normal
+// approximation (Wald: n·edge ± z sqrt(n·edge·(1 - edge))).
+uint64_t FirstLowerInside(uint64_t n, double expected, double tolerance, double alpha,
+                          double guess);
+uint64_t FirstUpperOutside(uint64_t n, double expected, double tolerance, double alpha,
+                           double guess);
+
 // The counts k in [first, last] of n that DecideShare calls balanced (empty when first >
-// last), found by bisection on LowerInside and UpperInside. `expected` > 0.
+// last). `expected` > 0.
 struct CountRange {
   uint64_t first = 1;
   uint64_t last = 0;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <boost/math/distributions/binomial.hpp>
 #include <cmath>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "meshverify/stats.h"
@@ -13,8 +15,6 @@ namespace meshverify::stats {
 namespace {
 
 using Binomial = boost::math::binomial_distribution<double, internal::Policy>;
-using internal::BalancedCounts;
-using internal::CountRange;
 
 // P(X < k) and P(X > k) for X ~ Bin(n, p), 0 < p < 1, as tails (never 1 - cdf).
 double Below(uint64_t n, double p, uint64_t k) {
@@ -65,12 +65,19 @@ class Model {
   // P(X_b > last(a)). With a == b this is Miss(a) exactly.
   double BlockMiss(uint64_t a, uint64_t b) const {
     if (a == 0 || !CertainBalanced(a)) return 1.0;
+    if (memo_.size() < random_.size()) memo_.resize(random_.size());
     double miss = 0;
-    for (double e : random_) {
-      const CountRange at_a = BalancedCounts(a, e, tolerance_, alpha_);
-      const CountRange at_b = a == b ? at_a : BalancedCounts(b, e, tolerance_, alpha_);
-      if (at_a.empty() || at_b.empty()) return 1.0;
-      miss += Below(a, e, at_b.first) + Above(b, e, at_a.last);
+    for (size_t i = 0; i < random_.size(); ++i) {
+      const double e = random_[i];
+      Memo& m = memo_[i];
+      const uint64_t first = internal::FirstLowerInside(
+          b, e, tolerance_, alpha_, m.Guess(m.first, b, std::max(0.0, e - tolerance_)));
+      const uint64_t end = internal::FirstUpperOutside(
+          a, e, tolerance_, alpha_, m.Guess(m.end, a, std::min(1.0, e + tolerance_)));
+      m.first = {b, first};
+      m.end = {a, end};
+      if (end == 0 || first >= end) return 1.0;
+      miss += Below(a, e, first) + Above(b, e, end - 1);
     }
     return std::min(1.0, miss);
   }
@@ -93,9 +100,21 @@ class Model {
   }
 
  private:
+  // The last boundary counts found per random share: the walk asks about nearby n one after
+  // another, and a boundary count moves by about its band edge per request.
+  struct Memo {
+    std::pair<uint64_t, uint64_t> first{0, 0}, end{0, 0};  // (n, count); n == 0: none yet
+    static double Guess(std::pair<uint64_t, uint64_t> known, uint64_t n, double edge) {
+      if (known.first == 0) return std::numeric_limits<double>::quiet_NaN();
+      return static_cast<double>(known.second) +
+             (static_cast<double>(n) - static_cast<double>(known.first)) * edge;
+    }
+  };
+
   double tolerance_, alpha_;
   std::vector<double> random_;   // shares strictly inside (0, 1), repeated ones repeated
   std::vector<double> certain_;  // shares 0 or 1
+  mutable std::vector<Memo> memo_;
 };
 
 std::string Range(double v, const char* name, const char* range) {

@@ -47,15 +47,18 @@ int DimensionDecisions(const std::map<std::string, ShareStat>& shares) {
 // cluster gave one version only (so every answer's cluster names its version: the seed's
 // topology, one version per cluster), and mapped categories have equal counts and expected
 // shares, the unanswered ones equal expected shares. Then both dimensions' gates are the same
-// decisions and count once.
+// decisions and count once. This is read from the answers: in a mesh whose clusters and
+// versions cross (v2 in both clusters) yet whose expected shares match under some pairing, the
+// answers look like one partition only if whole pods never answered, and the skew side's error
+// rate then exceeds alpha by at most that probability (e.g. 2^-N when half the pods never do).
 bool SamePartition(const SourceReport& r) {
   std::map<std::string, std::string> version_of, cluster_of;
   for (const auto& [name, inst] : r.by_instance) {
     if (inst.count == 0) continue;
     if (inst.cluster.empty() || inst.version.empty()) return false;
-    auto [v, new_cluster] = version_of.emplace(inst.cluster, inst.version);
-    auto [c, new_version] = cluster_of.emplace(inst.version, inst.cluster);
-    if (v->second != inst.version || c->second != inst.cluster) return false;
+    const std::string& v = version_of.emplace(inst.cluster, inst.version).first->second;
+    const std::string& c = cluster_of.emplace(inst.version, inst.cluster).first->second;
+    if (v != inst.version || c != inst.cluster) return false;
   }
   auto same = [](const ShareStat& a, const ShareStat& b) {
     return a.count == b.count && a.expected.has_value() == b.expected.has_value() &&

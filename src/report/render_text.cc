@@ -85,7 +85,8 @@ void WriteTests(std::ostream& os, const SourceReport& s) {
   for (const auto& [name, t] : s.tests) {
     std::string line = OneLine(name) + " p=" + render::PValue(t.p_value) + " (" +
                        (t.method.empty() ? "" : OneLine(t.method) + ", ") + "statistic " +
-                       Fixed(t.statistic, 2) + ", df " + Fixed(t.df, 0) + ")";
+                       Fixed(t.statistic, 2) + ", df " + Fixed(t.df, 0) +
+                       (t.note.empty() ? "" : "; " + OneLine(t.note)) + ")";
     WriteWrapped(os, first ? "  tests: " : "         ", 9, line);
     first = false;
   }

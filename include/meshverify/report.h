@@ -65,7 +65,7 @@ struct TestStat {
   double df = 0;
   double p_value = 1;
   std::string method;
-  std::string note;  // what was left out, e.g. answers in categories of expected share 0
+  std::string note = "";  // what was left out, e.g. answers in categories of expected share 0
 
   friend bool operator==(const TestStat&, const TestStat&) = default;
 };

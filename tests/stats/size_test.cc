@@ -76,8 +76,12 @@ SizeResult ExactSizes(double e, double alpha, uint64_t step) {
       EXPECT_EQ(DecideShare(end - 1, n, e, kTolerance, alpha, 1), Gate::kBalanced) << n;
       EXPECT_EQ(DecideShare(n - first, n, 1 - e, kTolerance, alpha, 1), Gate::kBalanced) << n;
     }
-    if (first > 0) EXPECT_NE(DecideShare(first - 1, n, e, kTolerance, alpha, 1), Gate::kBalanced);
-    if (end <= n) EXPECT_NE(DecideShare(end, n, e, kTolerance, alpha, 1), Gate::kBalanced) << n;
+    if (first > 0) {
+      EXPECT_NE(DecideShare(first - 1, n, e, kTolerance, alpha, 1), Gate::kBalanced) << n;
+    }
+    if (end <= n) {
+      EXPECT_NE(DecideShare(end, n, e, kTolerance, alpha, 1), Gate::kBalanced) << n;
+    }
     while (skew_lo <= n &&
            ClopperPearsonBounds(skew_lo, n, skew_tail, skew_tail).hi < e - kTolerance) {
       ++skew_lo;
@@ -90,7 +94,9 @@ SizeResult ExactSizes(double e, double alpha, uint64_t step) {
     if (skew_lo > 0) {
       EXPECT_EQ(DecideShare(skew_lo - 1, n, e, kTolerance, alpha, 1), Gate::kSkewed) << n;
     }
-    if (skew_hi <= n) EXPECT_EQ(DecideShare(skew_hi, n, e, kTolerance, alpha, 1), Gate::kSkewed);
+    if (skew_hi <= n) {
+      EXPECT_EQ(DecideShare(skew_hi, n, e, kTolerance, alpha, 1), Gate::kSkewed) << n;
+    }
     auto worst = [n](Worst* w, double p) {
       if (p > w->p) *w = Worst{p, n};
     };

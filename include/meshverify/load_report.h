@@ -26,7 +26,7 @@ inline constexpr std::string_view kPooledSource = "all";  // `source` of pooled 
 struct Share {
   uint64_t count = 0;
   double share = 0;             // count / ok
-  double ci_lo = 0, ci_hi = 1;  // simultaneous Wilson / Clopper-Pearson interval (stats.h)
+  double ci_lo = 0, ci_hi = 1;  // exact Clopper–Pearson bounds, Bonferroni over the shares (stats.h)
 };
 
 struct Latency {

@@ -275,6 +275,7 @@ void AddRunNotes(const CheckPlan& plan, const discover::Discovery& d, const Prob
                             " requests per source; alpha " + Fixed(plan.gate.alpha, 4) +
                             " spent as " + Fixed(run.look_alpha, 4) + " per look");
   }
+  if (!plan.mesh.expect.note.empty()) report->notes.push_back(plan.mesh.expect.note);
   for (const std::string& n : d.notes) report->notes.push_back(n);
   if (d.view_reads > 1) {
     report->notes.push_back("waited " + Fixed(d.waited_s, 1) + " s (" +

@@ -174,10 +174,12 @@ int RunAnalyze(const Args& args, Environment& env) {
   if (f.help) return 0;
 
   std::map<std::string, double> shares;
+  std::string shares_note;
   if (!f.expect.empty()) {
-    Result<std::map<std::string, double>> parsed = ParseShares(f.expect, "--expect");
+    Result<ShareList> parsed = ParseShareList(f.expect, "--expect");
     if (!parsed.ok()) return fail(Status::Usage(parsed.status().message()));
-    shares = *parsed;
+    shares = parsed->shares;
+    shares_note = parsed->note;
   }
   Result<InputFormat> format = ParseInputFormat(f.format);
   if (!format.ok()) return fail(Status::Usage(format.status().message()));
@@ -220,6 +222,7 @@ int RunAnalyze(const Args& args, Environment& env) {
     }
     report.notes.push_back(note + (n > ing->notice_samples().size() ? "; ..." : ""));
   }
+  if (!shares_note.empty()) report.notes.push_back(shares_note);
   if (!shares.empty()) {
     report.notes.push_back(std::string("--expect keys read as ") +
                            (by_cluster ? "destination clusters" : "versions"));

@@ -246,7 +246,7 @@ SloResult EvaluateSlo(const Slo& slo, const Window& steady, double seconds, doub
         k = it->second.count;
       }
       if (steady.ok == 0) break;
-      const stats::Interval ci = stats::SimultaneousInterval(k, steady.ok, alpha, 1);
+      const stats::Interval ci = stats::ClopperPearsonBounds(k, steady.ok, alpha / 2, alpha / 2);
       r.value = static_cast<double>(k) / static_cast<double>(steady.ok);
       r.ci_lo = ci.lo;
       r.ci_hi = ci.hi;

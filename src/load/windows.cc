@@ -28,7 +28,9 @@ std::map<std::string, Share> Shares(const std::map<std::string, uint64_t>& count
     Share s;
     s.count = c;
     s.share = ok == 0 ? 0 : static_cast<double>(c) / static_cast<double>(ok);
-    stats::Interval ci = stats::SimultaneousInterval(c, ok, alpha, n);
+    // Exact two-sided Clopper–Pearson bounds, Bonferroni over the window's n shares.
+    const double tail = alpha / (2.0 * std::max(1, n));
+    stats::Interval ci = stats::ClopperPearsonBounds(c, ok, tail, tail);
     s.ci_lo = ci.lo;
     s.ci_hi = ci.hi;
     out[k] = s;

@@ -232,12 +232,13 @@ Status Loader::Expect(const YAML::Node& n, MeshConfig::Expect* e) const {
     list += (list.empty() ? "" : ",") + k + "=" + kv.second.Scalar();
   }
   std::string where = std::string(source_) + ":" + std::to_string(n.Mark().line + 1) + ": expect";
-  Result<std::map<std::string, double>> shares = ParseShares(list, where);
+  Result<ShareList> shares = ParseShareList(list, where);
   if (!shares.ok()) {
     return Status::InvalidInput(endpoints_internal::Printable(shares.status().message()));
   }
   e->from_endpoints = false;
-  e->shares = std::move(*shares);
+  e->shares = std::move(shares->shares);
+  e->note = endpoints_internal::Printable(shares->note);
   return Status::Ok();
 }
 

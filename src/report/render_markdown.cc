@@ -90,12 +90,12 @@ void WriteChecks(std::ostream& os, const Report& r) {
 void WriteShareTable(std::ostream& os, std::string_view title,
                      const std::map<std::string, ShareStat>& shares) {
   if (shares.empty()) return;
-  os << "| " << title << " | count | share | simultaneous interval | expected | gate |\n"
+  os << "| " << title << " | count | share | interval (level) | expected | gate |\n"
      << "| --- | ---: | ---: | --- | ---: | --- |\n";
   for (const auto& [name, s] : shares) {
     os << "| " << Cell(name) << " | " << s.count << " | " << Percent(s.share) << " | "
-       << render::Interval(s.ci_lo, s.ci_hi) << " | " << (s.expected ? Percent(*s.expected) : "-")
-       << " | " << Cell(s.gate) << " |\n";
+       << render::IntervalWithLevel(s.ci_lo, s.ci_hi, s.ci_level) << " | "
+       << (s.expected ? Percent(*s.expected) : "-") << " | " << Cell(s.gate) << " |\n";
   }
   os << "\n";
 }

@@ -42,13 +42,13 @@ void WriteShares(std::ostream& os, std::string_view title,
   size_t count_w = 5;
   for (const auto& [k, s] : shares) count_w = std::max(count_w, std::to_string(s.count).size());
   os << "  " << PadRight(title, name_w) << "  " << PadLeft("count", count_w) << "   share"
-     << "  simultaneous interval  expected  gate\n";
+     << "  interval (level)            expected  gate\n";
   for (const auto& [name, s] : shares) {
     std::string line = "  " + PadRight(Truncate(OneLine(name), name_w), name_w) + "  " +
                        PadLeft(std::to_string(s.count), count_w) + "  " +
                        PadLeft(render::Percent(s.share), 6) + "  " +
-                       PadRight(render::Interval(s.ci_lo, s.ci_hi), 21) + "  " +
-                       PadLeft(s.expected ? render::Percent(*s.expected) : "-", 8) + "  " +
+                       PadRight(render::IntervalWithLevel(s.ci_lo, s.ci_hi, s.ci_level), 26) +
+                       "  " + PadLeft(s.expected ? render::Percent(*s.expected) : "-", 8) + "  " +
                        (s.gate.empty() ? "-" : s.gate);
     os << line << "\n";
   }
@@ -85,7 +85,8 @@ void WriteTests(std::ostream& os, const SourceReport& s) {
   for (const auto& [name, t] : s.tests) {
     std::string line = OneLine(name) + " p=" + render::PValue(t.p_value) + " (" +
                        (t.method.empty() ? "" : OneLine(t.method) + ", ") + "statistic " +
-                       Fixed(t.statistic, 2) + ", df " + Fixed(t.df, 0) + ")";
+                       Fixed(t.statistic, 2) + ", df " + Fixed(t.df, 0) +
+                       (t.note.empty() ? "" : "; " + OneLine(t.note)) + ")";
     WriteWrapped(os, first ? "  tests: " : "         ", 9, line);
     first = false;
   }

@@ -90,6 +90,20 @@ std::string Interval(double lo, double hi) {
   return std::string("[").append(Percent(lo)).append(", ").append(Percent(hi)).append("]");
 }
 
+std::string Level(double level) {
+  if (!(level > 0)) return "";
+  if (level > 0.999999) return ">99.9999%";
+  std::string s = Fixed(100 * level, 4);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s + "%";
+}
+
+std::string IntervalWithLevel(double lo, double hi, double level) {
+  std::string l = Level(level);
+  return Interval(lo, hi) + (l.empty() ? "" : " " + l);
+}
+
 std::string CleanUtf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -92,7 +92,7 @@ TEST(ParseLoadFlagsTest, BadValuesAreOneLineUsageErrors) {
        "meshverify load: --sweep rate=... and --rate both set the rate"},
       {{"--url", "http://x"}, "meshverify load: --url and --source-cluster need --direct"},
       {{"-o", "yaml"}, "meshverify load: -o yaml: expected text or json"},
-      {{"--expect", "v1=2"}, ""},
+      {{"--expect", "v1=0.3,v2=0.6"}, ""},  // neither shares (sum 0.9) nor whole weights
       {{"--frobnicate"}, ""},
   };
   for (const auto& [args, message] : cases) {

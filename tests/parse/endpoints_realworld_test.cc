@@ -23,7 +23,9 @@ EndpointView View(const std::string& name, EndpointFormat want) {
   EXPECT_EQ(DetectEndpointFormat(text), want) << name;
   Result<EndpointView> v = ParseEndpointView(text, EndpointFormat::kAuto, name);
   EXPECT_TRUE(v.ok()) << v.status().ToString();
-  if (v.ok()) EXPECT_EQ(v->format, want) << name;
+  if (v.ok()) {
+    EXPECT_EQ(v->format, want) << name;
+  }
   return v.ok() ? *v : EndpointView{};
 }
 

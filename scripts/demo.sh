@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, on a fresh machine: install the deps, build, bring the two-cluster lab up, run
 # `meshverify check` against it with the lab's kubectl/istioctl first on PATH, print the report,
-# write JSON/Markdown/JUnit under reports/out/, take the lab down, exit with check's exit code.
+# write JSON/Markdown/JUnit/HTML under reports/out/ and say where each went, take the lab down,
+# exit with check's exit code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then
@@ -17,10 +18,21 @@ exec {lab_lock}>"${MESHVERIFY_LAB_LOCK:-/run/lock/meshverify-lab.lock}"
 flock -w 3600 "$lab_lock"
 trap 'scripts/lab/lab down >/dev/null 2>&1 || true' EXIT
 scripts/lab/lab up
-mkdir -p reports/out
+out=$PWD/reports/out
+mkdir -p "$out"
+# Reports of an earlier run must not pass for this one's.
+rm -f "$out/check.json" "$out/check.md" "$out/check.xml" "$out/check.html"
 rc=0
 PATH="$PWD/scripts/lab/bin:$PATH" build/meshverify check -c scripts/lab/mesh.yaml \
-  --json reports/out/check.json --markdown reports/out/check.md --junit reports/out/check.xml ||
-  rc=$?
-echo "demo: reports in reports/out/ (check.json, check.md, check.xml); check exit code $rc"
+  --json "$out/check.json" --markdown "$out/check.md" --junit "$out/check.xml" \
+  --html "$out/check.html" || rc=$?
+echo "demo: reports:"
+for r in "JSON:check.json" "Markdown:check.md" "JUnit:check.xml" "HTML:check.html"; do
+  if [ -s "$out/${r#*:}" ]; then
+    printf '  %-9s %s\n' "${r%%:*}" "$out/${r#*:}"
+  else
+    printf '  %-9s not written\n' "${r%%:*}"
+  fi
+done
+echo "demo: check exit code $rc"
 exit "$rc"

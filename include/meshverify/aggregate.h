@@ -11,31 +11,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "meshverify/histogram.h"
 #include "meshverify/model.h"
 
 namespace meshverify {
 
-// Log-bucketed latency histogram (milliseconds) with relative error <= 1% on quantiles.
-class LatencyHistogram {
- public:
-  LatencyHistogram();
-  ~LatencyHistogram();
-  LatencyHistogram(const LatencyHistogram&);
-  LatencyHistogram& operator=(const LatencyHistogram&);
-  LatencyHistogram(LatencyHistogram&&) noexcept;
-  LatencyHistogram& operator=(LatencyHistogram&&) noexcept;
-
-  void Add(double ms);
-  void Merge(const LatencyHistogram& other);
-  uint64_t count() const;
-  double max() const;
-  // REQUIRES: 0 <= q <= 1. Returns 0 when empty.
-  double Quantile(double q) const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
+// Latency histogram (milliseconds), relative error <= 1% on quantiles; see histogram.h.
+using LatencyHistogram = Histogram;
 
 // Everything counted for one source (or pooled).
 struct SourceCounts {

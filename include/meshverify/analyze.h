@@ -68,13 +68,15 @@ SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
                                            const std::vector<PodInfo>& destinations);
 
 // Per-source statistics from counts alone (no histograms, no views), as used by Analyze and
-// MergeReports: shares with simultaneous intervals over all gated shares of the source,
-// expected shares and per-share gates, goodness-of-fit tests ("chi_square", "g_test", and
-// "exact" when expected counts are small; for versions too, suffixed "_by_version", when
-// both dimensions are gated), the source's gate (skewed if any share is skewed, balanced if
-// all are balanced, else inconclusive; "" when nothing is expected) and requests_to_decide.
-// Reads r->ok, by_cluster[*].count, by_version[*].count and the expected maps given here;
-// rewrites the ShareStat fields, tests, gate and requests_to_decide of *r.
+// MergeReports: shares, the interval that decided each share's gate (stats::ShareGate, with
+// its level; the skew side's Bonferroni family is the source's distinct decisions, cluster and
+// version shares that are one partition counted once; ungated shares show the two-sided
+// 1 - alpha Clopper–Pearson interval), expected shares and per-share gates, goodness-of-fit tests
+// ("chi_square", "g_test", and "exact" when expected counts are small; for versions too, suffixed
+// "_by_version", when both dimensions are gated), the source's gate (skewed if any share is skewed,
+// balanced if all are balanced, else inconclusive; "" when nothing is expected) and
+// requests_to_decide. Reads r->ok, by_cluster[*].count, by_version[*].count and the expected maps
+// given here; rewrites the ShareStat fields, tests, gate and requests_to_decide of *r.
 void ComputeShareStatistics(const std::map<std::string, double>& expected_by_cluster,
                             const std::map<std::string, double>& expected_by_version,
                             const GateOptions& opt, SourceReport* r);

@@ -45,6 +45,7 @@ struct MeshConfig {
   struct Expect {
     bool from_endpoints = true;            // `expect: endpoints` (the default)
     std::map<std::string, double> shares;  // `expect: {v1: 0.5, v2: 0.5}` (versions or clusters)
+    std::string note;                      // ParseShareList's note when they were normalised
   } expect;
   GateOptions gate;
   struct Run {
@@ -64,9 +65,26 @@ struct MeshConfig {
 // InvalidInput "<source>:<line>: <key>: <reason>" (line 1-based, from yaml-cpp's mark).
 Result<MeshConfig> ParseMeshConfig(std::string_view yaml, std::string_view source = "mesh.yaml");
 
-// Parses "v1=0.5,v2=0.5" (or "cluster1=0.5,cluster2=0.5"). Fails with InvalidInput
-// "<source>: <reason>" on an empty list, a bad name or number, a negative share, a duplicate
-// name, or shares that do not sum to 1 (within 1e-6).
+// A parsed share list: the shares (summing to 1) and, when they were normalised, a note
+// saying so, e.g. "--expect: weights 1/1/1 normalised to shares: v1=0.3333333333, ...".
+struct ShareList {
+  std::map<std::string, double> shares;
+  std::string note;  // "" when the shares were taken as written
+};
+
+// Parses "v1=0.5,v2=0.5" (or "cluster1=0.5,cluster2=0.5"). A value is a decimal ("0.5", ".5")
+// or a fraction ("1/3"). The values are taken as
+//  - weights when every one is a whole number ("v1=1,v2=1,v3=1", "v1=3,v2=1"): divided by
+//    their sum, with a note;
+//  - shares otherwise: they must sum to 1 within 1e-6, or within what rounding to the most
+//    decimals written can explain (k entries with at most d decimals: strictly less than
+//    k/2 units of the d-th decimal, so "0.333333" three times and "0.33" three times pass,
+//    "0.3,0.6" does not); then divided by their sum, with a note when off by more than 1e-6.
+// Fails with InvalidInput "<source>: <reason>" on an empty list, a bad name or number, a
+// negative share, a duplicate name, or a sum that is none of these.
+Result<ShareList> ParseShareList(std::string_view text, std::string_view source = "--expect");
+
+// ParseShareList's shares alone.
 Result<std::map<std::string, double>> ParseShares(std::string_view text,
                                                   std::string_view source = "--expect");
 

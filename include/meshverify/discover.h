@@ -55,14 +55,16 @@ std::vector<std::string> PilotAgentClustersArgv(const ClusterConfig& cluster, co
 // Reads one source's view of `envoy_cluster`, with clusters assigned: by `cmap` (pod CIDRs),
 // else by the address of a known destination pod, else workload cluster id. `*method` starts
 // as kIstioctl and switches, for this and later calls, to kPilotAgent when istioctl cannot be
-// started. Fails with Unavailable "<command>: <first stderr line>" or InvalidInput (output
-// not parsable).
+// started. Sets `*warnings`, when not null, to the parser's warnings about the whole output
+// (EndpointView::warnings, located by the command line). Fails with Unavailable "<command>:
+// <first stderr line>" or InvalidInput (output not parsable).
 Result<std::vector<Endpoint>> ReadEndpointView(CommandRunner& runner, const ClusterConfig& cluster,
                                                const PodInfo& pod, const std::string& envoy_cluster,
                                                const ClusterMap& cmap,
                                                const std::vector<PodInfo>& destinations,
                                                ViewMethod* method,
-                                               std::chrono::milliseconds timeout);
+                                               std::chrono::milliseconds timeout,
+                                               std::vector<std::string>* warnings = nullptr);
 
 // Returns "" when every view lists at least one endpoint of every cluster that has a Ready
 // destination pod; otherwise one sentence naming, per source, the clusters it misses.
@@ -86,6 +88,7 @@ struct Discovery {
   std::map<std::string, std::vector<Endpoint>> views;  // SourceKey -> its view
   ViewMethod method = ViewMethod::kIstioctl;
   std::vector<CheckResult> checks;  // sources_found, endpoint_views, converged
+  // Includes the view parsers' warnings (EndpointView::warnings) of the last read.
   std::vector<std::string> notes;
   int view_reads = 0;  // rounds of view reads (1 = converged at once)
   double waited_s = 0;

@@ -13,7 +13,8 @@
 //   what --pattern matches). Source cluster "" and pod = the source name; the destination
 //   cluster comes from the pattern's `cluster` group, else "". A line that does not parse counts
 //   as error `unparsed` and is kept as a sample (cut to 200 bytes, invalid UTF-8 replaced by
-//   U+FFFD).
+//   U+FFFD), unless it is a kubectl notice (IsKubectlNotice in reply_parser.h: kubectl's stderr
+//   in the capture): that is skipped, counted in skipped_notices() and listed, never a request.
 // - jsonl: meshverify.record/v1 records (meshverify/records.h), classified with ClassifyRecord;
 //   HTTP 200 bodies are parsed with the same parser (no match: `unparsed`); latency = total_ms.
 // - auto: per source, from the first non-blank line: '{' (after leading spaces) means jsonl.
@@ -32,6 +33,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "meshverify/aggregate.h"
 #include "meshverify/status.h"
@@ -81,6 +83,11 @@ class Ingestor {
   uint64_t source_lines() const;
   // Non-blank lines of all sources.
   uint64_t total_lines() const;
+  // Raw lines skipped as kubectl notices, over all sources, and the first kMaxNoticeSamples of
+  // them as "<source>:<line>: <text>" (text cut to 200 bytes, valid UTF-8).
+  static constexpr size_t kMaxNoticeSamples = 3;
+  uint64_t skipped_notices() const;
+  const std::vector<std::string>& notice_samples() const;
 
  private:
   struct State;

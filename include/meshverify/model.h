@@ -36,6 +36,18 @@ struct ProbeRecord {
   bool new_connection = true;  // false when curl reused a keep-alive connection
   std::string body;            // the answer, as received (may be several lines)
   std::string error;           // transport failure text, when the record stands for a lost request
+  // Set by probers that know them (DirectProber): times in ms since the call's schedule
+  // origin (ProbeSpec::origin), < 0 unknown. Open loop: intended_ms is when the schedule
+  // wanted the request sent (latency from it is free of coordinated omission); closed loop:
+  // intended_ms == sent_ms.
+  double intended_ms = -1;
+  double sent_ms = -1;  // when it was handed to the transport
+  bool late = false;    // open loop: sent after it was due (see the prober's slack)
+  // Which connection carried it: 1, 2, ... in order of first use, unique within one source's
+  // Probe call; 0 unknown. With `peer` ("ip:port" of the remote end, "" unknown) it shows
+  // per-connection stickiness (e.g. through an east-west gateway).
+  uint64_t connection = 0;
+  std::string peer;
 };
 
 // The answers of one destination instance (a pod name from the answers): how many, and the

@@ -16,6 +16,12 @@
 //   new_conn     bool             new_connection      true      false: reused a connection
 //   body         string           body                ""        the answer as received
 //   error        string           error               ""        why the request was lost
+//   intended_ms  number or null   intended_ms         -1        due time since the schedule origin
+//   sent_ms      number or null   sent_ms             -1        actual send since the origin
+//   late         bool             late                false     open loop: sent after it was due
+//   conn         integer >= 0     connection          0         connection id within the source
+//   peer         string           peer                ""        remote "ip:port" of the connection
+// The last five are written only when known (a time >= 0, late true, conn > 0, peer not "").
 //
 // Example:
 //   {"src_cluster":"cluster1","src_pod":"sleep-7d9f8c-abcde","seq":3,"code":200,"curl_exit":0,

@@ -31,8 +31,11 @@ std::span<const Renderer> Renderers();
 // The format named `name`, or whose extension is `name` ("md", "xml"); nullptr when none.
 const Renderer* FindRenderer(std::string_view name);
 
-// "text, json, markdown, junit or html": the names, for messages and --help.
+// "text, json, markdown, junit or html": the names, for messages.
 std::string RendererNames();
+// "text | json | markdown | junit | html": the names as --help lists a flag's choices (the man
+// page and shell completion are generated from --help).
+std::string RendererChoices();
 
 // Pretty JSON (2-space indent, trailing newline) of ReportToJson.
 std::string RenderJson(const Report& report);

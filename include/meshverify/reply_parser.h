@@ -26,6 +26,18 @@ struct ReplyView {
   std::string_view cluster;  // "" unless the pattern has a `cluster` group that matched
 };
 
+// True iff `line` (without its line end) is a notice kubectl writes to stderr next to a
+// command's output, found in captures of `kubectl exec ... curl` made with 2>&1 or copied
+// from a terminal. They are not answers of the app: the Ingestor skips them (never counted as
+// requests) and says how many it skipped. Known notices, matched at the start of the line:
+//  - "kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. ..."
+//  - "Defaulted container \"sleep\" out of: sleep, istio-proxy, istio-init (init)"
+//  - "Unable to use a TTY - input is not a terminal or the right kind of file"
+//  - client-go log lines of level I or W: "W0518 10:12:01.123456   12345 loader.go:223] ..."
+// Errors are not notices ("error: ...", "E0518 ...", "command terminated with exit code 7"):
+// they stand for requests that failed and stay unparsed answers.
+bool IsKubectlNotice(std::string_view line);
+
 class ReplyParser {
  public:
   // Returns a parser for `pattern`: "" selects the built-in helloworld format (a hand-written

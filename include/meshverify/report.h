@@ -44,9 +44,10 @@ ExitCode ExitCodeFor(Verdict v);
 struct ShareStat {
   uint64_t count = 0;
   double share = 0;                 // count / ok
-  double ci_lo = 0, ci_hi = 1;      // simultaneous interval (see stats.h)
+  double ci_lo = 0, ci_hi = 1;      // the interval that decided the gate (stats::ShareGate)
   std::optional<double> expected;   // expected share, when one is known
   GateVerdict gate = GateVerdict::kNone;
+  double ci_level = 0;              // the two-sided level of [ci_lo, ci_hi] (0.98); 0 = unknown
 
   friend bool operator==(const ShareStat&, const ShareStat&) = default;
 };
@@ -64,6 +65,7 @@ struct TestStat {
   double df = 0;
   double p_value = 1;
   std::string method;
+  std::string note = "";  // what was left out, e.g. answers in categories of expected share 0
 
   friend bool operator==(const TestStat&, const TestStat&) = default;
 };

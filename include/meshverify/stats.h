@@ -1,7 +1,9 @@
 #pragma once
 // Statistics for balance verdicts. Pure functions of counts; no I/O; thread-safe.
-// p-values and quantiles come from Boost.Math distributions, never hand-written series.
-// Each function's comment names its method and source; tests check published values.
+// p-values and quantiles come from Boost.Math, never hand-written series. Levels are passed as
+// tail probabilities (alpha), never as confidences (1 - alpha), so that alpha down to 1e-300
+// keeps full precision. Each function's comment names its method and source; tests check
+// exact values (tests/stats/reference_values.py).
 
 #include <cstdint>
 #include <span>
@@ -17,40 +19,37 @@ struct Interval {
   double hi = 1;
 };
 
-// Wilson (1927) score interval for k successes in n trials at two-sided `confidence`
-// (0.95 = 95%); Newcombe (1998) method 3. n == 0 gives [0, 1]; k == 0 gives lo exactly 0 and
-// k == n gives hi exactly 1. confidence <= 0 gives the point [k/n, k/n].
-// REQUIRES: k <= n, confidence < 1.
-Interval WilsonInterval(uint64_t k, uint64_t n, double confidence);
-
-// Clopper–Pearson (1934) exact interval from Beta quantiles (Boost ibeta_inv/ibetac_inv);
-// Newcombe (1998) method 5. n == 0 gives [0, 1]; k == 0 gives lo exactly 0, k == n hi exactly 1.
-// REQUIRES: k <= n, confidence < 1.
-Interval ClopperPearsonInterval(uint64_t k, uint64_t n, double confidence);
-
-// Simultaneous interval for one of `num_shares` shares: the Wilson interval at confidence
-// 1 - alpha / num_shares (Bonferroni), or Clopper–Pearson when n * min(p, 1-p) is small,
-// p = k/n: when fewer than 10 successes or fewer than 10 failures were observed (Wilson's
-// coverage dips below nominal near 0 and 1; Brown, Cai & DasGupta 2001). num_shares < 1 counts
-// as 1. REQUIRES: k <= n.
-Interval SimultaneousInterval(uint64_t k, uint64_t n, double alpha, int num_shares);
+// Clopper & Pearson (1934) exact bounds for k successes in n trials, from Beta quantiles (Boost
+// ibeta_inv / ibetac_inv); Newcombe (1998) method 5 when both tails are alpha/2. `lo` is the p
+// at which P_p(X >= k) = lower_tail (0 when k == 0), `hi` the p at which P_p(X <= k) =
+// upper_tail (1 when k == n). Each end alone is an exact one-sided bound: for every true share
+// and every n it lies beyond the share with probability at most its tail, so [lo, hi] covers
+// the share with probability at least 1 - lower_tail - upper_tail. A tail <= 0 gives that
+// end's trivial bound; n == 0 gives [0, 1]. REQUIRES: k <= n, tails < 1.
+Interval ClopperPearsonBounds(uint64_t k, uint64_t n, double lower_tail, double upper_tail);
 
 struct FitTest {
   double statistic = 0;
   double df = 0;
   double p_value = 1;
   std::string method;  // "pearson", "g", "exact-multinomial"
-  std::string note;    // why a method was chosen when it is not the obvious one; usually ""
+  std::string note;    // why a method was chosen, or what was left out; usually ""
 };
 
 // Pearson chi-square goodness of fit of `counts` to `expected_shares` (same length, shares sum
-// to 1 within 1e-6; categories with expected share 0 and count 0 are dropped; a count in a
-// category of expected share 0 gives p = 0). Fails with InvalidInput on length mismatch or
-// bad shares. With fewer than 2 categories left: statistic 0, df 0, p 1.
+// to 1 within 1e-6). Categories of expected share 0 are left out (with their counts: a count
+// there is an unexpected destination, which the balance gate fails, not a deviation of the
+// split), so the test is always well-defined: it tests the split of the answers that went
+// where they were expected; `note` says how many were left out. Fails with InvalidInput on
+// length mismatch or bad shares. With fewer than 2 categories left, or no answers in them:
+// statistic 0, df as the categories left minus 1 (0 if fewer than 2), p 1.
+// X^2 = sum (O - E)^2 / E with O - E computed by one fused multiply-add (exact to rounding).
 Result<FitTest> PearsonChiSquare(std::span<const uint64_t> counts,
                                  std::span<const double> expected_shares);
 
-// G-test (log-likelihood ratio) with the same contract.
+// G-test (log-likelihood ratio) with the same contract. G = 2 sum bd0(O, E), Loader's (2000)
+// deviance term bd0(x, m) = x ln(x / m) + m - x summed by its series near x = m (as R's dbinom),
+// so G keeps full relative precision when O is close to E at any N.
 Result<FitTest> GTest(std::span<const uint64_t> counts, std::span<const double> expected_shares);
 
 // Goodness of fit that picks the right method: the exact multinomial test when any expected
@@ -82,34 +81,80 @@ double BinomialTestTwoSided(uint64_t k, uint64_t n, double p);
 enum class Gate { kBalanced, kSkewed, kInconclusive };
 const char* GateName(Gate g);  // "balanced" | "skewed" | "inconclusive"
 
+// How the gate decides, for k answers of n in a share expected to get `expected`, band
+// [expected - tolerance, expected + tolerance], error rate `alpha`:
+//
+// - balanced iff the equivalence interval, the Clopper–Pearson bounds with tail alpha at each
+//   end (two-sided level 1 - 2·alpha), lies strictly inside the band. Each end is an exact
+//   one-sided binomial test of "the share is at or beyond that band edge", so with the truth
+//   anywhere outside the band or on its edge, P(balanced) <= alpha for every n, by
+//   construction (Schuirmann's two one-sided tests; an edge at 0 or 1 needs one answer inside
+//   it). A source is balanced only when all its shares are: P(a source with some share outside
+//   its band passes) <= alpha with no correction for the number of shares (Berger 1982, the
+//   intersection–union test).
+// - skewed iff the skew interval, the Clopper–Pearson bounds with tail alpha / (2·decisions) at
+//   each end (two-sided level 1 - alpha / decisions), lies wholly outside the band, or
+//   expected <= 0 and k > 0 (an answer from a destination that should get none is certain,
+//   not a statistical call). With every share inside its band, P(some share skewed) <= alpha by
+//   Bonferroni over the source's `decisions` distinct skew decisions (SkewDecisions).
+// - inconclusive otherwise; n == 0 is inconclusive.
+//
+// The equivalence interval lies inside the skew interval, so the two verdicts exclude each
+// other. `alpha` is the level of one look: pass SequentialAlpha for sequential looks.
+// REQUIRES: alpha in (0, 1), tolerance > 0, decisions >= 1 (less counts as 1).
+Gate DecideShare(uint64_t k, uint64_t n, double expected, double tolerance, double alpha,
+                 int decisions);
+
 struct ShareGate {
   Gate gate = Gate::kInconclusive;
-  Interval ci;                // the interval the decision used
-  uint64_t n_to_decide = 0;   // total n at which the observed share would decide (0 if decided)
+  // The interval shown for the share: the one that decided. Balanced: the equivalence
+  // interval (inside the band). Skewed and inconclusive: the skew interval (outside the band,
+  // or across one of its edges). So "inside → balanced, outside → skewed, across an edge →
+  // inconclusive" holds for the interval shown. Both are exact (Clopper–Pearson): whatever the
+  // true share and n, the shown interval covers it with probability at least ci_level - which
+  // is 1 - 2·alpha when balanced and 1 - alpha/decisions otherwise, so a table can mix levels
+  // (each row says its own). Like every exact interval it over-covers, most at small n; the
+  // coverage of what is shown is measured in bench/gate_sim.sh.
+  Interval ci;
+  double ci_level = 0;       // the shown interval's two-sided level, 1 - both tails (0.98)
+  uint64_t n_to_decide = 0;  // total n at which the observed share would decide (0 if decided)
 };
 
 // n_to_decide never exceeds this; it means "not within a billion requests" (the observed
 // share sits on the edge of the band).
 inline constexpr uint64_t kMaxRequestsToDecide = 1'000'000'000;
 
-// Decides whether the share k/n is within `expected ± tolerance`, with family-wise error rate
-// `alpha` over `num_shares` shares: balanced when the simultaneous (1 - 2·alpha/num_shares)
-// interval lies inside the band (two one-sided tests), skewed when the (1 - alpha/num_shares)
-// interval lies outside it, inconclusive otherwise. n == 0 is inconclusive. `ci` is the
-// interval that decided (the TOST one for balanced), the (1 - alpha/num_shares) one otherwise.
-// When inconclusive, n_to_decide (> n) is the smallest total at which the gate would decide
-// with the share held at k/n when that lies outside the band, else at `expected` (so the
-// answer is not driven by noise inside the band), capped at kMaxRequestsToDecide.
+// DecideShare plus the interval shown and, when inconclusive, n_to_decide (> n): the smallest
+// total at which the gate would decide with the share held at k/n when that lies outside the
+// band, else at `expected` (so the answer is not driven by noise inside the band), capped at
+// kMaxRequestsToDecide.
 ShareGate GateShare(uint64_t k, uint64_t n, double expected, double tolerance, double alpha,
-                    int num_shares);
+                    int decisions);
 
-// Sample size: requests needed so that, if the true shares equal `expected_shares`, every
-// share is gated balanced with probability >= `power` at `tolerance` and `alpha` (the gate
-// family is expected_shares.size()). Starts at the normal approximation and returns the first
-// n at which the exact binomial probability of "balanced" reaches `power` (for two shares the
-// events coincide; for more, a Bonferroni lower bound on the joint probability is used).
-// Fails with InvalidInput "plan: ..." on bad arguments (tolerance outside (0, 0.5], alpha or
-// power outside (0, 1), shares not summing to 1) or when more than kMaxPlanRequests are needed.
+// The number of distinct skew decisions of one partition (a dimension: clusters or versions)
+// with `positive` categories of expected share > 0: 1 for two (their shares are k and n - k,
+// so the two gates are one event), else `positive` (for three or more no gate follows from the
+// others: each share of a partition can leave its band while the rest stay inside theirs).
+// Categories of expected share 0 decide with certainty and cost nothing. 0 positive gives 1.
+int SkewDecisions(int positive);
+
+// The exact probability that a source whose true shares equal `expected_shares` is gated
+// balanced at n requests (with at most two positive shares; a share of 0 is balanced with
+// certainty or never), or for more shares the Bonferroni lower bound 1 - sum P(share i not
+// balanced), with each P(share i not balanced) exact. REQUIRES: shares valid as for
+// PlanRequests.
+double BalancedProbability(std::span<const double> expected_shares, uint64_t n, double tolerance,
+                           double alpha);
+
+// Sample size: the smallest N such that BalancedProbability(shares, n) >= `power` for every
+// n >= N — not only at N: the exact power is a sawtooth in n (the counts are whole), and N is
+// where it stops dipping below the target. Method: every n from N up to a point past which
+// Hoeffding's inequality guarantees the power is checked, exactly or through a lower bound
+// that holds for a whole block of n (the counts deciding balanced never decrease with n, and
+// binomial counts grow stochastically with n); the work grows like sqrt(N) (about 1 s of CPU
+// at tolerance 0.001, N = 3.9e6; 6 s at 0.0002, N = 9.9e7). Fails with InvalidInput "plan: ..." on
+// bad arguments (tolerance outside (0, 0.5], alpha or power outside (0, 1), shares not summing to
+// 1) or when more than kMaxPlanRequests are needed.
 Result<uint64_t> PlanRequests(std::span<const double> expected_shares, double tolerance,
                               double alpha, double power);
 inline constexpr uint64_t kMaxPlanRequests = 1'000'000'000'000;

@@ -46,8 +46,13 @@ if [ -f "$OUT/.mesh-clusters" ]; then
 fi
 if [ "$all_clusters" = 1 ]; then
   [ -f "$OUT/settings.env" ] || die "--all-clusters: $OUT/settings.env not found (was up.sh run with --out $OUT?)"
-  load_settings "$OUT/settings.env"
-  clusters+=("$CLUSTER1_NAME" "$CLUSTER2_NAME")
+  # Only the two names: an older run's settings may lack keys up.sh now requires.
+  mapfile -t named < <(
+    # shellcheck source=/dev/null # written by up.sh
+    . "$OUT/settings.env" && printf '%s\n' "${CLUSTER1_NAME:-}" "${CLUSTER2_NAME:-}" | grep .
+  )
+  [ "${#named[@]}" = 2 ] || die "--all-clusters: $OUT/settings.env does not name CLUSTER1_NAME and CLUSTER2_NAME"
+  clusters+=("${named[@]}")
   mapfile -t clusters < <(printf '%s\n' "${clusters[@]}" | sort -u)
 fi
 

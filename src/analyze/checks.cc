@@ -11,15 +11,39 @@
 namespace meshverify::analyze_internal {
 namespace {
 
-// "cluster2 0.300 [0.281, 0.320], expected 0.500 ± 0.050" for every share gated `gate`.
+// The level of a shown interval: "99%", "99.75%".
+std::string Level(double level) {
+  std::string s = Fixed(100 * level, 4);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s + "%";
+}
+
+// "cluster2 0.300 [0.281, 0.320] (99%), expected 0.500 ± 0.050" for every share gated `gate`;
+// "v3 got 10 answers, expected none" for an answered share expected to get nothing.
 void DescribeShares(const std::map<std::string, ShareStat>& shares, GateVerdict gate,
                     double tolerance, std::vector<std::string>* out) {
   for (const auto& [name, s] : shares) {
     if (s.gate != gate) continue;
+    if (s.count > 0 && s.expected && *s.expected <= 0) {
+      out->push_back(name + " got " + std::to_string(s.count) + " answers, expected none");
+      continue;
+    }
+    std::string level = s.ci_level > 0 ? " (" + Level(s.ci_level) + ")" : "";
     out->push_back(name + " " + Fixed(s.share, 3) + " [" + Fixed(s.ci_lo, 3) + ", " +
-                   Fixed(s.ci_hi, 3) + "], expected " + Fixed(s.expected.value_or(0), 3) + " ± " +
-                   Fixed(tolerance, 3));
+                   Fixed(s.ci_hi, 3) + "]" + level + ", expected " +
+                   Fixed(s.expected.value_or(0), 3) + " ± " + Fixed(tolerance, 3));
   }
+}
+
+// True when some share of `r` expected to get nothing got answers.
+bool HasUnexpected(const SourceReport& r) {
+  for (const auto* dim : {&r.by_cluster, &r.by_version}) {
+    for (const auto& [name, s] : *dim) {
+      if (s.count > 0 && s.expected && *s.expected <= 0) return true;
+    }
+  }
+  return false;
 }
 
 std::string DescribeGate(const SourceReport& r, GateVerdict gate, double tolerance) {
@@ -128,6 +152,7 @@ CheckResult CheckErrorRate(const CheckInput& in) {
 CheckResult CheckBalance(const CheckInput& in) {
   std::vector<std::string> skewed, undecided;
   bool skewed_to_zero = false;  // a skewed category got no answers at all
+  bool unexpected = false;      // a category expected to get nothing got answers
   uint64_t more = 0;
   size_t gated = 0;
   for (const SourceView& s : in.sources) {
@@ -136,6 +161,7 @@ CheckResult CheckBalance(const CheckInput& in) {
     ++gated;
     if (r.gate == GateVerdict::kSkewed) {
       skewed.push_back(DescribeGate(r, GateVerdict::kSkewed, in.opt.tolerance));
+      unexpected = unexpected || HasUnexpected(r);
       for (const auto* dim : {&r.by_cluster, &r.by_version}) {
         for (const auto& [name, sh] : *dim) {
           skewed_to_zero = skewed_to_zero || (sh.gate == GateVerdict::kSkewed && sh.count == 0);
@@ -155,7 +181,11 @@ CheckResult CheckBalance(const CheckInput& in) {
   if (!skewed.empty()) {
     return Make("balance", CheckStatus::kFail,
                 std::to_string(skewed.size()) + of + " skewed: " + Join(skewed, " | "),
-                skewed_to_zero
+                unexpected ? "answers came from a destination that should get none: look at what "
+                             "the sidecar routes to (stale endpoints, a subset or DestinationRule "
+                             "sending to that version, a cluster's endpoints leaking in); "
+                             "instances_known names the pods"
+                : skewed_to_zero
                     ? "an expected cluster or version never answered: see the "
                       "reachability check for why; where all answer but the split "
                       "is off, " +

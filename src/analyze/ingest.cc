@@ -9,6 +9,7 @@
 
 #include "meshverify/records.h"
 #include "meshverify/reply_parser.h"
+#include "meshverify/utf8.h"
 
 namespace meshverify {
 namespace {
@@ -91,6 +92,8 @@ struct Ingestor::State {
   Aggregator agg;
   Status error;
   uint64_t total_lines = 0;
+  uint64_t skipped_notices = 0;
+  std::vector<std::string> notice_samples;
 
   // The current source.
   bool active = false;
@@ -156,7 +159,11 @@ struct Ingestor::State {
     }
     const std::optional<ReplyView> v = parser.Parse(line);
     if (!v) {
-      agg.AddError("", name, kErrUnparsed, line.substr(0, kSampleBytes));
+      if (IsKubectlNotice(line)) {
+        SkipNotice(line);
+      } else {
+        agg.AddError("", name, kErrUnparsed, line.substr(0, kSampleBytes));
+      }
       return;
     }
     const size_t slot = FindSlot(*v);
@@ -165,6 +172,14 @@ struct Ingestor::State {
       c.line.assign(line);  // reuses the entry's buffer
       c.hash = hash;
       c.slot = slot;
+    }
+  }
+
+  void SkipNotice(std::string_view line) {
+    ++skipped_notices;
+    if (notice_samples.size() < Ingestor::kMaxNoticeSamples) {
+      notice_samples.push_back(name + ":" + std::to_string(line_no) + ": " +
+                               SanitizeUtf8(line, kSampleBytes));
     }
   }
 
@@ -340,5 +355,7 @@ Aggregator Ingestor::TakeAggregate() { return std::exchange(s_->agg, Aggregator(
 InputFormat Ingestor::source_format() const { return s_->format; }
 uint64_t Ingestor::source_lines() const { return s_->source_lines; }
 uint64_t Ingestor::total_lines() const { return s_->total_lines; }
+uint64_t Ingestor::skipped_notices() const { return s_->skipped_notices; }
+const std::vector<std::string>& Ingestor::notice_samples() const { return s_->notice_samples; }
 
 }  // namespace meshverify

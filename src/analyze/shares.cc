@@ -1,7 +1,8 @@
-// Per-source statistics from counts: shares, simultaneous intervals, equivalence gates,
+// Per-source statistics from counts: shares, the intervals that decided, equivalence gates,
 // goodness-of-fit tests and the number of requests that would decide.
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -46,18 +47,75 @@ struct Decision {
   uint64_t n_to_decide = 0;
 };
 
-// Fills share, interval and (when gated) gate of every category of one dimension.
-void GateDimension(uint64_t ok, bool gated, int num_shares, const GateOptions& opt,
+// The skew decisions of one gated dimension (stats::SkewDecisions).
+int DimensionDecisions(const std::map<std::string, ShareStat>& shares) {
+  int positive = 0;
+  for (const auto& [name, s] : shares) positive += s.expected.value_or(0.0) > 0;
+  return stats::SkewDecisions(positive);
+}
+
+// True when the cluster and version shares are one partition: every answer's instance has a
+// cluster and a version, each answered version came from one cluster only and each answered
+// cluster gave one version only (so every answer's cluster names its version: the seed's
+// topology, one version per cluster), and mapped categories have equal counts and expected
+// shares, the unanswered ones equal expected shares. Then both dimensions' gates are the same
+// decisions and count once. This is read from the answers: in a mesh whose clusters and
+// versions cross (v2 in both clusters) yet whose expected shares match under some pairing, the
+// answers look like one partition only if whole pods never answered, and the skew side's error
+// rate then exceeds alpha by at most that probability (e.g. 2^-N when half the pods never do).
+bool SamePartition(const SourceReport& r) {
+  std::map<std::string, std::string> version_of, cluster_of;
+  for (const auto& [name, inst] : r.by_instance) {
+    if (inst.count == 0) continue;
+    if (inst.cluster.empty() || inst.version.empty()) return false;
+    const std::string& v = version_of.emplace(inst.cluster, inst.version).first->second;
+    const std::string& c = cluster_of.emplace(inst.version, inst.cluster).first->second;
+    if (v != inst.version || c != inst.cluster) return false;
+  }
+  auto same = [](const ShareStat& a, const ShareStat& b) {
+    return a.count == b.count && a.expected.has_value() == b.expected.has_value() &&
+           std::fabs(a.expected.value_or(0) - b.expected.value_or(0)) <= 1e-12;
+  };
+  std::vector<double> idle_clusters, idle_versions;  // expected shares of unanswered ones
+  for (const auto& [cluster, s] : r.by_cluster) {
+    auto v = version_of.find(cluster);
+    if (v == version_of.end()) {
+      if (s.count > 0) return false;
+      idle_clusters.push_back(s.expected.value_or(0));
+      continue;
+    }
+    auto it = r.by_version.find(v->second);
+    if (it == r.by_version.end() || !same(s, it->second)) return false;
+  }
+  for (const auto& [version, s] : r.by_version) {
+    if (cluster_of.count(version)) continue;
+    if (s.count > 0) return false;
+    idle_versions.push_back(s.expected.value_or(0));
+  }
+  std::sort(idle_clusters.begin(), idle_clusters.end());
+  std::sort(idle_versions.begin(), idle_versions.end());
+  return idle_clusters == idle_versions;
+}
+
+// Fills share, interval and (when gated) gate of every category of one dimension. Ungated
+// shares show the two-sided Clopper–Pearson interval at level 1 - alpha.
+void GateDimension(uint64_t ok, bool gated, int decisions, const GateOptions& opt,
                    std::map<std::string, ShareStat>* shares, Decision* d) {
   for (auto& [name, s] : *shares) {
     s.share = ok == 0 ? 0.0 : static_cast<double>(s.count) / static_cast<double>(ok);
-    stats::Interval ci = stats::SimultaneousInterval(s.count, ok, opt.alpha, num_shares);
-    s.ci_lo = ci.lo;
-    s.ci_hi = ci.hi;
     s.gate = GateVerdict::kNone;
-    if (!gated) continue;
+    if (!gated) {
+      stats::Interval ci = stats::ClopperPearsonBounds(s.count, ok, opt.alpha / 2, opt.alpha / 2);
+      s.ci_lo = ci.lo;
+      s.ci_hi = ci.hi;
+      s.ci_level = 1 - opt.alpha;
+      continue;
+    }
     stats::ShareGate g =
-        stats::GateShare(s.count, ok, *s.expected, opt.tolerance, opt.alpha, num_shares);
+        stats::GateShare(s.count, ok, *s.expected, opt.tolerance, opt.alpha, decisions);
+    s.ci_lo = g.ci.lo;
+    s.ci_hi = g.ci.hi;
+    s.ci_level = g.ci_level;
     s.gate = VerdictOf(g.gate);
     if (g.gate == stats::Gate::kSkewed) d->any_skewed = true;
     if (g.gate != stats::Gate::kBalanced) d->all_balanced = false;
@@ -77,7 +135,7 @@ void FitTests(const std::map<std::string, ShareStat>& shares, const std::string&
   }
   auto put = [&](const std::string& key, const Result<stats::FitTest>& t) {
     if (!t.ok()) return;  // expected shares that do not sum to 1: nothing sound to report
-    (*tests)[key + suffix] = TestStat{t->statistic, t->df, t->p_value, t->method};
+    (*tests)[key + suffix] = TestStat{t->statistic, t->df, t->p_value, t->method, t->note};
   };
   put("chi_square", stats::PearsonChiSquare(counts, expected));
   put("g_test", stats::GTest(counts, expected));
@@ -102,16 +160,17 @@ void ComputeShareStatistics(const std::map<std::string, double>& expected_by_clu
   AddExpectedCategories(expected_by_version, &r->by_version);
   const bool gate_cluster = !expected_by_cluster.empty();
   const bool gate_version = !expected_by_version.empty();
-  // The family of the Bonferroni correction is every share the source is gated on.
-  int gated = (gate_cluster ? static_cast<int>(r->by_cluster.size()) : 0) +
-              (gate_version ? static_cast<int>(r->by_version.size()) : 0);
-  auto family = [&](const std::map<std::string, ShareStat>& m, bool g) {
-    return std::max(1, g ? gated : static_cast<int>(m.size()));
-  };
+  // The skew side's Bonferroni family: every distinct decision of the source, identical
+  // partitions once. The balanced side needs no correction (stats.h, DecideShare).
+  int decisions = (gate_cluster ? DimensionDecisions(r->by_cluster) : 0) +
+                  (gate_version ? DimensionDecisions(r->by_version) : 0);
+  if (gate_cluster && gate_version && SamePartition(*r)) {
+    decisions = DimensionDecisions(r->by_cluster);
+  }
 
   Decision d;
-  GateDimension(r->ok, gate_cluster, family(r->by_cluster, gate_cluster), opt, &r->by_cluster, &d);
-  GateDimension(r->ok, gate_version, family(r->by_version, gate_version), opt, &r->by_version, &d);
+  GateDimension(r->ok, gate_cluster, decisions, opt, &r->by_cluster, &d);
+  GateDimension(r->ok, gate_version, decisions, opt, &r->by_version, &d);
 
   r->tests.clear();
   if (r->ok > 0) {

@@ -88,6 +88,7 @@ void AddRunNotes(const MeshConfig& m, const discover::Discovery& d, const Looks&
                             " requests per source; alpha " + Fixed(m.gate.alpha, 4) +
                             " spent as " + Fixed(run.look_alpha, 4) + " per look");
   }
+  if (!m.expect.note.empty()) report->notes.push_back(m.expect.note);
   for (const std::string& n : d.notes) report->notes.push_back(n);
   if (d.view_reads > 1) {
     report->notes.push_back("waited " + Fixed(d.waited_s, 1) + " s (" +

@@ -25,6 +25,9 @@ Reads each FILE (or stdin when none is given, or for '-') in turn. Input is one 
 ("Hello version: v1, instance: helloworld-v1-...", or what --pattern matches) or meshverify's
 JSONL request records (meshverify.record/v1); --format auto decides per file from its first
 line. A raw file is one source named after the file; records carry their own source pod.
+kubectl's own notices in a capture (the `kubectl exec` deprecation warning, "Defaulted
+container ...", client-go I/W log lines) are skipped and listed in the notes; any other line
+that is not an answer counts as a failed request (unparsed).
 
 --expect names versions or destination clusters: keys are read as clusters when they name
 destination clusters seen in the data (a --pattern `cluster` group or records) more often
@@ -127,9 +130,10 @@ Result<AnalyzeFlags> ParseAnalyzeFlags(const Args& args) {
   f.output = *out;
   if (Status s = ValidateGate(f.gate); !s.ok()) return s;
   if (!expect.empty()) {
-    Result<std::map<std::string, double>> parsed = ParseShares(expect, "--expect");
+    Result<ShareList> parsed = ParseShareList(expect, "--expect");
     if (!parsed.ok()) return parsed.status();
-    f.expect = *parsed;
+    f.expect = parsed->shares;
+    f.expect_note = parsed->note;
   }
   Result<InputFormat> fmt = ParseInputFormat(format);
   if (!fmt.ok()) return fmt.status();
@@ -169,6 +173,15 @@ ExitCode RunAnalyze(const AnalyzeFlags& f, Environment& env) {
     report.interrupted = true;
     report.notes.push_back("interrupted: only the input read before Ctrl-C was analyzed");
   }
+  if (uint64_t n = ing->skipped_notices(); n > 0) {  // kubectl's stderr in the capture
+    std::string note = "skipped " + std::to_string(n) + " kubectl notice line" +
+                       (n == 1 ? "" : "s") + " (not answers, not counted as requests): ";
+    for (size_t i = 0; i < ing->notice_samples().size(); ++i) {
+      note += (i == 0 ? "" : "; ") + ing->notice_samples()[i];
+    }
+    report.notes.push_back(note + (n > ing->notice_samples().size() ? "; ..." : ""));
+  }
+  if (!f.expect_note.empty()) report.notes.push_back(f.expect_note);
   if (!f.expect.empty()) {
     report.notes.push_back(std::string("--expect keys read as ") +
                            (by_cluster ? "destination clusters" : "versions"));

@@ -24,8 +24,9 @@ pod CIDRs (--cidr, -c mesh.yaml, --kind-config) or by Istio's workload cluster I
 per-cluster health counts and the expected traffic share (healthy, non-ejected endpoints
 weighted as Envoy does). Pass one sidecar's view of one Envoy cluster (--cluster) for shares.
 
-Exit codes: 0 no problems; 1 problems found (an endpoint in no cluster's pod CIDRs, or pod
-CIDRs that overlap between clusters); 2 bad flags or unreadable/malformed input.
+Warnings (an address that is not an IP, a row cut off, ...) are listed and do not change the
+exit code. Exit codes: 0 no problems; 1 problems found (an endpoint in no cluster's pod CIDRs,
+or pod CIDRs that overlap between clusters); 2 bad flags or unreadable/malformed input.
 
 Options)";
 
@@ -88,9 +89,10 @@ Result<View> BuildView(const EndpointsFlags& f, Environment& env) {
   for (const std::string& file : f.files) {
     Result<std::string> text = ReadFileOrStdin(env, file);
     if (!text.ok()) return text.status();
-    Result<std::vector<Endpoint>> eps = ParseEndpoints(*text, f.format, file == "-" ? "<stdin>" : file);
+    Result<EndpointView> eps = ParseEndpointView(*text, f.format, file == "-" ? "<stdin>" : file);
     if (!eps.ok()) return eps.status();
-    for (Endpoint& e : *eps) v.endpoints.push_back(std::move(e));
+    for (Endpoint& e : eps->endpoints) v.endpoints.push_back(std::move(e));
+    for (std::string& w : eps->warnings) v.warnings.push_back(std::move(w));
   }
   v.endpoints = FilterByEnvoyCluster(std::move(v.endpoints), f.envoy_cluster);
   map->AssignClusters(v.endpoints);

@@ -1,6 +1,6 @@
 // `meshverify plan --tolerance D --alpha A --power P [--expect v1=0.5,v2=0.5 | --categories K]`:
-// how many requests per source make the equivalence gate likely to pass a source whose shares
-// really are as expected (stats::PlanRequests). Prints one line, or a JSON object with -o json.
+// from how many requests per source on the equivalence gate stays likely to pass a source whose
+// shares really are as expected (stats::PlanRequests). Prints one line, or JSON with -o json.
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
@@ -82,10 +82,11 @@ Result<PlanFlags> ParsePlanFlags(const Args& args) {
   if (Status s = ParseArgs(args, desc, nullptr, &vm); !s.ok()) return s;
   if (vm.count("help") != 0) {
     f.help = HelpText("", desc,
-                      "\nPrints the requests per source at which a source whose true shares "
-                      "equal the expected ones\nis gated balanced (every share within expected "
-                      "± D, family-wise alpha A) with probability\nat least P. Exit code 0, or 2 "
-                      "on bad input.\n");
+                      "\nPrints the smallest number of requests per source N such that, at N and "
+                      "at every larger\nnumber, a source whose true shares equal the expected "
+                      "ones is gated balanced (every share\nwithin expected ± D, error rate alpha "
+                      "A) with probability at least P: the exact power\nis a sawtooth in n, and N "
+                      "is where it stops dipping below P. Exit code 0, or 2 on bad input.\n");
     return f;
   }
   if (Status s = ValidateGate(f.gate); !s.ok()) return s;
@@ -107,14 +108,16 @@ ExitCode RunPlan(const PlanFlags& f, Environment& env) {
   // stats' messages say "plan: ..." themselves.
   if (!n.ok()) return ReportError(env, "", n.status());
   if (f.json) {
-    nlohmann::json j = {{"requests_per_source", *n},
-                        {"shares", in->shares},
-                        {"tolerance", f.gate.tolerance},
-                        {"alpha", f.gate.alpha},
-                        {"power", f.power},
-                        {"method",
-                         "first n whose exact binomial power reaches the target (Bonferroni over "
-                         "shares), from the normal approximation"}};
+    nlohmann::json j = {
+        {"requests_per_source", *n},
+        {"shares", in->shares},
+        {"tolerance", f.gate.tolerance},
+        {"alpha", f.gate.alpha},
+        {"power", f.power},
+        {"power_at_n", stats::BalancedProbability(in->shares, *n, f.gate.tolerance, f.gate.alpha)},
+        {"method",
+         "smallest n from which the exact binomial power stays at or above the "
+         "target for every larger n (Bonferroni lower bound over 3+ shares)"}};
     if (!in->names.empty()) j["names"] = in->names;
     *env.out << j.dump(2) << "\n";
   } else {

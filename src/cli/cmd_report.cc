@@ -23,7 +23,8 @@ Result<ReportFlags> ParseReportFlags(const Args& args) {
   std::optional<std::string> format;
   po::options_description desc("meshverify report FILE.json [options]");
   desc.add_options()("help,h", "show this help")(
-      "format,f", Optional(&format)->value_name("FMT"), "the same as -o")(
+      "format,f", Optional(&format)->value_name("FMT"),
+      ("the same as -o: " + RendererChoices()).c_str())(
       "list-formats", po::bool_switch(&f.list_formats), "list the output formats and exit");
   AddOutputOptions(desc, &output);
   po::options_description all;

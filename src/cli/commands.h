@@ -70,6 +70,7 @@ struct AnalyzeFlags {
   InputFormat format = InputFormat::kAuto;
   std::string pattern;
   std::map<std::string, double> expect;  // --expect; empty = not gated
+  std::string expect_note;               // ParseShareList's note when the shares were normalised
   GateOptions gate;
   OutputFlags output;
   std::string help;
@@ -123,5 +124,14 @@ struct MergeFlags {
 };
 Result<MergeFlags> ParseMergeFlags(const Args& args);
 ExitCode RunMerge(const MergeFlags& flags, Environment& env);
+
+// `load`: LoadFlags, ParseLoadFlags and RunLoad are in cli/load_flags.h (cmd_load.cc).
+
+// `version` (also --version): the version and what the build was made of.
+struct VersionFlags {
+  std::string help;
+};
+Result<VersionFlags> ParseVersionFlags(const Args& args);
+ExitCode RunVersion(const VersionFlags& flags, Environment& env);
 
 }  // namespace meshverify::cli

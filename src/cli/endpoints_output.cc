@@ -62,14 +62,13 @@ void WriteText(const View& v, std::ostream& os) {
   if (!v.shares_valid && !v.endpoints.empty()) {
     os << "note: several Envoy clusters listed; pass --cluster NAME for expected shares\n";
   }
-  if (!v.problems.empty()) {
-    os << "problems:\n";
-    constexpr size_t kMaxShown = 20;  // the JSON output lists every problem
-    for (size_t i = 0; i < v.problems.size() && i < kMaxShown; ++i) {
-      os << "  - " << v.problems[i] << "\n";
-    }
-    if (v.problems.size() > kMaxShown) {
-      os << "  ... and " << v.problems.size() - kMaxShown << " more (see -o json)\n";
+  for (const auto* list : {&v.warnings, &v.problems}) {
+    if (list->empty()) continue;
+    os << (list == &v.warnings ? "warnings:\n" : "problems:\n");
+    constexpr size_t kMaxShown = 20;  // the JSON output lists every one
+    for (size_t i = 0; i < list->size() && i < kMaxShown; ++i) os << "  - " << (*list)[i] << "\n";
+    if (list->size() > kMaxShown) {
+      os << "  ... and " << list->size() - kMaxShown << " more (see -o json)\n";
     }
   }
 }
@@ -92,8 +91,10 @@ void WriteJson(const View& v, std::ostream& os) {
     clusters[cluster]["expected_share"] =
         v.shares_valid ? nlohmann::json(ShareOf(v, cluster)) : nlohmann::json(nullptr);
   }
-  nlohmann::json out = {
-      {"endpoints", std::move(eps)}, {"clusters", std::move(clusters)}, {"problems", v.problems}};
+  nlohmann::json out = {{"endpoints", std::move(eps)},
+                        {"clusters", std::move(clusters)},
+                        {"problems", v.problems},
+                        {"warnings", v.warnings}};
   os << out.dump(2) << "\n";
 }
 

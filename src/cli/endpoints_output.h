@@ -15,6 +15,8 @@ struct View {
   std::vector<Endpoint> endpoints;
   std::vector<std::string> cluster_order;  // configured clusters first
   std::vector<std::string> problems;
+  // The parsers' warnings (EndpointView::warnings) of every file.
+  std::vector<std::string> warnings;
   bool mapped = false;  // some mapping source was given
   bool shares_valid = false;
   std::map<std::string, double> shares;

@@ -16,7 +16,7 @@ void AddOutputOptions(po::options_description& desc, OutputOptionValues* values)
                        ("write " + std::string(r.summary) + " to PATH").c_str());
   }
   desc.add_options()("output,o", po::value(&values->output)->value_name("FMT")->default_value("text"),
-                     ("stdout format: " + RendererNames()).c_str());
+                     ("stdout format: " + RendererChoices()).c_str());
 }
 
 Result<OutputFlags> ResolveOutput(const OutputOptionValues& values) {

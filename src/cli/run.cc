@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/load_flags.h"
 
 namespace meshverify::cli {
 namespace {
@@ -36,6 +37,12 @@ constexpr Command kCommands[] = {
      }},
     {"merge", "combine JSON reports of several runs or pods into one",
      [](const Args& a, Environment& e) { return ParseAndRun("merge", ParseMergeFlags, RunMerge, a, e); }},
+    {"load", "load and balance experiments over time (windows, faults, SLOs)",
+     [](const Args& a, Environment& e) { return ParseAndRun("load", ParseLoadFlags, RunLoad, a, e); }},
+    {"version", "version, git commit, build type, compiler and library versions",
+     [](const Args& a, Environment& e) {
+       return ParseAndRun("version", ParseVersionFlags, RunVersion, a, e);
+     }},
 };
 
 void PrintUsage(std::ostream& os) {
@@ -58,10 +65,7 @@ ExitCode Dispatch(std::span<char* const> argv, Environment& env) {
     PrintUsage(*env.out);
     return ExitCode::kPass;
   }
-  if (word == "--version" || word == "version") {
-    *env.out << "meshverify " << MESHVERIFY_VERSION << "\n";
-    return ExitCode::kPass;
-  }
+  if (word == "--version") word = "version";
   for (const Command& c : kCommands) {
     if (c.name != word) continue;
     Args args(argv.begin() + 2, argv.end());

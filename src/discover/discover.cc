@@ -8,19 +8,22 @@
 namespace meshverify::discover {
 namespace {
 
-// Reads every source's view at the same time (one thread per source: istioctl is slow).
+// Reads every source's view at the same time (one thread per source: istioctl is slow), and
+// sets `*warnings` to the parsers' warnings, "view of <cluster>/<pod>: <warning>".
 Status ReadViews(CommandRunner& runner, const MeshConfig& config, const ClusterMap& cmap,
-                 const DiscoverOptions& options, Discovery* d) {
+                 const DiscoverOptions& options, Discovery* d, std::vector<std::string>* warnings) {
   std::map<std::string, const ClusterConfig*> by_name;
   for (const ClusterConfig& c : config.clusters) by_name[c.name] = &c;
   std::vector<Result<std::vector<Endpoint>>> results(d->sources.size(),
                                                      Status::Unavailable("not read"));
   // Find out once, on the first source, whether istioctl is there at all.
   std::vector<ViewMethod> methods(d->sources.size(), d->method);
+  std::vector<std::vector<std::string>> warned(d->sources.size());
   auto read = [&](size_t i) {
     const PodInfo& s = d->sources[i];
-    results[i] = ReadEndpointView(runner, *by_name.at(s.cluster), s, config.target.envoy_cluster,
-                                  cmap, d->destinations, &methods[i], options.command_timeout);
+    results[i] =
+        ReadEndpointView(runner, *by_name.at(s.cluster), s, config.target.envoy_cluster, cmap,
+                         d->destinations, &methods[i], options.command_timeout, &warned[i]);
   };
   if (!d->sources.empty()) {
     read(0);
@@ -30,9 +33,13 @@ Status ReadViews(CommandRunner& runner, const MeshConfig& config, const ClusterM
   std::vector<std::thread> threads;
   for (size_t i = 1; i < d->sources.size(); ++i) threads.emplace_back(read, i);
   for (std::thread& t : threads) t.join();
+  warnings->clear();
   for (size_t i = 0; i < d->sources.size(); ++i) {
     if (!results[i].ok()) return results[i].status();
     d->views[SourceKey(d->sources[i])] = std::move(*results[i]);
+    for (const std::string& w : warned[i]) {
+      warnings->push_back("view of " + SourceKey(d->sources[i]) + ": " + w);
+    }
   }
   return Status::Ok();
 }
@@ -68,8 +75,9 @@ Result<Discovery> Discover(CommandRunner& runner, Clock& clock, const MeshConfig
 
   const auto start = clock.Monotonic();
   std::string gap;
+  std::vector<std::string> warnings;  // of the last read only: each read replaces the views
   while (true) {
-    if (Status s = ReadViews(runner, config, *cmap, options, &d); !s.ok()) return s;
+    if (Status s = ReadViews(runner, config, *cmap, options, &d, &warnings); !s.ok()) return s;
     ++d.view_reads;
     gap = ConvergenceGap(d.sources, d.views, d.destinations);
     auto waited = clock.Monotonic() - start;
@@ -78,6 +86,7 @@ Result<Discovery> Discover(CommandRunner& runner, Clock& clock, const MeshConfig
     if (options.interrupted != nullptr && options.interrupted->load()) break;
     clock.SleepFor(options.poll);
   }
+  d.notes.insert(d.notes.end(), warnings.begin(), warnings.end());
   d.checks.push_back(
       EndpointViewsCheck(d.views.size(), config.target.envoy_cluster,
                          d.method == ViewMethod::kIstioctl ? "istioctl" : "pilot-agent"));

@@ -36,7 +36,8 @@ Result<std::vector<Endpoint>> ReadEndpointView(CommandRunner& runner, const Clus
                                                const ClusterMap& cmap,
                                                const std::vector<PodInfo>& destinations,
                                                ViewMethod* method,
-                                               std::chrono::milliseconds timeout) {
+                                               std::chrono::milliseconds timeout,
+                                               std::vector<std::string>* warnings) {
   std::vector<std::string> argv;
   Result<CommandResult> r = Status::Unavailable("not run");
   if (*method == ViewMethod::kIstioctl) {
@@ -52,9 +53,10 @@ Result<std::vector<Endpoint>> ReadEndpointView(CommandRunner& runner, const Clus
     format = EndpointFormat::kEnvoyClustersJson;
   }
   if (Status s = CommandFailure(argv, r); !s.ok()) return s;
-  Result<std::vector<Endpoint>> parsed = ParseEndpoints(r->stdout_text, format, CommandLine(argv));
+  Result<EndpointView> parsed = ParseEndpointView(r->stdout_text, format, CommandLine(argv));
   if (!parsed.ok()) return parsed.status();
-  std::vector<Endpoint> view = FilterByEnvoyCluster(std::move(*parsed), envoy_cluster);
+  if (warnings != nullptr) *warnings = std::move(parsed->warnings);
+  std::vector<Endpoint> view = FilterByEnvoyCluster(std::move(parsed->endpoints), envoy_cluster);
   std::map<std::string, std::string> cluster_of_ip;
   for (const PodInfo& d : destinations) {
     if (!d.ip.empty()) cluster_of_ip[d.ip] = d.cluster;

@@ -22,6 +22,36 @@ std::vector<Line> SplitLines(std::string_view text) {
   return lines;
 }
 
+void StripQuotePrefix(std::vector<Line>* lines) {
+  auto quote_len = [](std::string_view t) {
+    size_t n = 0;
+    while (n < t.size() && (t[n] == '#' || t[n] == '>' || t[n] == ' ' || t[n] == '\t')) ++n;
+    return n;
+  };
+  std::string_view common;
+  bool first = true;
+  for (const Line& l : *lines) {
+    size_t n = quote_len(l.text);
+    if (n == l.text.size()) continue;  // blank, or a lone "#"
+    std::string_view p = l.text.substr(0, n);
+    if (first) {
+      common = p;
+      first = false;
+    }
+    size_t k = 0;
+    while (k < common.size() && k < p.size() && common[k] == p[k]) ++k;
+    common = common.substr(0, k);
+    if (common.empty()) return;
+  }
+  for (Line& l : *lines) {
+    if (quote_len(l.text) == l.text.size()) {
+      l.text = {};
+    } else {
+      l.text.remove_prefix(common.size());
+    }
+  }
+}
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -54,6 +84,75 @@ Result<HostPort> SplitEndpointAddress(std::string_view text) {
   }
   if (ParseIp(text)) return HostPort{std::string(text), 0};
   return Status::InvalidInput("bad endpoint address '" + Printable(text) + "'");
+}
+
+namespace {
+
+// Digits and dots, or hex digits and colons: an IP with a typo rather than a placeholder.
+bool LooksLikeIp(std::string_view a) {
+  bool colon = a.find(':') != std::string_view::npos;
+  bool digit = false;
+  for (char c : a) {
+    bool dec = c >= '0' && c <= '9';
+    bool hex = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!(dec || c == '.' || (colon && (hex || c == ':')))) return false;
+    digit = digit || dec;
+  }
+  return digit || colon;
+}
+
+}  // namespace
+
+Result<HostPort> SplitEndpointOrPlaceholder(std::string_view text, bool* not_ip) {
+  *not_ip = false;
+  Result<HostPort> hp = SplitEndpointAddress(text);
+  if (hp.ok() || text.empty()) return hp;
+  HostPort out{std::string(text), 0};
+  std::string_view addr = text;
+  size_t colon = text.rfind(':');
+  if (colon != std::string_view::npos && colon > 0) {
+    if (std::optional<uint64_t> port = ParseUint(text.substr(colon + 1), 65535)) {
+      addr = text.substr(0, colon);
+      out.port = static_cast<uint32_t>(*port);
+    }
+  }
+  if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') {
+    addr = addr.substr(1, addr.size() - 2);
+  }
+  if (LooksLikeIp(addr)) return hp.status();
+  out.address = std::string(addr);
+  *not_ip = true;
+  return out;
+}
+
+std::string NotAnIpWarning(std::string_view address) {
+  return "'" + Printable(address) +
+         "' is not an IP address (redacted?): kept, but no pod CIDR can map it";
+}
+
+void Warnings::Add(std::string message) {
+  if (list_.size() < kMax) {
+    list_.push_back(std::move(message));
+  } else {
+    ++dropped_;
+  }
+}
+
+void Warnings::AtLine(int line, std::string_view reason) {
+  Add(source_ + ":" + std::to_string(line) + ": " + std::string(reason));
+}
+
+void Warnings::AtPath(std::string_view path, std::string_view reason) {
+  Add(source_ + ": " + std::string(path) + ": " + std::string(reason));
+}
+
+std::vector<std::string> Warnings::Take() {
+  if (dropped_ > 0) {
+    list_.push_back(source_ + ": " + std::to_string(dropped_) + " more warning" +
+                    (dropped_ == 1 ? "" : "s") + " not shown");
+  }
+  dropped_ = 0;
+  return std::move(list_);
 }
 
 bool NormalizeHealth(std::string_view status, HealthStatus* health) {

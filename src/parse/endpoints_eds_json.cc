@@ -29,7 +29,7 @@ std::string WorkloadClusterId(const json& lb) {
   return s.substr(pos, s.find(';', pos) - pos);
 }
 
-Status ParseLbEndpoint(const json& lb, const JsonPath& path, Endpoint* ep) {
+Status ParseLbEndpoint(const json& lb, const JsonPath& path, Endpoint* ep, Warnings* w) {
   if (!lb.is_object()) return path.Error("", "expected an object");
   const json* e = Field(lb, "endpoint", "endpoint");
   const json* addr = e && e->is_object() ? Field(*e, "address", "address") : nullptr;
@@ -42,7 +42,12 @@ Status ParseLbEndpoint(const json& lb, const JsonPath& path, Endpoint* ep) {
       return path.Error("endpoint.address.socketAddress.address", "expected a string");
     }
     ep->address = ip->get<std::string>();
-    if (const json* port = Field(*sock, "portValue", "port_value")) {
+    if (w != nullptr && !ParseIp(ep->address)) {
+      w->AtPath(path.Where("endpoint.address.socketAddress.address"), NotAnIpWarning(ep->address));
+    }
+    const json* port = Field(*sock, "portValue", "port_value");
+    if (port == nullptr) port = Field(*sock, "port", "port");  // older writers
+    if (port != nullptr) {
       std::optional<uint64_t> v = JsonUint(*port, 65535);
       if (!v) return path.Error("endpoint.address.socketAddress.portValue", "expected a port");
       ep->port = static_cast<uint32_t>(*v);
@@ -71,7 +76,7 @@ Status ParseLbEndpoint(const json& lb, const JsonPath& path, Endpoint* ep) {
 }
 
 Status ParseLocalityGroup(const json& group, const std::string& cluster, const JsonPath& path,
-                          std::vector<Endpoint>* out) {
+                          std::vector<Endpoint>* out, Warnings* w) {
   if (!group.is_object()) return path.Error("", "expected a LocalityLbEndpoints object");
   std::string locality;
   if (const json* loc = Field(group, "locality", "locality")) locality = JsonLocality(*loc);
@@ -89,14 +94,15 @@ Status ParseLocalityGroup(const json& group, const std::string& cluster, const J
     ep.envoy_cluster = cluster;
     ep.locality = locality;
     ep.priority = priority;
-    Status s = ParseLbEndpoint((*lbs)[i], path.Index("lbEndpoints", i), &ep);
+    Status s = ParseLbEndpoint((*lbs)[i], path.Index("lbEndpoints", i), &ep, w);
     if (!s.ok()) return s;
     out->push_back(std::move(ep));
   }
   return Status::Ok();
 }
 
-Status ParseAssignment(const json& cla, const JsonPath& path, std::vector<Endpoint>* out) {
+Status ParseAssignment(const json& cla, const JsonPath& path, std::vector<Endpoint>* out,
+                       Warnings* w) {
   if (!cla.is_object()) return path.Error("", "expected a ClusterLoadAssignment object");
   const json* name = Field(cla, "clusterName", "cluster_name");
   if (name == nullptr || !name->is_string()) return path.Error("clusterName", "expected a string");
@@ -105,7 +111,7 @@ Status ParseAssignment(const json& cla, const JsonPath& path, std::vector<Endpoi
   if (!groups->is_array()) return path.Error("endpoints", "expected an array");
   std::string cluster = name->get<std::string>();
   for (size_t i = 0; i < groups->size(); ++i) {
-    Status s = ParseLocalityGroup((*groups)[i], cluster, path.Index("endpoints", i), out);
+    Status s = ParseLocalityGroup((*groups)[i], cluster, path.Index("endpoints", i), out, w);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -113,19 +119,20 @@ Status ParseAssignment(const json& cla, const JsonPath& path, std::vector<Endpoi
 
 }  // namespace
 
-Result<std::vector<Endpoint>> ParseEdsJson(std::string_view text, std::string_view source) {
+Result<std::vector<Endpoint>> ParseEdsJson(std::string_view text, std::string_view source,
+                                           Warnings* w) {
   Result<json> doc = ParseJson(text, source);
   if (!doc.ok()) return doc.status();
   JsonPath root{source, ""};
   std::vector<Endpoint> out;
   if (doc->is_object()) {  // a single ClusterLoadAssignment
-    Status s = ParseAssignment(*doc, root, &out);
+    Status s = ParseAssignment(*doc, root, &out, w);
     if (!s.ok()) return s;
     return out;
   }
   if (!doc->is_array()) return root.Error("", "expected an array of ClusterLoadAssignment");
   for (size_t i = 0; i < doc->size(); ++i) {
-    Status s = ParseAssignment((*doc)[i], root.Index("", i), &out);
+    Status s = ParseAssignment((*doc)[i], root.Index("", i), &out, w);
     if (!s.ok()) return s;
   }
   return out;

@@ -1,6 +1,7 @@
 // ClusterStatus JSON: `istioctl proxy-config endpoints -o json` (an array, camelCase) and Envoy
 // admin `/clusters?format=json` ({"cluster_statuses": [...]}, snake_case). Real dumps mix the
 // two spellings (istioctl's own test data does), so every key is looked up both ways.
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "meshverify/endpoint_parsers.h"
@@ -13,7 +14,13 @@ namespace {
 
 using nlohmann::json;
 
-Status ParseAddress(const json& addr, const JsonPath& path, Endpoint* ep) {
+// Warns about a socket address that is not an IP (a redacted "X.X.X.X"); Envoy prints
+// resolved addresses only.
+void CheckIp(const Endpoint& ep, const JsonPath& path, std::string_view sub, Warnings* w) {
+  if (w != nullptr && !ParseIp(ep.address)) w->AtPath(path.Where(sub), NotAnIpWarning(ep.address));
+}
+
+Status ParseAddress(const json& addr, const JsonPath& path, Endpoint* ep, Warnings* w) {
   if (!addr.is_object()) return path.Error("address", "expected an object");
   if (const json* sock = Field(addr, "socketAddress", "socket_address")) {
     if (!sock->is_object()) return path.Error("address.socketAddress", "expected an object");
@@ -22,7 +29,11 @@ Status ParseAddress(const json& addr, const JsonPath& path, Endpoint* ep) {
       return path.Error("address.socketAddress.address", "expected a string");
     }
     ep->address = ip->get<std::string>();
-    if (const json* port = Field(*sock, "portValue", "port_value")) {
+    CheckIp(*ep, path, "address.socketAddress.address", w);
+    // Envoy's early streaming /clusters JSON writer printed the port as "port".
+    const json* port = Field(*sock, "portValue", "port_value");
+    if (port == nullptr) port = Field(*sock, "port", "port");
+    if (port != nullptr) {
       std::optional<uint64_t> v = JsonUint(*port, 65535);
       if (!v) return path.Error("address.socketAddress.portValue", "expected a port 0..65535");
       ep->port = static_cast<uint32_t>(*v);
@@ -93,12 +104,13 @@ Status ParseStats(const json& stats, const JsonPath& path, Endpoint* ep) {
   return Status::Ok();
 }
 
-Status ParseHost(const json& host, const std::string& cluster, const JsonPath& path, Endpoint* ep) {
+Status ParseHost(const json& host, const std::string& cluster, const JsonPath& path, Endpoint* ep,
+                 Warnings* w) {
   if (!host.is_object()) return path.Error("", "expected an object");
   ep->envoy_cluster = cluster;
   const json* addr = Field(host, "address", "address");
   if (addr == nullptr) return path.Error("address", "missing");
-  Status s = ParseAddress(*addr, path, ep);
+  Status s = ParseAddress(*addr, path, ep, w);
   if (s.ok()) {
     if (const json* stats = Field(host, "stats", "stats")) s = ParseStats(*stats, path, ep);
   }
@@ -125,7 +137,7 @@ Status ParseHost(const json& host, const std::string& cluster, const JsonPath& p
   return Status::Ok();
 }
 
-Status ParseCluster(const json& c, const JsonPath& path, std::vector<Endpoint>* out) {
+Status ParseCluster(const json& c, const JsonPath& path, std::vector<Endpoint>* out, Warnings* w) {
   if (!c.is_object()) return path.Error("", "expected a ClusterStatus object");
   const json* name = Field(c, "name", "name");
   if (name == nullptr || !name->is_string()) return path.Error("name", "expected a string");
@@ -135,7 +147,7 @@ Status ParseCluster(const json& c, const JsonPath& path, std::vector<Endpoint>* 
   std::string cluster = name->get<std::string>();
   for (size_t i = 0; i < hosts->size(); ++i) {
     Endpoint ep;
-    Status s = ParseHost((*hosts)[i], cluster, path.Index("hostStatuses", i), &ep);
+    Status s = ParseHost((*hosts)[i], cluster, path.Index("hostStatuses", i), &ep, w);
     if (!s.ok()) return s;
     out->push_back(std::move(ep));
   }
@@ -145,7 +157,7 @@ Status ParseCluster(const json& c, const JsonPath& path, std::vector<Endpoint>* 
 }  // namespace
 
 Result<std::vector<Endpoint>> ParseClusterStatusesJson(std::string_view text,
-                                                       std::string_view source) {
+                                                       std::string_view source, Warnings* w) {
   Result<json> doc = ParseJson(text, source);
   if (!doc.ok()) return doc.status();
   const json* clusters = &*doc;
@@ -163,9 +175,18 @@ Result<std::vector<Endpoint>> ParseClusterStatusesJson(std::string_view text,
     return root.Error(key, "expected an array of ClusterStatus objects");
   }
   std::vector<Endpoint> out;
+  std::map<std::string, std::string> first_at;  // cluster name -> where it was first listed
   for (size_t i = 0; i < clusters->size(); ++i) {
-    Status s = ParseCluster((*clusters)[i], root.Index(key, i), &out);
+    JsonPath at = root.Index(key, i);
+    Status s = ParseCluster((*clusters)[i], at, &out, w);
     if (!s.ok()) return s;
+    const std::string& name =
+        Field((*clusters)[i], "name", "name")->get_ref<const std::string&>();  // checked above
+    auto [it, added] = first_at.try_emplace(name, at.Where(""));
+    if (!added && w != nullptr) {
+      w->AtPath(at.Where(""), "cluster '" + Printable(name) + "' is listed again (first at " +
+                                  it->second + "): its hosts are kept twice");
+    }
   }
   return out;
 }

@@ -2,11 +2,13 @@
 // nlohmann's DOM costs ~25 ns/byte and a 10,000-endpoint dump is ~14 MB, mostly indentation;
 // this single pass reads the camelCase shape istioctl prints without building a DOM. It gives
 // up (nullopt) on anything it does not handle exactly like the DOM parser (snake_case keys,
-// pipes, active health-check flags, duplicate keys, escapes, non-ASCII, any syntax error), and
-// the caller then runs the DOM parser, which owns every error message.
+// pipes, active health-check flags, duplicate keys, escapes, non-ASCII, any syntax error) and
+// on anything the DOM parser warns about (an address that is not an IP, a cluster listed
+// twice), and the caller then runs the DOM parser, which owns every error and warning.
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <unordered_set>
 
 #include "parse/endpoints_internal.h"
 
@@ -207,6 +209,24 @@ struct Seen {
   }
 };
 
+// True iff `a` is an address ParseIp accepts; may say false for some that it accepts (the DOM
+// parser then decides). Dotted quads, the bulk of a dump, are checked in one pass without a
+// copy or inet_pton: four decimal parts of 1..3 digits, each <= 255, no leading zero.
+bool SurelyIp(std::string_view a) {
+  const char* p = a.data();
+  const char* const end = p + a.size();
+  auto digit = [&] { return p != end && *p >= '0' && *p <= '9'; };
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0 && (p == end || *p++ != '.')) return a.find(':') != a.npos && ParseIp(a);
+    if (!digit()) return a.find(':') != a.npos && ParseIp(a);  // IPv6, or not an address
+    unsigned v = static_cast<unsigned>(*p++ - '0');
+    if (v == 0 && digit()) return false;  // a leading zero
+    for (int i = 0; i < 2 && digit(); ++i) v = v * 10 + static_cast<unsigned>(*p++ - '0');
+    if (v > 255) return false;
+  }
+  return p == end || (a.find(':') != a.npos && ParseIp(a));
+}
+
 bool Address(Scanner& s, Endpoint* ep) {
   Seen seen;
   bool have = false;
@@ -219,10 +239,11 @@ bool Address(Scanner& s, Endpoint* ep) {
     return s.Object([&](std::string_view k2) {
       if (k2 == "address") {
         std::string_view ip;
-        if (!inner.First(0) || !s.String(&ip)) return false;
+        if (!inner.First(0) || !s.String(&ip) || !SurelyIp(ip)) return false;
         ep->address = std::string(ip);
         return have_ip = true;
       }
+      if (k2 == "port") return false;  // the early streaming writer's spelling of portValue
       if (k2 == "portValue") {
         uint64_t port = 0;
         if (!inner.First(1) || !s.Uint(65535, &port)) return false;
@@ -300,8 +321,9 @@ bool Host(Scanner& s, std::string_view cluster, Endpoint* ep) {
   return ok && (seen.bits & 1);  // an address is required
 }
 
-// One ClusterStatus. Its name may follow its hosts, so hosts are patched afterwards.
-bool Cluster(Scanner& s, std::vector<Endpoint>* out) {
+// One ClusterStatus. Its name may follow its hosts, so hosts are patched afterwards. A name
+// already in `names` (a cluster listed twice) gives up.
+bool Cluster(Scanner& s, std::vector<Endpoint>* out, std::unordered_set<std::string_view>* names) {
   size_t first = out->size();
   std::string_view name;
   Seen seen;
@@ -315,7 +337,7 @@ bool Cluster(Scanner& s, std::vector<Endpoint>* out) {
     }
     return Unknown(s, k);
   });
-  if (!ok || !(seen.bits & 1)) return false;
+  if (!ok || !(seen.bits & 1) || !names->insert(name).second) return false;
   for (size_t i = first; i < out->size(); ++i) (*out)[i].envoy_cluster = std::string(name);
   return true;
 }
@@ -325,7 +347,8 @@ bool Cluster(Scanner& s, std::vector<Endpoint>* out) {
 std::optional<std::vector<Endpoint>> FastParseClusterStatusesJson(std::string_view text) {
   Scanner s(text);
   std::vector<Endpoint> out;
-  auto clusters = [&] { return s.Array([&] { return Cluster(s, &out); }); };
+  std::unordered_set<std::string_view> names;  // views into `text`
+  auto clusters = [&] { return s.Array([&] { return Cluster(s, &out, &names); }); };
   bool ok;
   if (s.At('{')) {
     Seen seen;

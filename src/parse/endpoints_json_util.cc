@@ -11,8 +11,15 @@ using nlohmann::json;
 Result<json> ParseJson(std::string_view text, std::string_view source) {
   JsonParse parsed = ParseJsonText(text);
   if (parsed.ok()) return std::move(parsed.value);
-  return Status::InvalidInput(std::string(source) + ": byte " +
-                              std::to_string(parsed.error->byte) + ": " + parsed.error->reason);
+  const JsonError& e = *parsed.error;
+  std::string where = "byte " + std::to_string(e.byte) + ", line " + std::to_string(e.line) +
+                      ", column " + std::to_string(e.column) + ": " + e.reason;
+  // People annotate pasted JSON with comments ("// 1st Replica"); say so plainly.
+  size_t i = e.byte > 0 ? e.byte - 1 : 0;
+  if (i + 1 < text.size() && text[i] == '/' && (text[i + 1] == '/' || text[i + 1] == '*')) {
+    where += " (a comment: JSON has none; remove it)";
+  }
+  return Status::InvalidInput(std::string(source) + ": " + where);
 }
 
 const json* Field(const json& obj, std::string_view camel, std::string_view snake) {
@@ -26,6 +33,10 @@ const json* Field(const json& obj, std::string_view camel, std::string_view snak
 }
 
 std::optional<uint64_t> JsonUint(const json& v, uint64_t max) {
+  if (v.is_object() && v.size() == 1 && v.contains("value")) {  // a wrapper: {"value": 3}
+    const json& inner = v["value"];
+    return inner.is_object() ? std::nullopt : JsonUint(inner, max);
+  }
   if (v.is_number_unsigned()) {
     uint64_t u = v.get<uint64_t>();
     return u <= max ? std::optional<uint64_t>(u) : std::nullopt;
@@ -63,14 +74,18 @@ JsonPath JsonPath::Index(std::string_view key, size_t i) const {
   return JsonPath{source, std::move(p)};
 }
 
-Status JsonPath::Error(std::string_view sub, std::string_view reason) const {
+std::string JsonPath::Where(std::string_view sub) const {
   std::string where = path;
   if (!sub.empty()) {
     if (!where.empty()) where += ".";
     where += sub;
   }
   if (where.empty()) where = "(top level)";
-  return Status::InvalidInput(std::string(source) + ": " + where + ": " + std::string(reason));
+  return where;
+}
+
+Status JsonPath::Error(std::string_view sub, std::string_view reason) const {
+  return Status::InvalidInput(std::string(source) + ": " + Where(sub) + ": " + std::string(reason));
 }
 
 }  // namespace meshverify::endpoints_internal

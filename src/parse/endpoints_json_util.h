@@ -11,7 +11,9 @@
 
 namespace meshverify::endpoints_internal {
 
-// Parses `text` (ParseJsonText); any error becomes InvalidInput "<source>: byte N: <reason>".
+// Parses `text` (ParseJsonText); any error becomes InvalidInput "<source>: byte N, line L,
+// column C: <reason>", with " (a comment: JSON has none; remove it)" when it is at a // or /*
+// comment.
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view source);
 
 // The member `camel` or, failing that, `snake` of object `obj`; nullptr when neither exists.
@@ -19,7 +21,8 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view source)
 const nlohmann::json* Field(const nlohmann::json& obj, std::string_view camel,
                             std::string_view snake);
 
-// A proto3 JSON integer: a number or a string of digits (uint64 is written as a string).
+// A proto3 JSON integer: a number or a string of digits (uint64 is written as a string), bare
+// or in a wrapper object {"value": N} (google.protobuf.UInt32Value as some printers write it).
 std::optional<uint64_t> JsonUint(const nlohmann::json& v, uint64_t max = UINT64_MAX);
 
 // True iff `obj` has `camel` or `snake` set to true.
@@ -34,6 +37,8 @@ struct JsonPath {
   std::string path;
 
   JsonPath Index(std::string_view key, size_t i) const;
+  // "<path>.<sub>", or "(top level)".
+  std::string Where(std::string_view sub) const;
   // InvalidInput "<source>: <path>.<sub>: <reason>".
   Status Error(std::string_view sub, std::string_view reason) const;
 };

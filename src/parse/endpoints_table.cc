@@ -1,5 +1,7 @@
 // The Go tabwriter tables of `istioctl proxy-config endpoints` (ENDPOINT STATUS OUTLIER CHECK
-// CLUSTER) and `istioctl proxy-config eds` (NAME STATUS LOCALITY CLUSTER).
+// CLUSTER; before Istio 1.1 ENDPOINT STATUS CLUSTER) and `istioctl proxy-config eds` (NAME
+// STATUS LOCALITY CLUSTER), with or without their header.
+#include <algorithm>
 #include <cctype>
 
 #include "meshverify/endpoint_parsers.h"
@@ -64,9 +66,26 @@ bool CutAtOffsets(std::string_view row, const std::vector<HeaderCell>& header,
   return true;
 }
 
+// Splits on any run of blanks: no cell of a row holds a blank, so this reads rows whatever
+// their spacing (re-spaced pastes, tabwriter widths that differ from the header's).
+std::vector<std::string_view> Words(std::string_view line) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    size_t start = i;
+    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (i > start) words.push_back(line.substr(start, i - start));
+  }
+  return words;
+}
+
 Status RowError(std::string_view source, int line, const std::string& reason) {
   return Status::InvalidInput(std::string(source) + ":" + std::to_string(line) + ": " + reason);
 }
+
+constexpr char kCutOff[] =
+    "row ends before its CLUSTER column (cut off?): kept with no Envoy cluster";
 
 std::string EndpointText(std::string_view cell) {
   if (cell.substr(0, 9) == "endpoint/") cell.remove_prefix(9);  // `istioctl pc all`
@@ -77,27 +96,71 @@ std::string EndpointText(std::string_view cell) {
   return std::string(cell);
 }
 
-Status FillCell(Column column, std::string_view cell, std::string_view source, int line,
-                Endpoint* ep) {
+// The columns of a header line, at their offsets; a header re-spaced with single blanks is
+// read by its words (OUTLIER CHECK is two), and its offsets are then no use (*by_words).
+// Returns no columns unless ENDPOINT (or NAME), STATUS and CLUSTER are among them.
+std::vector<HeaderCell> HeaderColumns(std::string_view line, bool* by_words) {
+  auto complete = [](const std::vector<HeaderCell>& cells) {
+    bool has[6] = {};
+    for (const HeaderCell& c : cells) has[static_cast<int>(c.column)] = true;
+    return has[int(Column::kEndpoint)] && has[int(Column::kStatus)] && has[int(Column::kCluster)];
+  };
+  std::vector<HeaderCell> cells;
+  for (auto [start, name] : SplitWide(line)) cells.push_back({ColumnOf(name), start});
+  *by_words = false;
+  if (complete(cells)) return cells;
+  cells.clear();
+  std::vector<std::string_view> words = Words(line);
+  for (size_t i = 0; i < words.size(); ++i) {
+    bool outlier = words[i] == "OUTLIER" && i + 1 < words.size() && words[i + 1] == "CHECK";
+    cells.push_back({outlier ? Column::kOutlier : ColumnOf(words[i]), 0});
+    i += outlier;
+  }
+  *by_words = true;
+  if (complete(cells)) return cells;
+  return {};
+}
+
+// One table being read: its header (empty when the rows came without one) and where to put
+// warnings.
+struct Table {
+  std::string_view source;
+  std::string_view want_header;
+  Warnings* warnings = nullptr;
+  std::vector<HeaderCell> header;
+  bool offsets = false;  // rows may be cut at the header's offsets
+
+  Status Error(int line, const std::string& reason) const { return RowError(source, line, reason); }
+  void Warn(int line, const std::string& reason) const {
+    if (warnings != nullptr) warnings->AtLine(line, reason);
+  }
+  Status FillCell(Column column, std::string_view cell, int line, Endpoint* ep) const;
+  Status ReadHeader(std::string_view line, int number);
+  Status RowByOffsets(const std::vector<std::string_view>& cells, int line, Endpoint* ep) const;
+  Status RowByShape(std::string_view row, int line, Endpoint* ep) const;
+};
+
+Status Table::FillCell(Column column, std::string_view cell, int line, Endpoint* ep) const {
   switch (column) {
     case Column::kEndpoint: {
-      Result<HostPort> hp = SplitEndpointAddress(EndpointText(cell));
-      if (!hp.ok()) return RowError(source, line, hp.status().message());
+      bool not_ip = false;
+      Result<HostPort> hp = SplitEndpointOrPlaceholder(EndpointText(cell), &not_ip);
+      if (!hp.ok()) return Error(line, hp.status().message());
+      if (not_ip) Warn(line, NotAnIpWarning(hp->address));
       ep->address = std::move(hp->address);
       ep->port = hp->port;
       return Status::Ok();
     }
     case Column::kStatus:
+      if (cell.empty()) return Error(line, "row ends before its STATUS column (cut off?)");
       if (!NormalizeHealth(cell, &ep->health)) {
-        return RowError(source, line,
-                        "unknown STATUS '" + Printable(cell) +
-                            "' (want UNKNOWN|HEALTHY|UNHEALTHY|DRAINING|TIMEOUT|DEGRADED)");
+        return Error(line, "unknown STATUS '" + Printable(cell) +
+                               "' (want UNKNOWN|HEALTHY|UNHEALTHY|DRAINING|TIMEOUT|DEGRADED)");
       }
       return Status::Ok();
     case Column::kOutlier:
       if (cell != "OK" && cell != "FAILED") {
-        return RowError(source, line,
-                        "unknown OUTLIER CHECK '" + Printable(cell) + "' (want OK|FAILED)");
+        return Error(line, "unknown OUTLIER CHECK '" + Printable(cell) + "' (want OK|FAILED)");
       }
       ep->outlier_ejected = cell == "FAILED";
       return Status::Ok();
@@ -105,7 +168,7 @@ Status FillCell(Column column, std::string_view cell, std::string_view source, i
       ep->locality = std::string(cell);
       return Status::Ok();
     case Column::kCluster:
-      if (cell.empty()) return RowError(source, line, "empty CLUSTER");
+      if (cell.empty()) return Error(line, "empty CLUSTER");
       ep->envoy_cluster = std::string(cell);
       return Status::Ok();
     case Column::kOther:
@@ -114,53 +177,103 @@ Status FillCell(Column column, std::string_view cell, std::string_view source, i
   return Status::Ok();
 }
 
-Result<std::vector<Endpoint>> ParseTable(std::string_view text, std::string_view source,
-                                         std::string_view want_header) {
-  std::vector<Line> lines = SplitLines(text);
+Status Table::ReadHeader(std::string_view line, int number) {
+  bool by_words = false;
+  header = HeaderColumns(line, &by_words);
+  offsets = !by_words;
+  if (header.empty()) return Error(number, "expected a header '" + std::string(want_header) + "'");
+  return Status::Ok();
+}
+
+// A row cut at the header's offsets. A row that stops after its STATUS (the rest of the line
+// is gone: a paste cut short) is kept without the missing cells, with a warning.
+Status Table::RowByOffsets(const std::vector<std::string_view>& cells, int line,
+                           Endpoint* ep) const {
+  size_t cut = header.size();
+  for (size_t c = 0; c < header.size(); ++c) {
+    Column col = header[c].column;
+    if (col == Column::kEndpoint && cells[c].empty()) {
+      return Error(line, "empty " + std::string(want_header.substr(0, want_header.find(' '))));
+    }
+    if (cells[c].empty() && (col == Column::kOutlier || col == Column::kCluster)) {
+      cut = c;
+      break;
+    }
+  }
+  for (size_t c = cut; c < header.size(); ++c) {
+    if (!cells[c].empty()) {
+      cut = header.size();  // a gap inside the row, not a cut: FillCell names the empty cell
+      break;
+    }
+  }
+  for (size_t c = 0; c < cut; ++c) {
+    if (Status s = FillCell(header[c].column, cells[c], line, ep); !s.ok()) return s;
+  }
+  if (cut < header.size()) Warn(line, kCutOff);
+  return Status::Ok();
+}
+
+// A row read by the shape of its words: ADDRESS STATUS [OK|FAILED] [LOCALITY] [CLUSTER]. This
+// is how rows without a header (`istioctl pc endpoints POD | grep ...`) and rows re-spaced
+// away from the header's offsets are read. A LOCALITY never reads OK or FAILED.
+Status Table::RowByShape(std::string_view row, int line, Endpoint* ep) const {
+  std::vector<std::string_view> words = Words(row);
+  if (Status s = FillCell(Column::kEndpoint, words[0], line, ep); !s.ok()) return s;
+  std::string_view status = words.size() > 1 ? words[1] : std::string_view();
+  if (Status s = FillCell(Column::kStatus, status, line, ep); !s.ok()) return s;
+  size_t i = 2;
+  if (i < words.size() && (words[i] == "OK" || words[i] == "FAILED")) {
+    ep->outlier_ejected = words[i++] == "FAILED";
+  }
+  size_t rest = words.size() - i;
+  if (rest == 2) ep->locality = std::string(words[i++]);
+  if (rest == 1 || rest == 2) {
+    ep->envoy_cluster = std::string(words[i]);
+  } else if (rest == 0) {
+    Warn(line, kCutOff);
+  } else {
+    size_t want = header.empty() ? 4 : header.size();
+    return Error(line, "expected " + std::to_string(want) + " columns (" +
+                           std::string(want_header) + "), got " + std::to_string(words.size()));
+  }
+  return Status::Ok();
+}
+
+bool MaybeHeader(std::string_view line) {
+  line = Trim(line);
+  return line.substr(0, 8) == "ENDPOINT" || line.substr(0, 4) == "NAME";
+}
+
+Result<std::vector<Endpoint>> ParseTable(const std::vector<Line>& lines, std::string_view source,
+                                         std::string_view want_header, Warnings* w) {
   size_t h = 0;
   while (h < lines.size() && Trim(lines[h].text).empty()) ++h;
   if (h == lines.size()) return Status::InvalidInput(std::string(source) + ": empty input");
-  std::vector<HeaderCell> header;
-  bool has[6] = {};
-  for (auto [start, name] : SplitWide(lines[h].text)) {
-    Column c = ColumnOf(name);
-    header.push_back({c, start});
-    has[static_cast<int>(c)] = true;
-  }
-  if (!has[int(Column::kEndpoint)] || !has[int(Column::kStatus)] || !has[int(Column::kCluster)]) {
-    return RowError(source, lines[h].number,
-                    "expected a header '" + std::string(want_header) + "'");
+  Table t;
+  t.source = source;
+  t.want_header = want_header;
+  t.warnings = w;
+  if (IsTableHeader(lines[h].text)) {
+    if (Status s = t.ReadHeader(lines[h].text, lines[h].number); !s.ok()) return s;
+    ++h;
+  } else if (!LooksLikeTableRow(lines[h].text)) {
+    return t.Error(lines[h].number, "expected a header '" + std::string(want_header) +
+                                        "' or a row '<address> <STATUS> ...'");
   }
   std::vector<Endpoint> out;
   std::vector<std::string_view> cells;
-  for (size_t i = h + 1; i < lines.size(); ++i) {
+  for (size_t i = h; i < lines.size(); ++i) {
     std::string_view row = lines[i].text;
+    int number = lines[i].number;
     if (Trim(row).empty()) continue;
-    if (!CutAtOffsets(row, header, &cells)) {
-      // Not aligned with the header (hand-edited or re-spaced): fall back to wide blanks.
-      auto wide = SplitWide(row);
-      if (wide.size() + 1 == header.size() && has[int(Column::kLocality)]) {
-        size_t loc = 0;
-        while (header[loc].column != Column::kLocality) ++loc;
-        wide.insert(wide.begin() + static_cast<long>(loc), {0, std::string_view()});  // empty
-      }
-      if (wide.size() != header.size()) {
-        return RowError(source, lines[i].number,
-                        "expected " + std::to_string(header.size()) + " columns (" +
-                            std::string(want_header) + "), got " + std::to_string(wide.size()));
-      }
-      cells.clear();
-      for (auto& w : wide) cells.push_back(w.second);
+    if (MaybeHeader(row) && IsTableHeader(row)) {  // another listing pasted after the first
+      if (Status s = t.ReadHeader(row, number); !s.ok()) return s;
+      continue;
     }
     Endpoint ep;
-    for (size_t c = 0; c < header.size(); ++c) {
-      if (header[c].column == Column::kEndpoint && cells[c].empty()) {
-        return RowError(source, lines[i].number,
-                        "empty " + std::string(want_header.substr(0, want_header.find(' '))));
-      }
-      Status s = FillCell(header[c].column, cells[c], source, lines[i].number, &ep);
-      if (!s.ok()) return s;
-    }
+    Status s = t.offsets && CutAtOffsets(row, t.header, &cells) ? t.RowByOffsets(cells, number, &ep)
+                                                                : t.RowByShape(row, number, &ep);
+    if (!s.ok()) return s;
     out.push_back(std::move(ep));
   }
   return out;
@@ -168,12 +281,31 @@ Result<std::vector<Endpoint>> ParseTable(std::string_view text, std::string_view
 
 }  // namespace
 
-Result<std::vector<Endpoint>> ParseIstioctlTable(std::string_view text, std::string_view source) {
-  return ParseTable(text, source, "ENDPOINT STATUS OUTLIER CHECK CLUSTER");
+bool IsTableHeader(std::string_view line) {
+  if (!MaybeHeader(line) && line.find("ENDPOINT") == std::string_view::npos &&
+      line.find("NAME") == std::string_view::npos) {
+    return false;
+  }
+  bool by_words = false;
+  return !HeaderColumns(line, &by_words).empty();
 }
 
-Result<std::vector<Endpoint>> ParseEdsTable(std::string_view text, std::string_view source) {
-  return ParseTable(text, source, "NAME STATUS LOCALITY CLUSTER");
+bool LooksLikeTableRow(std::string_view line) {
+  std::vector<std::string_view> words = Words(line);
+  if (words.size() < 2) return false;
+  HealthStatus health;
+  return words[0].find_first_of(":./@") != std::string_view::npos &&
+         NormalizeHealth(words[1], &health);
+}
+
+Result<std::vector<Endpoint>> ParseIstioctlTable(const std::vector<Line>& lines,
+                                                 std::string_view source, Warnings* w) {
+  return ParseTable(lines, source, "ENDPOINT STATUS OUTLIER CHECK CLUSTER", w);
+}
+
+Result<std::vector<Endpoint>> ParseEdsTable(const std::vector<Line>& lines, std::string_view source,
+                                            Warnings* w) {
+  return ParseTable(lines, source, "NAME STATUS LOCALITY CLUSTER", w);
 }
 
 }  // namespace meshverify::endpoints_internal

@@ -21,25 +21,41 @@ Status LineError(std::string_view source, int line, const std::string& reason) {
   return Status::InvalidInput(std::string(source) + ":" + std::to_string(line) + ": " + reason);
 }
 
+// Host-level stats: a line whose third field is one of these is a host line even when its host
+// field is not an address (redacted, "<ip>").
+bool IsHostStat(std::string_view stat) {
+  static constexpr std::string_view kStats[] = {
+      "hostname",   "health_flags",    "weight",   "region",       "zone",
+      "sub_zone",   "canary",          "priority", "success_rate", "local_origin_success_rate",
+      "cx_active",  "cx_connect_fail", "cx_total", "rq_active",    "rq_error",
+      "rq_success", "rq_timeout",      "rq_total"};
+  for (std::string_view s : kStats) {
+    if (s == stat) return true;
+  }
+  return false;
+}
+
 // Returns the length of the host field at the start of `rest` ("1.2.3.4:80", "[fd00::1]:80",
-// a pipe path or "envoy://..."), or 0 when `rest` starts with a cluster-level stat.
+// a pipe path, "envoy://...", or a placeholder such as "X.X.X.X:443"), or 0 when `rest` starts
+// with a cluster-level stat. Cluster-level keys (added_via_api, default_priority, outlier, ...)
+// never end in ":<port>" and are never followed by a host-level stat.
 size_t HostFieldLength(std::string_view rest) {
+  size_t end = std::string_view::npos;
   if (!rest.empty() && rest.front() == '[') {  // IPv6: brackets hide the "::" inside
     size_t close = rest.find("]:");
-    if (close == std::string_view::npos) return 0;
-    size_t end = rest.find("::", close + 2);
-    if (end == std::string_view::npos) return 0;
-    Result<HostPort> hp = SplitEndpointAddress(rest.substr(0, end));
-    return hp.ok() ? end : 0;
+    if (close != std::string_view::npos) end = rest.find("::", close + 2);
   }
-  size_t end = rest.find("::");
-  if (end == std::string_view::npos) return 0;
+  if (end == std::string_view::npos) end = rest.find("::");
+  if (end == std::string_view::npos || end == 0) return 0;
   std::string_view field = rest.substr(0, end);
-  if (!field.empty() && (field.front() == '/' || field.front() == '@')) return end;
+  if (field.front() == '/' || field.front() == '@') return end;
   if (field.substr(0, 8) == "envoy://") return end;
   size_t colon = field.rfind(':');
-  if (colon == std::string_view::npos || !ParseIp(field.substr(0, colon))) return 0;
-  return ParseUint(field.substr(colon + 1), 65535) ? end : 0;
+  if (colon != std::string_view::npos && colon > 0 && ParseUint(field.substr(colon + 1), 65535)) {
+    return end;
+  }
+  std::string_view stat = rest.substr(end + 2);
+  return IsHostStat(stat.substr(0, stat.find("::"))) ? end : 0;
 }
 
 void ApplyHealthFlags(std::string_view flags, HostState* h) {
@@ -105,11 +121,15 @@ void Finish(HostState* h) {
 
 }  // namespace
 
-Result<std::vector<Endpoint>> ParseEnvoyClustersText(std::string_view text,
-                                                     std::string_view source) {
+Result<std::vector<Endpoint>> ParseEnvoyClustersText(const std::vector<Line>& lines,
+                                                     std::string_view source, Warnings* w) {
   std::vector<HostState> hosts;
   std::map<std::pair<std::string_view, std::string_view>, size_t> index;
-  for (const Line& line : SplitLines(text)) {
+  size_t last = lines.size();
+  while (last > 0 && Trim(lines[last - 1].text).empty()) --last;
+  bool read_any = false;
+  for (size_t i = 0; i < last; ++i) {
+    const Line& line = lines[i];
     if (Trim(line.text).empty()) continue;
     size_t sep = line.text.find("::");
     if (sep == std::string_view::npos || sep == 0) {
@@ -118,11 +138,19 @@ Result<std::vector<Endpoint>> ParseEnvoyClustersText(std::string_view text,
     std::string_view cluster = line.text.substr(0, sep);
     std::string_view rest = line.text.substr(sep + 2);
     size_t host_len = HostFieldLength(rest);
-    if (host_len == 0) continue;  // a cluster-level line
+    if (host_len == 0) {  // a cluster-level line
+      read_any = true;
+      continue;
+    }
     std::string_view host = rest.substr(0, host_len);
     std::string_view stat_value = rest.substr(host_len + 2);
     size_t sep2 = stat_value.find("::");
     if (sep2 == std::string_view::npos) {
+      // The last line of a paste cut short ("c::1.2.3.4:80::health_fl"): not an error.
+      if (i + 1 == last && read_any) {
+        if (w != nullptr) w->AtLine(line.number, "line cut off (no '::<value>'): ignored");
+        break;
+      }
       return LineError(source, line.number, "expected '<stat>::<value>' after the host");
     }
     auto [it, added] = index.try_emplace({cluster, host}, hosts.size());
@@ -131,8 +159,10 @@ Result<std::vector<Endpoint>> ParseEnvoyClustersText(std::string_view text,
       h.ep.envoy_cluster = std::string(cluster);
       std::string addr(host);
       if (addr.front() == '/' || addr.front() == '@') addr = "unix://" + addr;
-      Result<HostPort> hp = SplitEndpointAddress(addr);
+      bool not_ip = false;
+      Result<HostPort> hp = SplitEndpointOrPlaceholder(addr, &not_ip);
       if (!hp.ok()) return LineError(source, line.number, hp.status().message());
+      if (not_ip && w != nullptr) w->AtLine(line.number, NotAnIpWarning(hp->address));
       h.ep.address = std::move(hp->address);
       h.ep.port = hp->port;
       hosts.push_back(std::move(h));
@@ -140,6 +170,7 @@ Result<std::vector<Endpoint>> ParseEnvoyClustersText(std::string_view text,
     Status s = ApplyStat(stat_value.substr(0, sep2), stat_value.substr(sep2 + 2), source,
                          line.number, &hosts[it->second]);
     if (!s.ok()) return s;
+    read_any = true;
   }
   std::vector<Endpoint> out;
   out.reserve(hosts.size());

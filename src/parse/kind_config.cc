@@ -17,7 +17,11 @@ constexpr char kServiceV6[] = "fd00:10:96::/112";
 Status Fail(std::string_view source, const YAML::Node& at, const std::string& key,
             const std::string& reason) {
   std::string where(source);
-  if (at.Mark().line >= 0) where += ":" + std::to_string(at.Mark().line + 1);
+  if (at.Mark().line >= 0) {
+    // Appended piecewise: GCC 12 -O3 warns -Wrestrict (a false positive) on "lit" + string&&.
+    where += ':';
+    where += std::to_string(at.Mark().line + 1);
+  }
   return Status::InvalidInput(where + ": " + endpoints_internal::Printable(key + ": " + reason));
 }
 

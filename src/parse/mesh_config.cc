@@ -21,7 +21,11 @@ class Loader {
   Status Fail(const YAML::Node& at, const std::string& key, const std::string& reason) const {
     int line = at.Mark().line;  // -1 for nodes without a position
     std::string where = std::string(source_);
-    if (line >= 0) where += ":" + std::to_string(line + 1);
+    if (line >= 0) {
+      // Appended piecewise: GCC 12 -O3 warns -Wrestrict (a false positive) on "lit" + string&&.
+      where += ':';
+      where += std::to_string(line + 1);
+    }
     return Status::InvalidInput(where + ": " + endpoints_internal::Printable(key + ": " + reason));
   }
 
@@ -30,7 +34,10 @@ class Loader {
                    std::initializer_list<const char*> allowed) const {
     if (!m.IsMap()) return Fail(m, prefix.empty() ? "(top level)" : prefix, "expected a map");
     std::string want;
-    for (const char* a : allowed) want += (want.empty() ? "" : "|") + std::string(a);
+    for (const char* a : allowed) {
+      if (!want.empty()) want += '|';
+      want += a;
+    }
     std::set<std::string> seen;
     for (const auto& kv : m) {
       std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "?";
@@ -225,12 +232,13 @@ Status Loader::Expect(const YAML::Node& n, MeshConfig::Expect* e) const {
     list += (list.empty() ? "" : ",") + k + "=" + kv.second.Scalar();
   }
   std::string where = std::string(source_) + ":" + std::to_string(n.Mark().line + 1) + ": expect";
-  Result<std::map<std::string, double>> shares = ParseShares(list, where);
+  Result<ShareList> shares = ParseShareList(list, where);
   if (!shares.ok()) {
     return Status::InvalidInput(endpoints_internal::Printable(shares.status().message()));
   }
   e->from_endpoints = false;
-  e->shares = std::move(*shares);
+  e->shares = std::move(shares->shares);
+  e->note = endpoints_internal::Printable(shares->note);
   return Status::Ok();
 }
 
@@ -313,7 +321,10 @@ Result<MeshConfig> ParseMeshConfig(std::string_view yaml, std::string_view sourc
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
     std::string where(source);
-    if (e.mark.line >= 0) where += ":" + std::to_string(e.mark.line + 1);
+    if (e.mark.line >= 0) {
+      where += ':';
+      where += std::to_string(e.mark.line + 1);
+    }
     return Status::InvalidInput(where + ": " + endpoints_internal::Printable(e.msg));
   }
   try {

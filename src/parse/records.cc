@@ -78,7 +78,17 @@ Status FillRecord(const json& j, const std::string& where, ProbeRecord* r) {
   if (s.ok()) s = ReadMs(j, "total_ms", &r->total_ms, where);
   if (s.ok()) s = ReadString(j, "body", &r->body, where);
   if (s.ok()) s = ReadString(j, "error", &r->error, where);
+  if (s.ok()) s = ReadMs(j, "intended_ms", &r->intended_ms, where);
+  if (s.ok()) s = ReadMs(j, "sent_ms", &r->sent_ms, where);
+  if (s.ok()) {
+    s = ReadInt(j, "conn", 0, std::numeric_limits<uint64_t>::max(), &r->connection, where);
+  }
+  if (s.ok()) s = ReadString(j, "peer", &r->peer, where);
   if (!s.ok()) return s;
+  if (auto it = j.find("late"); it != j.end()) {
+    if (!it->is_boolean()) return Status::InvalidInput(where + "key 'late': expected a bool");
+    r->late = it->get<bool>();
+  }
   if (auto it = j.find("new_conn"); it != j.end()) {
     if (!it->is_boolean()) return Status::InvalidInput(where + "key 'new_conn': expected a bool");
     r->new_connection = it->get<bool>();
@@ -120,6 +130,11 @@ std::string RecordToJsonLine(const ProbeRecord& r) {
   j["new_conn"] = r.new_connection;
   j["body"] = r.body;
   if (!r.error.empty()) j["error"] = r.error;
+  if (r.intended_ms >= 0) j["intended_ms"] = r.intended_ms;
+  if (r.sent_ms >= 0) j["sent_ms"] = r.sent_ms;
+  if (r.late) j["late"] = true;
+  if (r.connection > 0) j["conn"] = r.connection;
+  if (!r.peer.empty()) j["peer"] = r.peer;
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

@@ -50,7 +50,47 @@ std::optional<ReplyView> ParseBuiltin(std::string_view s) {
   return ReplyView{version, instance, {}};
 }
 
+bool Digits(std::string_view s, size_t at, size_t n) {
+  if (s.size() < at + n) return false;
+  for (size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+// klog's header: "Lmmdd hh:mm:ss.uuuuuu threadid file:line] " with L one of I W E F.
+bool IsKlogInfoOrWarning(std::string_view s) {
+  if (s.empty() || (s[0] != 'I' && s[0] != 'W')) return false;
+  if (!Digits(s, 1, 4) || s.substr(5, 1) != " " || !Digits(s, 6, 2) || s.substr(8, 1) != ":" ||
+      !Digits(s, 9, 2) || s.substr(11, 1) != ":" || !Digits(s, 12, 2) || s.substr(14, 1) != "." ||
+      !Digits(s, 15, 6)) {
+    return false;
+  }
+  size_t i = 21;
+  while (i < s.size() && s[i] == ' ') ++i;
+  size_t tid = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  if (i == tid || i >= s.size() || s[i] != ' ') return false;
+  size_t close = s.find("] ", i);
+  size_t colon = s.rfind(':', close);
+  return close != std::string_view::npos && colon != std::string_view::npos && colon > i &&
+         Digits(s, colon + 1, close - colon - 1) && close > colon + 1;
+}
+
 }  // namespace
+
+bool IsKubectlNotice(std::string_view line) {
+  line = StripLineEnd(line);
+  static constexpr std::string_view kPrefixes[] = {
+      "kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version.",
+      "Defaulted container \"",
+      "Unable to use a TTY - input is not a terminal or the right kind of file",
+  };
+  for (std::string_view p : kPrefixes) {
+    if (line.substr(0, p.size()) == p) return true;
+  }
+  return IsKlogInfoOrWarning(line);
+}
 
 Result<ReplyParser> ReplyParser::Create(std::string_view pattern) {
   ReplyParser p;

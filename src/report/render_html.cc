@@ -1,5 +1,5 @@
 // One self-contained HTML page (inline CSS and SVG; no scripts, fonts or other resources), for
-// experiments: per source, share bars with their simultaneous interval as whiskers, the
+// experiments: per source, share bars with the interval that decided as whiskers, the
 // expected share as a dashed line and, when the config has a tolerance, the balanced band.
 #include <cmath>
 #include <optional>
@@ -94,12 +94,13 @@ void WriteChart(std::ostream& os, const std::map<std::string, ShareStat>& shares
 void WriteShareTable(std::ostream& os, std::string_view title,
                      const std::map<std::string, ShareStat>& shares) {
   os << "<table><tr><th>" << title
-     << "</th><th>count</th><th>share</th><th>simultaneous interval</th><th>expected</th>"
+     << "</th><th>count</th><th>share</th><th>interval (level)</th><th>expected</th>"
         "<th>gate</th></tr>\n";
   for (const auto& [name, s] : shares) {
     os << "<tr><td>" << H(name) << "</td><td class=\"n\">" << s.count << "</td><td class=\"n\">"
-       << Percent(s.share) << "</td><td class=\"n\">" << render::Interval(s.ci_lo, s.ci_hi)
-       << "</td><td class=\"n\">" << (s.expected ? Percent(*s.expected) : "-") << "</td><td>"
+       << Percent(s.share) << "</td><td class=\"n\">"
+       << render::IntervalWithLevel(s.ci_lo, s.ci_hi, s.ci_level) << "</td><td class=\"n\">"
+       << (s.expected ? Percent(*s.expected) : "-") << "</td><td>"
        << render::GateCell(s.gate) << "</td></tr>\n";
   }
   os << "</table>\n";
@@ -187,10 +188,11 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
         "<th>address</th><th>cluster</th><th>health</th><th>outlier</th><th>weight</th>"
         "<th>locality</th></tr>\n";
   for (const Endpoint& e : r.endpoints) {
-    os << "<tr><td>" << H(e.source_pod) << "</td><td>" << H(e.address)
-       << (e.port ? ":" + std::to_string(e.port) : "") << "</td><td>" << H(e.cluster) << "</td><td>"
-       << HealthStatusName(e.health) << "</td><td>" << OutlierName(e.outlier_ejected)
-       << "</td><td class=\"n\">" << e.weight << "</td><td>" << H(e.locality) << "</td></tr>\n";
+    os << "<tr><td>" << H(e.source_pod) << "</td><td>" << H(e.address);
+    if (e.port) os << ':' << e.port;
+    os << "</td><td>" << H(e.cluster) << "</td><td>" << HealthStatusName(e.health) << "</td><td>"
+       << OutlierName(e.outlier_ejected) << "</td><td class=\"n\">" << e.weight
+       << "</td><td>" << H(e.locality) << "</td></tr>\n";
   }
   os << "</table>\n</section>\n";
 }

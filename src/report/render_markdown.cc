@@ -90,12 +90,12 @@ void WriteChecks(std::ostream& os, const Report& r) {
 void WriteShareTable(std::ostream& os, std::string_view title,
                      const std::map<std::string, ShareStat>& shares) {
   if (shares.empty()) return;
-  os << "| " << title << " | count | share | simultaneous interval | expected | gate |\n"
+  os << "| " << title << " | count | share | interval (level) | expected | gate |\n"
      << "| --- | ---: | ---: | --- | ---: | --- |\n";
   for (const auto& [name, s] : shares) {
     os << "| " << Cell(name) << " | " << s.count << " | " << Percent(s.share) << " | "
-       << render::Interval(s.ci_lo, s.ci_hi) << " | " << (s.expected ? Percent(*s.expected) : "-")
-       << " | " << render::GateCell(s.gate) << " |\n";
+       << render::IntervalWithLevel(s.ci_lo, s.ci_hi, s.ci_level) << " | "
+       << (s.expected ? Percent(*s.expected) : "-") << " | " << render::GateCell(s.gate) << " |\n";
   }
   os << "\n";
 }
@@ -145,10 +145,11 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
      << "| source pod | address | cluster | health | outlier | weight | locality |\n"
      << "| --- | --- | --- | --- | --- | ---: | --- |\n";
   for (const Endpoint& e : r.endpoints) {
-    os << "| " << Cell(e.source_pod) << " | " << MarkdownEscape(e.address)
-       << (e.port ? ":" + std::to_string(e.port) : "") << " | " << Cell(e.cluster) << " | "
-       << HealthStatusName(e.health) << " | " << OutlierName(e.outlier_ejected) << " | " << e.weight
-       << " | " << Cell(e.locality) << " |\n";
+    os << "| " << Cell(e.source_pod) << " | " << MarkdownEscape(e.address);
+    if (e.port) os << ':' << e.port;
+    os << " | " << Cell(e.cluster) << " | " << HealthStatusName(e.health) << " | "
+       << OutlierName(e.outlier_ejected) << " | " << e.weight << " | " << Cell(e.locality)
+       << " |\n";
   }
   os << "\n</details>\n\n";
 }

@@ -42,13 +42,13 @@ void WriteShares(std::ostream& os, std::string_view title,
   size_t count_w = 5;
   for (const auto& [k, s] : shares) count_w = std::max(count_w, std::to_string(s.count).size());
   os << "  " << PadRight(title, name_w) << "  " << PadLeft("count", count_w) << "   share"
-     << "  simultaneous interval  expected  gate\n";
+     << "  interval (level)            expected  gate\n";
   for (const auto& [name, s] : shares) {
     std::string line = "  " + PadRight(Truncate(OneLine(name), name_w), name_w) + "  " +
                        PadLeft(std::to_string(s.count), count_w) + "  " +
                        PadLeft(render::Percent(s.share), 6) + "  " +
-                       PadRight(render::Interval(s.ci_lo, s.ci_hi), 21) + "  " +
-                       PadLeft(s.expected ? render::Percent(*s.expected) : "-", 8) + "  " +
+                       PadRight(render::IntervalWithLevel(s.ci_lo, s.ci_hi, s.ci_level), 26) +
+                       "  " + PadLeft(s.expected ? render::Percent(*s.expected) : "-", 8) + "  " +
                        render::GateCell(s.gate);
     os << line << "\n";
   }
@@ -85,7 +85,8 @@ void WriteTests(std::ostream& os, const SourceReport& s) {
   for (const auto& [name, t] : s.tests) {
     std::string line = OneLine(name) + " p=" + render::PValue(t.p_value) + " (" +
                        (t.method.empty() ? "" : OneLine(t.method) + ", ") + "statistic " +
-                       Fixed(t.statistic, 2) + ", df " + Fixed(t.df, 0) + ")";
+                       Fixed(t.statistic, 2) + ", df " + Fixed(t.df, 0) +
+                       (t.note.empty() ? "" : "; " + OneLine(t.note)) + ")";
     WriteWrapped(os, first ? "  tests: " : "         ", 9, line);
     first = false;
   }
@@ -116,7 +117,8 @@ void WriteSource(std::ostream& os, std::string_view label, const SourceReport& s
   WriteLatency(os, s, name_w);
   WriteTests(os, s);
   for (const std::string& sample : s.unparsed_samples) {
-    WriteWrapped(os, "  unparsed: ", 12, "\"" + Truncate(OneLine(sample), 80) + "\"");
+    WriteWrapped(os, "  unparsed: ", 12,
+                 std::string("\"").append(Truncate(OneLine(sample), 80)).append("\""));
   }
 }
 
@@ -145,7 +147,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   size_t rows = std::min(r.endpoints.size(), kMaxEndpointRows);
   for (size_t i = 0; i < rows; ++i) {
     const Endpoint& e = r.endpoints[i];
-    std::string addr = OneLine(e.address) + (e.port ? ":" + std::to_string(e.port) : "");
+    std::string addr = OneLine(e.address);
+    if (e.port) addr.append(":").append(std::to_string(e.port));
     os << "  " << PadRight(Truncate(OneLine(e.source_pod), 24), 24) << "  "
        << PadRight(Truncate(addr, 26), 26) << "  "
        << PadRight(Truncate(e.cluster.empty() ? "?" : OneLine(e.cluster), 12), 12) << "  "

@@ -11,7 +11,24 @@ std::string PValue(double p) {
   return Fixed(p, 4);
 }
 
-std::string Interval(double lo, double hi) { return "[" + Percent(lo) + ", " + Percent(hi) + "]"; }
+std::string Interval(double lo, double hi) {
+  // Appended, not "[" + std::string&&: GCC 12 -O3 warns -Wrestrict (a false positive) on that.
+  return std::string("[").append(Percent(lo)).append(", ").append(Percent(hi)).append("]");
+}
+
+std::string Level(double level) {
+  if (!(level > 0)) return "";
+  if (level > 0.999999) return ">99.9999%";
+  std::string s = Fixed(100 * level, 4);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s + "%";
+}
+
+std::string IntervalWithLevel(double lo, double hi, double level) {
+  std::string l = Level(level);
+  return Interval(lo, hi) + (l.empty() ? "" : " " + l);
+}
 
 std::string CleanUtf8(std::string_view s) {
   std::string out;

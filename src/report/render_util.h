@@ -19,6 +19,11 @@ using ::meshverify::Percent;
 std::string PValue(double p);
 // An interval of shares: "[47.1%, 52.9%]".
 std::string Interval(double lo, double hi);
+// A two-sided level as a percentage, trailing zeros dropped: 0.98 -> "98%", 0.99875 ->
+// "99.875%"; ">99.9999%" above that; "" when `level` <= 0 (unknown, older reports).
+std::string Level(double level);
+// An interval and its level: "[47.1%, 52.9%] 98%" (no level when unknown).
+std::string IntervalWithLevel(double lo, double hi, double level);
 
 // `s` with every invalid UTF-8 sequence replaced by U+FFFD.
 std::string CleanUtf8(std::string_view s);

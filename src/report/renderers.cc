@@ -33,4 +33,10 @@ std::string RendererNames() {
   return out;
 }
 
+std::string RendererChoices() {
+  std::string out;
+  for (const Renderer& r : kRenderers) out += (out.empty() ? "" : " | ") + std::string(r.name);
+  return out;
+}
+
 }  // namespace meshverify

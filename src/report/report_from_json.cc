@@ -202,6 +202,10 @@ std::map<std::string, ShareStat> ReadShares(Reader& rd, const json& src, const s
         s.ci_hi = rd.ShareValue((*ci)[1], Child(Child(p, "ci"), 1));
       }
     }
+    if (const json* level = rd.Member(v, p, "ci_level", false);
+        level != nullptr && !level->is_null()) {
+      s.ci_level = rd.ShareValue(*level, Child(p, "ci_level"));
+    }
     if (const json* e = rd.Member(v, p, "expected", false); e != nullptr && !e->is_null()) {
       s.expected = rd.ShareValue(*e, Child(p, "expected"));
     }
@@ -268,6 +272,7 @@ SourceReport ReadSource(Reader& rd, const json& j, const std::string& sp) {
                   t.df = rd.Number(v, p, "df", true, true);
                   t.p_value = rd.Number(v, p, "p_value", true, true);
                   t.method = rd.String(v, p, "method", false);
+                  t.note = rd.String(v, p, "note", false);
                 });
   s.gate = Gate(rd, j, sp);
   s.requests_to_decide = rd.Unsigned(j, sp, "requests_to_decide", false);

@@ -20,6 +20,7 @@ json ShareToJson(const ShareStat& s) {
             {"ci", json::array({Num(s.ci_lo), Num(s.ci_hi)})},
             {"expected", s.expected ? Num(*s.expected) : json(nullptr)}};
   if (s.gate != GateVerdict::kNone) j["gate"] = GateVerdictName(s.gate);
+  if (s.ci_level > 0) j["ci_level"] = Num(s.ci_level);  // absent when unknown (older reports)
   return j;
 }
 
@@ -50,6 +51,7 @@ json SourceToJson(const SourceReport& s) {
                 {"df", Num(v.df)},
                 {"p_value", Num(v.p_value)},
                 {"method", v.method}};
+    if (!v.note.empty()) tests[k]["note"] = v.note;
   }
   json j = {{"cluster", s.cluster},
             {"pod", s.pod},

@@ -31,10 +31,15 @@ struct Cell {
   double share;
 };
 
-// Validates the inputs shared by all fit tests and drops categories with share 0 and count 0.
-// Sets *impossible when some category of share 0 has a count (then p = 0).
-Result<std::vector<Cell>> Prepare(std::span<const uint64_t> counts, std::span<const double> shares,
-                                  bool* impossible) {
+struct Cells {
+  std::vector<Cell> cells;  // the categories of expected share > 0
+  uint64_t left_out = 0;    // answers in categories of expected share 0
+  std::string note;         // says so when left_out > 0
+};
+
+// Validates the inputs shared by all fit tests and keeps the categories of expected share > 0
+// (stats.h: the answers in the others are an unexpected destination, not a deviation).
+Result<Cells> Prepare(std::span<const uint64_t> counts, std::span<const double> shares) {
   if (counts.size() != shares.size()) {
     return Status::InvalidInput("goodness of fit: " + std::to_string(counts.size()) +
                                 " counts but " + std::to_string(shares.size()) + " shares");
@@ -42,16 +47,20 @@ Result<std::vector<Cell>> Prepare(std::span<const uint64_t> counts, std::span<co
   if (Status s = internal::ValidateShares(shares, "expected shares"); !s.ok()) return s;
   double sum = 0;
   for (double s : shares) sum += s;
-  std::vector<Cell> cells;
-  *impossible = false;
+  Cells out;
   for (size_t i = 0; i < counts.size(); ++i) {
     if (shares[i] == 0) {
-      if (counts[i] > 0) *impossible = true;
+      out.left_out += counts[i];
       continue;
     }
-    cells.push_back({counts[i], shares[i] / sum});
+    out.cells.push_back({counts[i], shares[i] / sum});
   }
-  return cells;
+  if (out.left_out > 0) {
+    out.note = std::to_string(out.left_out) +
+               " answers in categories of expected share 0 left out (an unexpected "
+               "destination, which the balance gate fails)";
+  }
+  return out;
 }
 
 uint64_t Total(const std::vector<Cell>& cells) {
@@ -66,28 +75,50 @@ double ChiSquareUpperTail(double statistic, double df) {
   return boost::math::cdf(boost::math::complement(chi2, statistic));
 }
 
+// Loader (2000), "Fast and accurate computation of binomial probabilities": the deviance term
+// bd0(x, m) = x ln(x/m) + m - x, with d = x - m passed exactly (the caller computes it with a
+// fused multiply-add). Near x = m it is d·v + 2x (v^3/3 + v^5/5 + ...), v = d / (x + m): every
+// term positive, no cancellation (R's bd0 in nmath/bd0.c uses the same series).
+double Bd0(double x, double m, double d) {
+  if (x == 0) return m;
+  if (std::fabs(d) < 0.1 * (x + m)) {
+    const double v = d / (x + m);
+    const double v2 = v * v;
+    double sum = d * v;
+    double ej = 2 * x * v;
+    for (int j = 1; j < 1000; ++j) {
+      ej *= v2;
+      const double next = sum + ej / (2 * j + 1);
+      if (next == sum) return sum;
+      sum = next;
+    }
+    return sum;
+  }
+  // Far from m the terms do not cancel badly: x ln(x/m) and d differ by a fair fraction.
+  return x * std::log(x / m) - d;
+}
+
 // Shared tail of Pearson and G: degenerate cases first, then the statistic's chi-square p.
+// term(o, e, d) gets the count, its expected count and d = o - e computed exactly.
 template <typename TermFn>
 Result<FitTest> ChiSquareFamily(std::span<const uint64_t> counts, std::span<const double> shares,
                                 const char* method, TermFn term) {
-  bool impossible = false;
-  Result<std::vector<Cell>> cells = Prepare(counts, shares, &impossible);
-  if (!cells.ok()) return cells.status();
+  Result<Cells> prepared = Prepare(counts, shares);
+  if (!prepared.ok()) return prepared.status();
+  const std::vector<Cell>& cells = prepared->cells;
   FitTest t;
   t.method = method;
-  const uint64_t n = Total(*cells);
-  if (impossible) {
-    t.statistic = std::numeric_limits<double>::infinity();
-    t.df = static_cast<double>(std::max<size_t>(cells->size(), 1) - 1);
-    t.p_value = 0;
-    return t;
-  }
-  if (cells->size() < 2) return t;  // statistic 0, df 0, p 1
-  t.df = static_cast<double>(cells->size() - 1);
+  t.note = prepared->note;
+  const uint64_t n = Total(cells);
+  if (cells.size() < 2) return t;  // statistic 0, df 0, p 1
+  t.df = static_cast<double>(cells.size() - 1);
   if (n == 0) return t;  // no observations: no evidence against the shares
+  const double nd = static_cast<double>(n);
   double statistic = 0;
-  for (const Cell& c : *cells) {
-    statistic += term(static_cast<double>(c.count), c.share * static_cast<double>(n));
+  for (const Cell& c : cells) {
+    const double o = static_cast<double>(c.count);
+    // o - share·n with one rounding: the expected count share·n is never rounded first.
+    statistic += term(o, c.share * nd, std::fma(-c.share, nd, o));
   }
   t.statistic = std::max(0.0, statistic);
   t.p_value = ChiSquareUpperTail(t.statistic, t.df);
@@ -125,34 +156,28 @@ void SumNoMoreLikely(const std::vector<std::vector<double>>& term, size_t i, uin
 Result<FitTest> PearsonChiSquare(std::span<const uint64_t> counts,
                                  std::span<const double> expected_shares) {
   return ChiSquareFamily(counts, expected_shares, "pearson",
-                         [](double o, double e) { return (o - e) * (o - e) / e; });
+                         [](double, double e, double d) { return d * d / e; });
 }
 
 // G-test (Sokal & Rohlf, Biometry; McDonald, Handbook of Biological Statistics):
-// G = 2 sum O ln(O / E), empty cells contributing 0; df = categories - 1.
+// G = 2 sum O ln(O / E) = 2 sum bd0(O, E), since sum O = sum E; df = categories - 1.
 Result<FitTest> GTest(std::span<const uint64_t> counts, std::span<const double> expected_shares) {
-  return ChiSquareFamily(counts, expected_shares, "g", [](double o, double e) {
-    return o == 0 ? 0.0 : 2.0 * o * std::log(o / e);
+  return ChiSquareFamily(counts, expected_shares, "g", [](double o, double e, double d) {
+    return 2.0 * Bd0(o, e, d);
   });
 }
 
 Result<FitTest> ExactMultinomialTest(std::span<const uint64_t> counts,
                                      std::span<const double> expected_shares, double max_outcomes) {
-  bool impossible = false;
-  Result<std::vector<Cell>> cells = Prepare(counts, expected_shares, &impossible);
-  if (!cells.ok()) return cells.status();
+  Result<Cells> prepared = Prepare(counts, expected_shares);
+  if (!prepared.ok()) return prepared.status();
+  const std::vector<Cell>* cells = &prepared->cells;
   FitTest t;
   t.method = "exact-multinomial";
+  t.note = prepared->note;
   const uint64_t n = Total(*cells);
   t.df = static_cast<double>(std::max<size_t>(cells->size(), 1) - 1);
-  if (impossible) {
-    t.p_value = 0;
-    return t;
-  }
-  if (cells->size() < 2 || n == 0) {
-    t.df = cells->size() < 2 ? 0 : t.df;
-    return t;
-  }
+  if (cells->size() < 2 || n == 0) return t;
   if (OutcomeCount(n, cells->size(), max_outcomes) > max_outcomes) {
     return Status::InvalidInput("exact multinomial test: more than " +
                                 internal::FormatNumber(max_outcomes) + " outcomes");
@@ -180,19 +205,24 @@ Result<FitTest> GoodnessOfFit(std::span<const uint64_t> counts,
                               std::span<const double> expected_shares) {
   Result<FitTest> pearson = PearsonChiSquare(counts, expected_shares);
   if (!pearson.ok()) return pearson;
-  uint64_t n = 0;
-  for (uint64_t c : counts) n += c;
+  uint64_t n = 0;  // answers in categories of expected share > 0: what the tests test
+  size_t k = 0;
   double sum = 0;
-  for (double s : expected_shares) sum += s;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (expected_shares[i] > 0) {
+      n += counts[i];
+      ++k;
+    }
+    sum += expected_shares[i];
+  }
   bool small = false;
   for (double s : expected_shares) {
     if (s > 0 && s / sum * static_cast<double>(n) < kMinExpectedCount) small = true;
   }
-  if (!small || n == 0) return pearson;
-  size_t k = 0;
-  for (double s : expected_shares) k += s > 0 ? 1 : 0;
+  if (!small || n == 0 || k < 2) return pearson;
   if (OutcomeCount(n, k, kMaxExactOutcomes) > kMaxExactOutcomes) {
-    pearson->note = "expected counts below 5, but too many outcomes for the exact test";
+    const std::string too_many = "expected counts below 5, but too many outcomes for the exact test";
+    pearson->note = pearson->note.empty() ? too_many : pearson->note + "; " + too_many;
     return pearson;
   }
   return ExactMultinomialTest(counts, expected_shares, kMaxExactOutcomes);

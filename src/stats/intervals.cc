@@ -1,5 +1,5 @@
-// Confidence intervals for one share: Wilson score and Clopper–Pearson, and their Bonferroni
-// simultaneous version. Method numbers follow Newcombe (1998), Stat Med 17:857–872.
+// Clopper–Pearson exact bounds for one share. Method numbers follow Newcombe (1998), Stat Med
+// 17:857–872. Also the shared share validation and number formatting of the stats module.
 
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
@@ -15,7 +15,7 @@ namespace internal {
 
 double NormalUpperQuantile(double tail) {
   boost::math::normal_distribution<double, Policy> normal;
-  // The complement keeps full precision for the tiny tails of Bonferroni-corrected intervals.
+  // The complement keeps full precision for tiny tails.
   return boost::math::quantile(boost::math::complement(normal, tail));
 }
 
@@ -42,62 +42,29 @@ std::string FormatNumber(double v) {
   return os.str();
 }
 
+double ClopperPearsonLower(uint64_t k, uint64_t n, double tail) {
+  if (k == 0 || !(tail > 0)) return 0.0;
+  const double kd = static_cast<double>(k);
+  return boost::math::ibeta_inv(kd, static_cast<double>(n) - kd + 1.0, tail, Policy());
+}
+
+double ClopperPearsonUpper(uint64_t k, uint64_t n, double tail) {
+  if (k >= n || !(tail > 0)) return 1.0;
+  const double kd = static_cast<double>(k);
+  // The complement form keeps precision at the upper end (no 1 - tail anywhere).
+  return boost::math::ibetac_inv(kd + 1.0, static_cast<double>(n) - kd, tail, Policy());
+}
+
 }  // namespace internal
 
-namespace {
-
-// Below this many successes (or failures) the Wilson interval's coverage dips well under its
-// nominal level at one end (Brown, Cai & DasGupta 2001, Stat Sci 16:101, §4.1: poor coverage
-// for p near 0 or 1), so the simultaneous interval switches to the conservative exact one.
-constexpr uint64_t kExactBelowCount = 10;
-
-}  // namespace
-
-// Wilson (1927) score interval, Newcombe (1998) method 3:
-//   (2np + z^2 ± z sqrt(z^2 + 4np(1-p))) / (2(n + z^2)).
-// The k = 0 and k = n ends are exactly 0 and 1 (the formula gives them up to rounding).
-Interval WilsonInterval(uint64_t k, uint64_t n, double confidence) {
+// Clopper & Pearson (1934): lo is the lower_tail quantile of Beta(k, n-k+1), since
+// P_p(X >= k) = I_p(k, n-k+1); hi the upper_tail upper quantile of Beta(k+1, n-k), since
+// P_p(X <= k) = 1 - I_p(k+1, n-k).
+Interval ClopperPearsonBounds(uint64_t k, uint64_t n, double lower_tail, double upper_tail) {
   if (n == 0) return {0.0, 1.0};
-  if (!(confidence > 0)) {  // a zero-width interval: the point estimate
-    double p = static_cast<double>(k) / static_cast<double>(n);
-    return {p, p};
-  }
-  const double z = internal::NormalUpperQuantile((1.0 - confidence) / 2.0);
-  const double nd = static_cast<double>(n);
-  const double p = static_cast<double>(k) / nd;
-  const double z2 = z * z;
-  const double denom = 1.0 + z2 / nd;
-  const double center = (p + z2 / (2.0 * nd)) / denom;
-  const double half = z / denom * std::sqrt(p * (1.0 - p) / nd + z2 / (4.0 * nd * nd));
-  Interval ci{std::max(0.0, center - half), std::min(1.0, center + half)};
-  if (k == 0) ci.lo = 0.0;
-  if (k == n) ci.hi = 1.0;
-  return ci;
-}
-
-// Clopper & Pearson (1934) exact interval, Newcombe (1998) method 5: the alpha/2 quantile of
-// Beta(k, n-k+1) and the 1-alpha/2 quantile of Beta(k+1, n-k), via Boost's ibeta_inv /
-// ibetac_inv (the complement keeps precision at the upper end).
-Interval ClopperPearsonInterval(uint64_t k, uint64_t n, double confidence) {
-  if (n == 0) return {0.0, 1.0};
-  const double half_alpha = (1.0 - confidence) / 2.0;
-  const double kd = static_cast<double>(k);
-  const double nd = static_cast<double>(n);
-  if (!(half_alpha < 0.5)) {
-    double p = kd / nd;
-    return {p, p};
-  }
-  internal::Policy pol;
-  Interval ci;
-  ci.lo = k == 0 ? 0.0 : boost::math::ibeta_inv(kd, nd - kd + 1.0, half_alpha, pol);
-  ci.hi = k == n ? 1.0 : boost::math::ibetac_inv(kd + 1.0, nd - kd, half_alpha, pol);
-  return ci;
-}
-
-Interval SimultaneousInterval(uint64_t k, uint64_t n, double alpha, int num_shares) {
-  const double confidence = 1.0 - alpha / static_cast<double>(std::max(1, num_shares));
-  if (std::min(k, n - k) < kExactBelowCount) return ClopperPearsonInterval(k, n, confidence);
-  return WilsonInterval(k, n, confidence);
+  k = std::min(k, n);
+  return {internal::ClopperPearsonLower(k, n, lower_tail),
+          internal::ClopperPearsonUpper(k, n, upper_tail)};
 }
 
 }  // namespace meshverify::stats

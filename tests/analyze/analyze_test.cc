@@ -27,12 +27,14 @@ TEST(AnalyzeTest, SharesIntervalsAndGateFollowTheStatsFunctions) {
   const ShareStat& v1 = s.by_version.at("v1");
   EXPECT_EQ(v1.count, 600u);
   EXPECT_DOUBLE_EQ(v1.share, 0.6);
-  stats::Interval ci = stats::SimultaneousInterval(600, 1000, opt.alpha, 2);
-  EXPECT_DOUBLE_EQ(v1.ci_lo, ci.lo);
-  EXPECT_DOUBLE_EQ(v1.ci_hi, ci.hi);
+  // Two versions of one partition are one skew decision; the interval shown decided.
+  stats::ShareGate g = stats::GateShare(600, 1000, 0.5, 0.05, 0.01, 1);
+  EXPECT_DOUBLE_EQ(v1.ci_lo, g.ci.lo);
+  EXPECT_DOUBLE_EQ(v1.ci_hi, g.ci.hi);
+  EXPECT_DOUBLE_EQ(v1.ci_level, 0.99);
   ASSERT_TRUE(v1.expected.has_value());
   EXPECT_DOUBLE_EQ(*v1.expected, 0.5);
-  EXPECT_EQ(GateVerdictName(v1.gate), stats::GateName(stats::GateShare(600, 1000, 0.5, 0.05, 0.01, 2).gate));
+  EXPECT_EQ(GateVerdictName(v1.gate), stats::GateName(g.gate));
   EXPECT_EQ(GateVerdictName(s.gate), "skewed");  // 0.6 at n = 1000 lies outside 0.5 ± 0.05
   // Chi-square 1000 * ((0.6-0.5)^2/0.5 * 2) = 40 on 1 df.
   ASSERT_TRUE(s.tests.count("chi_square"));
@@ -61,6 +63,60 @@ TEST(AnalyzeTest, UnexpectedCategoryIsGatedAgainstZero) {
   ASSERT_TRUE(v2.expected.has_value());
   EXPECT_EQ(*v2.expected, 0.0);
   EXPECT_EQ(GateVerdictName(v2.gate), "skewed");
+}
+
+// Issue 11 item 6: 495 v1, 495 v2 and 10 v3 against v1=0.5,v2=0.5 passed; an answer from a
+// destination that should get none is a finding, named with its count.
+TEST(AnalyzeTest, AnUnexpectedVersionFailsBalanceWithItsAnswers) {
+  SourceCounts c = FastCounts("", "in.txt", 495, 495);
+  c.requests = c.ok = 1000;
+  c.by_version["v3"] = 10;
+  c.by_instance["helloworld-v3-x"] = {10, "", "v3"};
+  Report r = Analyze(OneSource(c, {{"v1", 0.5}, {"v2", 0.5}}), {});
+  const SourceReport& s = r.sources[0];
+  EXPECT_EQ(GateVerdictName(s.by_version.at("v3").gate), "skewed");
+  EXPECT_EQ(GateVerdictName(s.by_version.at("v1").gate), "balanced");  // 495 of 1000 on its own is fine
+  EXPECT_EQ(GateVerdictName(s.gate), "skewed");
+  EXPECT_EQ(r.verdict, Verdict::kFail);
+  const CheckResult* balance = FindCheck(r, "balance");
+  ASSERT_NE(balance, nullptr);
+  EXPECT_EQ(balance->status, CheckStatus::kFail);
+  EXPECT_NE(balance->detail.find("v3 got 10 answers, expected none"), std::string::npos)
+      << balance->detail;
+  EXPECT_NE(balance->hint.find("destination that should get none"), std::string::npos)
+      << balance->hint;
+  // The fit tests stay well-defined: they test the split of the 990 expected answers.
+  for (const char* name : {"chi_square", "g_test"}) {
+    const TestStat& t = s.tests.at(name);
+    EXPECT_EQ(t.statistic, 0) << name;
+    EXPECT_EQ(t.p_value, 1) << name;
+    EXPECT_NE(t.note.find("10 answers in categories of expected share 0"), std::string::npos);
+  }
+}
+
+// Issue 11 item 2: cluster and version shares that are one partition (each version in one
+// cluster, the seed's topology) are one skew decision; otherwise two.
+TEST(AnalyzeTest, IdenticalPartitionsCountOnce) {
+  AnalyzeInput in;
+  in.expect[""].by_cluster = {{"cluster1", 0.5}, {"cluster2", 0.5}};
+  in.expect[""].by_version = {{"v1", 0.5}, {"v2", 0.5}};
+  in.sources = {FastCounts("", "a", 530, 470)};
+  Report one = Analyze(in, {});
+  const ShareStat& c1 = one.sources[0].by_cluster.at("cluster1");
+  EXPECT_EQ(GateVerdictName(c1.gate), "inconclusive");
+  EXPECT_DOUBLE_EQ(c1.ci_level, 0.99);  // alpha over one decision
+  EXPECT_DOUBLE_EQ(one.sources[0].by_version.at("v1").ci_level, 0.99);
+  // v2 answers from both clusters: two partitions, two decisions.
+  SourceCounts mixed = FastCounts("", "a", 530, 470);
+  mixed.by_instance["helloworld-v2-in-cluster1"] = {30, "cluster1", "v2"};
+  mixed.by_instance[testing_analyze::kPodV1].count = 500;
+  mixed.by_version = {{"v1", 500}, {"v2", 500}};
+  in.sources = {mixed};
+  Report two = Analyze(in, {});
+  EXPECT_DOUBLE_EQ(two.sources[0].by_cluster.at("cluster1").ci_level, 0.995);
+  // Balanced shows the equivalence interval whatever the decisions: level 1 - 2 alpha.
+  EXPECT_EQ(GateVerdictName(two.sources[0].by_version.at("v1").gate), "balanced");
+  EXPECT_DOUBLE_EQ(two.sources[0].by_version.at("v1").ci_level, 0.98);
 }
 
 TEST(AnalyzeTest, InconclusiveGateSaysHowManyRequestsWouldDecide) {

@@ -34,7 +34,7 @@ TEST(MergeReportsTest, SumsSameSourceAndRecomputes) {
   EXPECT_EQ(s.ok, 6000u);
   EXPECT_EQ(s.by_version.at("v1").count, 3000u);
   EXPECT_EQ(GateVerdictName(s.gate), "balanced");
-  stats::Interval ci = stats::SimultaneousInterval(3000, 6000, 0.01, 2);
+  stats::Interval ci = stats::ClopperPearsonBounds(3000, 6000, 0.01, 0.01);  // balanced: 98%
   EXPECT_DOUBLE_EQ(s.by_version.at("v1").ci_lo, ci.lo);
   EXPECT_EQ(m->total.ok, 6000u);
   EXPECT_EQ(m->started_at, "2026-01-01T00:00:00Z");

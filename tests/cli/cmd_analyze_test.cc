@@ -102,6 +102,23 @@ TEST(CmdAnalyzeTest, UnparsedLinesAreCountedAndSampled) {
   EXPECT_EQ(lenient.code, 0) << lenient.err << lenient.out;
 }
 
+// kubectl's deprecation warning in a captured session (../shared/fixtures/realworld): skipped,
+// not a failed request, and said in the report's notes.
+TEST(CmdAnalyzeTest, KubectlNoticeIsSkippedAndNoted) {
+  const std::string file = std::string(MESHVERIFY_FIXTURES) +
+                           "/realworld/helloworld_answers__kr_nhn_kt_interactive_with_warning.txt";
+  Outcome o = RunCli({"analyze", file, "-o", "json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  nlohmann::json j = o.json();
+  EXPECT_EQ(j["total"]["requests"], 4);
+  EXPECT_EQ(j["total"]["ok"], 4);
+  ASSERT_EQ(j["notes"].size(), 1u);
+  EXPECT_EQ(j["notes"][0],
+            "skipped 1 kubectl notice line (not answers, not counted as requests): " + file +
+                ":1: kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future "
+                "version. Use kubectl exec [POD] -- [COMMAND] instead.");
+}
+
 TEST(CmdAnalyzeTest, ExpectKeysMayBeClusters) {
   std::string pattern = R"(^(?P<cluster>c\d) (?P<version>v\d) (?P<instance>\S+)$)";
   std::string in;

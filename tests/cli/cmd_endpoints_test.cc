@@ -115,6 +115,51 @@ TEST(CmdEndpointsTest, Ipv6EndpointsAndCidrs) {
                                   ") is in no cluster's pod CIDRs");
 }
 
+std::string Fixture(const std::string& rel) {
+  return std::string(MESHVERIFY_FIXTURES) + "/realworld/" + rel;
+}
+
+// The parsers' warnings are listed in the text and the JSON output; they do not change the
+// exit code (a mapped placeholder is a problem, as any endpoint in no cluster's CIDRs).
+TEST(CmdEndpointsTest, ParserWarningsAreShownInTextAndJson) {
+  const std::string f = Fixture("envoy_clusters_text__contour_gh7358_redacted_ips.txt");
+  const std::string w1 =
+      f + ":1: 'X.X.X.X' is not an IP address (redacted?): kept, but no pod CIDR can map it";
+  Outcome text = Endpoints({f});
+  EXPECT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("warnings:\n  - " + w1 + "\n  - " + f + ":2: 'Y.Y.Y.Y'"),
+            std::string::npos)
+      << text.out;
+  Outcome json = Endpoints({"-o", "json", f});
+  ASSERT_EQ(json.code, 0) << json.err;
+  auto j = nlohmann::json::parse(json.out);
+  ASSERT_EQ(j["warnings"].size(), 2u);
+  EXPECT_EQ(j["warnings"][0], w1);
+  EXPECT_EQ(j["endpoints"].size(), 2u);
+  Outcome mapped = Endpoints(With(kSeedCidrs, {"-o", "json", f}));
+  EXPECT_EQ(mapped.code, 1);
+  EXPECT_EQ(nlohmann::json::parse(mapped.out)["problems"].size(), 2u);
+  Outcome cut = Endpoints({"-"}, "10.0.0.1:80   HEALTHY   OK   c\n10.0.0.2:80   HEALTHY\n");
+  EXPECT_EQ(cut.code, 0);
+  EXPECT_NE(cut.out.find("warnings:\n  - <stdin>:2: row ends before its CLUSTER column"),
+            std::string::npos)
+      << cut.out;
+  Outcome clean =
+      Endpoints({"-o", "json", Fixture("pc_endpoints_table__gh8569_status_column_2018.txt")});
+  EXPECT_EQ(clean.code, 0);
+  EXPECT_TRUE(nlohmann::json::parse(clean.out)["warnings"].empty());
+}
+
+// JSON with `//` comments is a located one-line error, exit 2.
+TEST(CmdEndpointsTest, CommentedJsonExitsTwoNamingTheLine) {
+  const std::string f = Fixture("pc_endpoints_json__annotated_replica_comments.txt");
+  Outcome o = Endpoints({f});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err.rfind("meshverify endpoints: " + f + ": byte 272, line 9, column 50: ", 0), 0u)
+      << o.err;
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1);
+}
+
 TEST(CmdEndpointsTest, BadFlagsAndInputExitTwo) {
   struct Case {
     Args args;
@@ -134,7 +179,7 @@ TEST(CmdEndpointsTest, BadFlagsAndInputExitTwo) {
        "meshverify endpoints: --cidr c1=10.241.0.1/16: '10.241.0.1/16': host bits set\n"},
       {{"-"},
        "[{\"name\": ",
-       "meshverify endpoints: <stdin>: byte 11: syntax error while parsing "
+       "meshverify endpoints: <stdin>: byte 11, line 1, column 11: syntax error while parsing "
        "value - unexpected end of input; expected '[', '{', or a literal\n"},
       {{"--format", "table", "-"},
        "ENDPOINT  STATUS  OUTLIER CHECK  CLUSTER\n1.2.3.4:80  SICK  OK  c\n",

@@ -124,5 +124,28 @@ TEST(DiscoverTest, FallsBackToPilotAgentWhenIstioctlIsMissing) {
   EXPECT_EQ(runner.CountCalls(FakeCommandRunner::Prefix({"istioctl"})), 1u);
 }
 
+// A view the parser warns about (here: an address that is not an IP) is read, and the warning
+// becomes a note of the discovery, named by the source, once however many reads it took.
+TEST(DiscoverTest, ViewWarningsBecomeNotes) {
+  FakeCommandRunner runner;
+  runner.On(FakeCommandRunner::Prefix({"istioctl"}, {"kind-cluster1"}),
+            FakeCommandRunner::Ok(R"([{"name":"outbound|5000||helloworld.sample.svc.cluster.local",
+              "hostStatuses":[{"address":{"socketAddress":{"address":"10.241.0.8","portValue":5000}}},
+              {"address":{"socketAddress":{"address":"10.244.0.8","portValue":5000}}},
+              {"address":{"socketAddress":{"address":"X.X.X.X","portValue":5000}}}]}])"));
+  AddMeshDiscovery(runner);
+  FakeClock clock;
+  Result<Discovery> d = Discover(runner, clock, LabConfig(), DiscoverOptions{});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->views.at("cluster1/sleep-98vj4rhb6k-bl94b").size(), 3u);
+  ASSERT_EQ(d->notes.size(), 1u);
+  EXPECT_EQ(d->notes[0].rfind("view of cluster1/sleep-98vj4rhb6k-bl94b: istioctl -n sample", 0), 0u)
+      << d->notes[0];
+  EXPECT_NE(d->notes[0].find(": [0].hostStatuses[2].address.socketAddress.address: 'X.X.X.X' is "
+                             "not an IP address (redacted?)"),
+            std::string::npos)
+      << d->notes[0];
+}
+
 }  // namespace
 }  // namespace meshverify::discover

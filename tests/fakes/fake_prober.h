@@ -1,12 +1,14 @@
 #pragma once
-// FakeProber: a Prober (prober.h) whose requests are answered by a function of the source and
-// the seq, in this process and at once, for the pipelines' tests. It keeps the Prober contract
-// (one record per started request, in seq order; never-started requests are not_issued) and
-// lets a test script the transport's failures per source: stop after N records (a pod that
-// died: the rest become lost records and the source gives up), reach the deadline, or set the
-// cancel flag after N records (Ctrl-C). Thread-safe: every call is recorded under a lock.
+// FakeProber: a Prober (prober.h) whose records are a function of (source, seq), with the times
+// an open or closed loop at the spec's rate would give, so the pipelines' tests (check, load)
+// run without a network, a pod or a real clock. It keeps the Prober contract (one record per
+// started request, in seq order; never-started requests are not_issued) and lets a test script
+// the transport's failures per source: stop after N records (a pod that died: the rest become
+// lost records and the source gives up), reach the deadline, or set the cancel flag after N
+// records (Ctrl-C). Thread-safe: calls are recorded under a lock, Probe keeps no other state.
 
 #include <atomic>
+#include <cmath>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -19,8 +21,11 @@ namespace meshverify::testing {
 
 class FakeProber : public Prober {
  public:
-  // What a source's request `seq` gets back.
-  using Answer = std::function<ProbeRecord(const ProbeSource& source, uint64_t seq)>;
+  // Fills a record's outcome (http_code, curl_exit, body, total_ms...) for `seq` of `source`;
+  // the record comes as an HTTP 200 of 1 ms, and `intended_ms` is the request's intended send
+  // time since the origin.
+  using Answer = std::function<void(const ProbeSource& source, uint64_t seq, double intended_ms,
+                                    ProbeRecord* r)>;
 
   // What goes wrong for one source, per call.
   struct Failure {
@@ -29,7 +34,7 @@ class FakeProber : public Prober {
     std::string error = "fake: transport failed";  // last_error and lost records' error
   };
 
-  explicit FakeProber(Answer answer, std::string mode = "fake")
+  explicit FakeProber(Answer answer, std::string mode = "direct")
       : answer_(std::move(answer)), mode_(std::move(mode)) {}
 
   // From now on, calls for the source pod `pod` fail as `f` says. `cancel` is the flag a
@@ -48,6 +53,8 @@ class FakeProber : public Prober {
     return refusal_.empty() ? Status::Ok() : Status::Usage(refusal_);
   }
 
+  // Open loop: request i is due at i / rate. Closed loop: each of `concurrency` connections
+  // sends back to back, 1 ms per request. Requests due at or after `duration` are not issued.
   ProbeOutcome Probe(const ProbeSource& source, const ProbeSpec& spec,
                      const std::atomic<bool>* cancel, const RecordSink& sink) override {
     std::optional<Rule> rule;
@@ -61,36 +68,31 @@ class FakeProber : public Prober {
     ProbeOutcome out;
     out.source = source;
     out.attempts = 1;
-    const uint64_t end = spec.first_seq + spec.requests;
-    for (uint64_t seq = spec.first_seq; seq < end; ++seq) {
+    for (uint64_t i = 0; i < spec.requests; ++i) {
       if (cancel != nullptr && cancel->load()) {
         out.interrupted = true;
         break;
       }
-      const uint64_t done = seq - spec.first_seq;
+      const uint64_t seq = spec.first_seq + i;
       if (rule && rule->failure.records_before >= 0 &&
-          done == static_cast<uint64_t>(rule->failure.records_before)) {
-        const Failure& f = rule->failure;
-        if (f.kind == Failure::Kind::kCancel) {
-          if (rule->cancel != nullptr) *rule->cancel = true;
-          out.interrupted = true;
-          break;
-        }
-        out.last_error = f.error;
-        out.failed_attempts = 1;
-        if (f.kind == Failure::Kind::kDeadline) {
-          out.deadline_reached = true;
-          Emit(LostRecord(source, seq, "deadline reached"), sink, &out);  // the one in flight
-          break;
-        }
-        out.gave_up = true;
-        for (uint64_t s = seq; s < end; ++s) Emit(LostRecord(source, s, f.error), sink, &out);
+          i == static_cast<uint64_t>(rule->failure.records_before)) {
+        Fail(*rule, source, spec, seq, sink, &out);
         break;
       }
-      ProbeRecord r = answer_(source, seq);
+      const double t = spec.rate > 0 ? 1000.0 * static_cast<double>(i) / spec.rate
+                                     : std::floor(static_cast<double>(i) / spec.concurrency);
+      if (spec.duration.count() > 0 && t >= static_cast<double>(spec.duration.count())) break;
+      ProbeRecord r;
       r.source_cluster = source.cluster;
       r.source_pod = source.pod;
       r.seq = seq;
+      r.intended_ms = t;
+      r.sent_ms = t;
+      r.http_code = 200;
+      r.total_ms = 1;
+      r.connection = 1 + i % static_cast<uint64_t>(spec.concurrency);
+      answer_(source, r.seq, t, &r);
+      if (r.late) ++out.late;
       Emit(std::move(r), sink, &out);
     }
     out.not_issued = spec.requests - out.requests;
@@ -106,17 +108,6 @@ class FakeProber : public Prober {
     return calls_;
   }
 
-  // An HTTP 200 record with `body`, as curl would give it.
-  static ProbeRecord Ok(std::string body) {
-    ProbeRecord r;
-    r.http_code = 200;
-    r.connect_ms = 0.2;
-    r.total_ms = 3.0;
-    r.new_connection = false;
-    r.body = std::move(body);
-    return r;
-  }
-
  private:
   struct Rule {
     std::string pod;
@@ -127,6 +118,26 @@ class FakeProber : public Prober {
     ++out->requests;
     if (!r.error.empty()) ++out->lost;
     sink(std::move(r));
+  }
+  // The failure of `rule` at request `seq`: what is in flight and after it, as the outcome says.
+  static void Fail(const Rule& rule, const ProbeSource& source, const ProbeSpec& spec,
+                   uint64_t seq, const RecordSink& sink, ProbeOutcome* out) {
+    const Failure& f = rule.failure;
+    if (f.kind == Failure::Kind::kCancel) {
+      if (rule.cancel != nullptr) *rule.cancel = true;
+      out->interrupted = true;
+      return;
+    }
+    out->last_error = f.error;
+    out->failed_attempts = 1;
+    if (f.kind == Failure::Kind::kDeadline) {
+      out->deadline_reached = true;
+      Emit(LostRecord(source, seq, "deadline reached"), sink, out);  // the one in flight
+      return;
+    }
+    out->gave_up = true;
+    const uint64_t end = spec.first_seq + spec.requests;
+    for (uint64_t s = seq; s < end; ++s) Emit(LostRecord(source, s, f.error), sink, out);
   }
 
   Answer answer_;

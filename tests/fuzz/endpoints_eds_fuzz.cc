@@ -11,8 +11,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto r = meshverify::ParseEndpoints(text, meshverify::EndpointFormat::kEdsJson, "fuzz");
-  meshverify::fuzz::CheckError(r.status(), "fuzz");
+  constexpr auto kEds = meshverify::EndpointFormat::kEdsJson;
+  meshverify::fuzz::CheckView(meshverify::ParseEndpointView(text, kEds, "fuzz"), text, kEds,
+                              "fuzz");
+  auto r = meshverify::ParseEndpoints(text, kEds, "fuzz");
   if (!r.ok()) return 0;
   auto map = meshverify::ClusterMap::Create(
       {{"c1", "", "", {"10.241.0.0/16", "fd00::/8"}}, {"c2", "", "", {"10.244.0.0/16"}}});

@@ -1,5 +1,6 @@
 // libFuzzer target: ClusterStatus JSON (istioctl -o json, Envoy /clusters?format=json). The
-// fast path must agree with the DOM parser whenever it accepts an input.
+// fast path must agree with the DOM parser whenever it accepts an input, and accept nothing
+// the DOM parser warns about (it has no warnings to give).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -23,10 +24,15 @@ bool Same(const meshverify::Endpoint& a, const meshverify::Endpoint& b) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace ei = meshverify::endpoints_internal;
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto dom = ei::ParseClusterStatusesJson(text, "fuzz");
+  ei::Warnings warnings("fuzz");
+  auto dom = ei::ParseClusterStatusesJson(text, "fuzz", &warnings);
   meshverify::fuzz::CheckError(dom.status(), "fuzz");
+  const std::vector<std::string> warned = warnings.Take();
+  for (auto f : {meshverify::EndpointFormat::kIstioctlJson, meshverify::EndpointFormat::kAuto}) {
+    meshverify::fuzz::CheckView(meshverify::ParseEndpointView(text, f, "fuzz"), text, f, "fuzz");
+  }
   if (auto fast = ei::FastParseClusterStatusesJson(text)) {
-    if (!dom.ok() || dom->size() != fast->size()) std::abort();
+    if (!dom.ok() || dom->size() != fast->size() || !warned.empty()) std::abort();
     for (size_t i = 0; i < fast->size(); ++i) {
       if (!Same((*dom)[i], (*fast)[i])) std::abort();
     }

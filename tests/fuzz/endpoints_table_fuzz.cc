@@ -1,4 +1,5 @@
-// libFuzzer target: istioctl proxy-config endpoints and eds tables, and format detection.
+// libFuzzer target: istioctl proxy-config endpoints and eds tables (with or without a header,
+// quoted, cut off), and format detection; warnings as checked by CheckView.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -11,8 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using meshverify::EndpointFormat;
   for (EndpointFormat f :
        {EndpointFormat::kIstioctlTable, EndpointFormat::kEdsTable, EndpointFormat::kAuto}) {
-    auto r = meshverify::ParseEndpoints(text, f, "fuzz");
-    meshverify::fuzz::CheckError(r.status(), "fuzz");
+    meshverify::fuzz::CheckView(meshverify::ParseEndpointView(text, f, "fuzz"), text, f, "fuzz");
   }
   return 0;
 }

@@ -1,10 +1,13 @@
 // libFuzzer target for the Ingestor: the first byte picks the options, the second a chunk
 // size; the rest is fed in those chunks. Feeding the same bytes whole must give the same
-// status and the same counts, and requests == ok + errors must hold.
+// status, the same counts and the same skipped kubectl notices, and requests == ok + errors
+// must hold.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "meshverify/ingest.h"
 
@@ -15,6 +18,8 @@ struct Outcome {
   uint64_t requests = 0;
   uint64_t ok = 0;
   uint64_t errors = 0;
+  uint64_t skipped = 0;  // kubectl notices
+  std::vector<std::string> notices;
 };
 
 Outcome Run(const meshverify::IngestOptions& opts, std::string_view input, size_t chunk) {
@@ -31,6 +36,11 @@ Outcome Run(const meshverify::IngestOptions& opts, std::string_view input, size_
   o.requests = t.requests;
   o.ok = t.ok;
   for (const auto& [k, n] : t.errors) o.errors += n;
+  o.skipped = ing->skipped_notices();
+  o.notices = ing->notice_samples();
+  if (o.notices.size() > o.skipped || o.notices.size() > meshverify::Ingestor::kMaxNoticeSamples) {
+    std::abort();
+  }
   if (o.requests != o.ok + o.errors) std::abort();
   return o;
 }
@@ -48,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data + 2), size - 2);
   const Outcome a = Run(opts, input, chunk);
   const Outcome b = Run(opts, input, input.size() + 1);
-  if (a.status.message() != b.status.message() || a.requests != b.requests || a.ok != b.ok) {
+  if (a.status.message() != b.status.message() || a.requests != b.requests || a.ok != b.ok ||
+      a.skipped != b.skipped || a.notices != b.notices) {
     std::abort();
   }
   return 0;

@@ -74,7 +74,7 @@ TEST(EndpointsEdsJsonTest, RejectsWrongShapes) {
           {"pipe": {"path": "/p"}}}, "healthStatus": 3}]}]}])",
        "eds.json: [0].endpoints[0].lbEndpoints[0].healthStatus: unknown health status"},
       {"[{\"clusterName\": \"c\", ",
-       "eds.json: byte 23: syntax error while parsing object key - "
+       "eds.json: byte 23, line 1, column 23: syntax error while parsing object key - "
        "unexpected end of input; expected string literal"},
   };
   for (const auto& c : cases) {

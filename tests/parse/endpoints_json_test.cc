@@ -122,8 +122,8 @@ TEST(EndpointsJsonTest, TruncatedJsonNamesTheByte) {
   auto r = Json(cut);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(),
-            "e.json: byte 301: syntax error while parsing object - unexpected end of input; "
-            "expected '}'");
+            "e.json: byte 301, line 11, column 3: syntax error while parsing object - unexpected "
+            "end of input; expected '}'");
 }
 
 TEST(EndpointsJsonTest, RejectsWrongShapesNamingThePath) {
@@ -201,6 +201,31 @@ TEST(EndpointsJsonFastPathTest, AgreesWithTheDomParserOnEverySample) {
                            "\"host_statuses\": []}]"}) {
     EXPECT_FALSE(ei::FastParseClusterStatusesJson(text).has_value()) << text;
   }
+}
+
+// The fast path takes an address only when it is surely an IP (the DOM parser warns about the
+// rest), and leaves a repeated cluster to the DOM parser too.
+TEST(EndpointsJsonFastPathTest, TakesOnlyAddressesThatAreIps) {
+  namespace ei = endpoints_internal;
+  auto view = [](const std::string& address) {
+    return R"([{"name": "c", "hostStatuses": [{"address": {"socketAddress": {"address": ")" +
+           address + R"(", "portValue": 80}}}]}])";
+  };
+  for (const char* ip : {"10.244.0.8", "0.0.0.0", "255.255.255.255", "1.2.3.4", "fd00::1", "::1",
+                         "0::1", "fd00:10:244::5"}) {
+    auto fast = ei::FastParseClusterStatusesJson(view(ip));
+    ASSERT_TRUE(fast.has_value()) << ip;
+    EXPECT_EQ((*fast)[0].address, ip);
+  }
+  for (const char* other : {"X.X.X.X", "1.2.3.256", "01.2.3.4", "1.2.3", "1.2.3.4.5", "1.2.3.4:80",
+                            "1.2.3.1234", "", "fd00:::1", "[fd00::1]x", "host.example"}) {
+    EXPECT_FALSE(ei::FastParseClusterStatusesJson(view(other)).has_value()) << other;
+    auto dom = ParseEndpointView(view(other), EndpointFormat::kAuto, "e.json");
+    ASSERT_TRUE(dom.ok()) << other;
+    EXPECT_EQ(dom->warnings.size(), 1u) << other;
+  }
+  EXPECT_FALSE(ei::FastParseClusterStatusesJson(R"([{"name": "c"}, {"name": "c"}])").has_value());
+  EXPECT_TRUE(ei::FastParseClusterStatusesJson(R"([{"name": "c"}, {"name": "d"}])").has_value());
 }
 
 }  // namespace

@@ -151,10 +151,19 @@ TEST(EndpointsTableTest, RejectsBadInputNamingLineAndValue) {
        "10.0.0.999:80    HEALTHY     OK                c\n",
        "t.txt:2: bad endpoint address '10.0.0.999:80'"},
       {"ENDPOINT         STATUS      OUTLIER CHECK     CLUSTER\n"
-       "10.0.0.1:80 HEALTHY OK\n",
-       "t.txt:2: expected 4 columns (ENDPOINT STATUS OUTLIER CHECK CLUSTER), got 1"},
+       "10.0.0.1:80 HEALTHY OK c extra words\n",
+       "t.txt:2: expected 4 columns (ENDPOINT STATUS OUTLIER CHECK CLUSTER), got 6"},
+      {"ENDPOINT         STATUS      OUTLIER CHECK     CLUSTER\n"
+       "10.0.0.1:80\n",
+       "t.txt:2: row ends before its STATUS column (cut off?)"},
+      {"ENDPOINT         STATUS      OUTLIER CHECK     CLUSTER\n"
+       "10.0.0.1:80      HEALTHY                       c\n",
+       "t.txt:2: unknown OUTLIER CHECK '' (want OK|FAILED)"},
       {"\n\nADDRESS   PORT   TYPE\n",
-       "t.txt:3: expected a header 'ENDPOINT STATUS OUTLIER CHECK CLUSTER'"},
+       "t.txt:3: expected a header 'ENDPOINT STATUS OUTLIER CHECK CLUSTER' or a row "
+       "'<address> <STATUS> ...'"},
+      {"10.0.0.1:80   HEALTHY   OK   c\n10.0.0.2:80   SICK   OK   c\n",
+       "t.txt:2: unknown STATUS 'SICK' (want UNKNOWN|HEALTHY|UNHEALTHY|DRAINING|TIMEOUT|DEGRADED)"},
       {"", "t.txt: empty input"},
   };
   for (const ErrorCase& c : cases) {

@@ -20,6 +20,15 @@ inline std::string ReadTestData(const std::string& relative) {
   return s.str();
 }
 
+// A file of ../shared/fixtures (MESHVERIFY_FIXTURES), e.g. "realworld/<name>.txt".
+inline std::string ReadFixture(const std::string& relative) {
+  std::ifstream in(std::string(MESHVERIFY_FIXTURES) + "/" + relative, std::ios::binary);
+  EXPECT_TRUE(in.good()) << relative;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 // The fields every format carries, for checking a parsed list row by row.
 struct Row {
   std::string address;

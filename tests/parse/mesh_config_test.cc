@@ -83,6 +83,19 @@ run: {deadline: 2m, wait: 250ms}
   EXPECT_EQ(r->run.looks, 4);
 }
 
+TEST(ParseMeshConfigTest, ExpectTakesFractionsAndWeightsWithANote) {
+  const std::string clusters = "clusters:\n  - {name: c1, context: k}\n";
+  Result<MeshConfig> thirds = ParseMeshConfig(clusters + "expect: {v1: 1/3, v2: 2/3}\n", "m.yaml");
+  ASSERT_TRUE(thirds.ok()) << thirds.status().ToString();
+  EXPECT_DOUBLE_EQ(thirds->expect.shares.at("v1"), 1.0 / 3);
+  EXPECT_EQ(thirds->expect.note, "");
+  Result<MeshConfig> weights = ParseMeshConfig(clusters + "expect: {v1: 1, v2: 3}\n", "m.yaml");
+  ASSERT_TRUE(weights.ok()) << weights.status().ToString();
+  EXPECT_DOUBLE_EQ(weights->expect.shares.at("v2"), 0.75);
+  EXPECT_EQ(weights->expect.note,
+            "m.yaml:3: expect: weights 1/3 normalised to shares: v1=0.25, v2=0.75");
+}
+
 TEST(ParseMeshConfigTest, RejectsBadConfigNamingLineAndKey) {
   const std::string ok_clusters = "clusters: [{name: c1, pod_cidrs: [10.241.0.0/16]}]\n";
   struct Case {

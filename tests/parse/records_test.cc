@@ -135,3 +135,41 @@ TEST(RecordToJsonLineTest, InvalidUtf8BodyBecomesReplacementCharacters) {
 
 }  // namespace
 }  // namespace meshverify
+
+namespace meshverify {
+namespace {
+
+TEST(RecordToJsonLineTest, DirectModeKeysRoundTripAndAreOmittedWhenUnknown) {
+  ProbeRecord r;
+  r.source_pod = "direct";
+  r.http_code = 200;
+  r.intended_ms = 1000.25;
+  r.sent_ms = 1201.5;
+  r.late = true;
+  r.connection = 7;
+  r.peer = "127.0.0.1:5000";
+  const std::string line = RecordToJsonLine(r);
+  EXPECT_NE(line.find("\"intended_ms\":1000.25,\"sent_ms\":1201.5,\"late\":true,\"conn\":7,"
+                      "\"peer\":\"127.0.0.1:5000\""),
+            std::string::npos)
+      << line;
+  Result<ProbeRecord> back = ParseRecordLine(line, "r", 1);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->intended_ms, 1000.25);
+  EXPECT_EQ(back->sent_ms, 1201.5);
+  EXPECT_TRUE(back->late);
+  EXPECT_EQ(back->connection, 7u);
+  EXPECT_EQ(back->peer, "127.0.0.1:5000");
+
+  const std::string plain = RecordToJsonLine(ProbeRecord{});
+  for (const char* key : {"\"intended_ms\"", "\"sent_ms\"", "\"late\"", "\"conn\"", "\"peer\""}) {
+    EXPECT_EQ(plain.find(key), std::string::npos) << key;
+  }
+  EXPECT_EQ(ParseRecordLine(R"({"late":1})", "r", 2).status().message(),
+            "r:2: key 'late': expected a bool");
+  EXPECT_EQ(ParseRecordLine(R"({"conn":-1})", "r", 3).status().message(),
+            "r:3: key 'conn': expected an integer in [0, 18446744073709551615]");
+}
+
+}  // namespace
+}  // namespace meshverify

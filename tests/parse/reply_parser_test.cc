@@ -151,5 +151,49 @@ TEST(ReplyParserTest, CopiesShareThePattern) {
   EXPECT_EQ(v->instance, "pod9");
 }
 
+// Versions need not be vN (istio.io's locality failover task names them after localities).
+TEST(ReplyParserTest, VersionsThatAreNotVn) {
+  ReplyParser p = *ReplyParser::Create();
+  auto v =
+      p.Parse("Hello version: region1.zone1, instance: helloworld-region1.zone1-86f77cd7b-cpxhv");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->version, "region1.zone1");
+  EXPECT_EQ(v->instance, "helloworld-region1.zone1-86f77cd7b-cpxhv");
+  for (const char* version : {"1.0.0-rc1", "canary", "v2_beta", "2024.10"}) {
+    const std::string body = std::string("Hello version: ") + version + ", instance: hw-x\n";
+    auto w = p.Parse(body);  // views into `body`
+    ASSERT_TRUE(w.has_value()) << version;
+    EXPECT_EQ(w->version, version);
+  }
+}
+
+TEST(IsKubectlNoticeTest, KnownNoticesOnly) {
+  for (const char* line : {
+           "kubectl exec [POD] [COMMAND] is DEPRECATED and will be removed in a future version. "
+           "Use kubectl exec [POD] -- [COMMAND] instead.",
+           "Defaulted container \"curl\" out of: curl, istio-proxy, istio-init (init)\r\n",
+           "Unable to use a TTY - input is not a terminal or the right kind of file",
+           "I1201 09:00:00.000001       1 round_trippers.go:553] GET https://x 200 OK",
+           "W0518 10:12:01.123456   12345 loader.go:223] Config not found",
+       }) {
+    EXPECT_TRUE(IsKubectlNotice(line)) << line;
+  }
+  for (const char* line : {
+           "",
+           "Hello version: v1, instance: hw-v1",
+           "error: unable to upgrade connection",
+           "E0518 10:12:01.123456   12345 v2.go:105] EOF",
+           "command terminated with exit code 28",
+           "Warning: would violate PodSecurity",
+           "W0518 10:12:01.123456 loader.go:223] x",
+           "W0518 10:12:01.1234   1 a.go:1] x",
+           "W0518 10:12:01.123456   1 a.go:] x",
+           "Defaulted container",
+           "upstream connect error or disconnect/reset before headers",
+       }) {
+    EXPECT_FALSE(IsKubectlNotice(line)) << line;
+  }
+}
+
 }  // namespace
 }  // namespace meshverify

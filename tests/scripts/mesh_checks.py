@@ -244,6 +244,99 @@ def check_commands(out, s, path):
     check(len(installs) == 2, f"{len(installs)} istioctl install commands, want 2")
 
 
+XC_SERVICE = "istiod-cross-cluster"
+
+
+def tcp_gate(c):
+    """(node, address, port) of a port-gate command, else None."""
+    if c[:2] == ["docker", "exec"] and c[3:7] == ["timeout", "3", "bash", "-c"] and len(c) == 8:
+        m = re.fullmatch(r"exec 3<>/dev/tcp/(.+)/(\d+)", c[7])
+        if m:
+            return c[2], m.group(1), int(m.group(2))
+    return None
+
+
+def check_gates(out, s, path):
+    """The two gates: istiod's 15012 and 15017 from cluster2's node before the remote install
+    (primary-remote), at the address the remote IstioOperator uses; a server-side dry-run pod
+    in the sample namespace of each cluster after the sync and before the workloads."""
+    _, cmds = commands(path)
+    topo, via = s["TOPOLOGY"], s.get("ISTIOD_VIA")
+    c1, c2 = s["CLUSTER1_NAME"], s["CLUSTER2_NAME"]
+    ctx1, ctx2 = s["CLUSTER1_CONTEXT"], s["CLUSTER2_CONTEXT"]
+
+    def index(pred):
+        return next((k for k, c in enumerate(cmds) if pred(c)), None)
+
+    def installed(ctx):
+        return index(lambda c: len(c) > 1 and c[0].endswith("istioctl") and c[1] == "install"
+                     and ctx in c)
+
+    def applied(ctx, f):
+        return index(lambda c: c[:3] == ["kubectl", "--context", ctx] and "apply" in c
+                     and c[-1] == f)
+
+    gates = [(k, g) for k, c in enumerate(cmds) if (g := tcp_gate(c))]
+    xc_file = os.path.join(out, c1, f"{XC_SERVICE}.yaml")
+    if topo == "multi-primary":
+        check(not gates, "multi-primary: a port gate, but there is no remote istiod address")
+        check(not os.path.exists(xc_file), f"multi-primary: {xc_file} rendered")
+    else:
+        want = (f"<ClusterIP of service {XC_SERVICE} in {ctx1} from kubectl>" if via == "service"
+                else f"<IP of the istiod pod in {ctx1} from kubectl>")
+        ports = sorted(g[2] for _, g in gates)
+        check(ports == [15012, 15017], f"port gates on {ports}, want [15012, 15017]")
+        i1, i2 = installed(ctx1), installed(ctx2)
+        for k, (node, addr, port) in gates:
+            check(node == f"{c2}-control-plane", f"port gate {port} runs on {node}, not {c2}'s node")
+            check(addr == want, f"port gate {port} checks {addr!r}, want {want!r}")
+            check(i1 is not None and i2 is not None and i1 < k < i2,
+                  f"port gate {port} is not between the istio installs of {ctx1} and {ctx2}")
+        iop = load_yaml(os.path.join(out, c2, "istio.yaml"))
+        got = iop["spec"]["values"]["global"].get("remotePilotAddress")
+        check(got == want, f"remotePilotAddress {got!r} is not the gated address {want!r}")
+        if via == "service":
+            if check(os.path.isfile(xc_file), f"{xc_file} missing"):
+                svc = load_yaml(xc_file)
+                meta, spec = svc.get("metadata") or {}, svc.get("spec") or {}
+                check(svc.get("kind") == "Service" and meta.get("name") == XC_SERVICE and
+                      meta.get("namespace") == "istio-system", f"{xc_file}: not istio-system/{XC_SERVICE}")
+                check(spec.get("selector") == {"app": "istiod", "istio": "pilot"},
+                      f"{xc_file}: selector {spec.get('selector')} is not istiod's pods")
+                got_ports = sorted((p.get("port"), p.get("targetPort", p.get("port")))
+                                   for p in spec.get("ports") or [])
+                check(got_ports == [(15012, 15012), (15017, 15017)],
+                      f"{xc_file}: ports {got_ports}, want 15012->15012 and 15017->15017")
+                k = applied(ctx1, xc_file)
+                check(k is not None and (not gates or k < min(g for g, _ in gates)),
+                      f"{xc_file} is not applied in {ctx1} before the port gates")
+        else:
+            check(not os.path.exists(xc_file), f"ISTIOD_VIA={via}: {xc_file} rendered")
+    ns = s["SAMPLE_NAMESPACE"]
+    synced = max((k for k, c in enumerate(cmds) if "remote-clusters" in c), default=None)
+    for i in ("1", "2"):
+        ctx, d = s[f"CLUSTER{i}_CONTEXT"], os.path.join(out, s[f"CLUSTER{i}_NAME"])
+        probe = os.path.join(d, "injection-probe.yaml")
+        k = index(lambda c: c[:3] == ["kubectl", "--context", ctx] and "create" in c and
+                  "--dry-run=server" in c and "-f" in c and c[c.index("-f") + 1] == probe)
+        if not check(k is not None, f"no server-side dry run of {probe} in {ctx}"):
+            continue
+        c = cmds[k]
+        check("-n" in c and c[c.index("-n") + 1] == ns, f"injection gate in {ctx}: not in {ns}")
+        fmt = c[c.index("-o") + 1] if "-o" in c else ""
+        check(".spec.initContainers" in fmt and ".spec.containers" in fmt,
+              f"injection gate in {ctx} does not print the pod's containers: {fmt!r}")
+        nsk = applied(ctx, os.path.join(d, "namespace-sample.yaml"))
+        check(nsk is not None and nsk < k, f"injection gate in {ctx} before its namespace")
+        check(synced is not None and synced < k, f"injection gate in {ctx} before the sync wait")
+        for f in ("helloworld.yaml", "client.yaml"):
+            w = applied(ctx, os.path.join(d, f))
+            check(w is not None and k < w, f"{f} applied in {ctx} before the injection gate")
+        pod = load_yaml(probe)
+        check(pod.get("kind") == "Pod" and (pod.get("metadata") or {}).get("namespace") == ns,
+              f"{probe}: not a Pod in {ns}")
+
+
 def check_mesh_yaml(out, s):
     path = os.path.join(out, "mesh.yaml")
     if not check(os.path.isfile(path), "mesh.yaml missing"):
@@ -317,6 +410,7 @@ def main():
     check_kind_configs(out, s)
     check_iops(out, s)
     check_commands(out, s, cmds)
+    check_gates(out, s, cmds)
     check_mesh_yaml(out, s)
     if os.environ.get("MESH_CHECK_TRUST", "1") == "1":
         check_trust(out, s)

@@ -48,6 +48,16 @@ for t in primary-remote:pr multi-primary:mp; do
     bad "${t%:*}: up.sh --dry-run failed: $(cat "$tmp/${t#*:}.err")"
   fi
 done
+if dry podip --istiod-via podip; then
+  expect_checks podip "--istiod-via podip: remotePilotAddress and port gates use istiod's pod IP"
+  grep -q '^ISTIOD_VIA=podip$' "$tmp/podip/settings.env" || bad "--istiod-via podip not in settings.env"
+else
+  bad "--istiod-via podip failed: $(cat "$tmp/podip.err")"
+fi
+# The dry run shows both gates, in order: the port gate before cluster2's install, the
+# injection gate in each cluster before its workload.
+grep -E -n "^(== gate|\+ docker exec cluster2-control-plane timeout|\+ kubectl .*--dry-run=server|\+ (istioctl install|kubectl .*apply -f .*/(helloworld|istiod-cross-cluster)\.yaml))" \
+  "$tmp/pr.cmds" | cut -c1-150 | sed 's/^/       /'
 if dry sleep --client sleep; then
   expect_checks sleep "--client sleep: mesh.yaml and client pods use app=sleep/container sleep"
   grep -q 'selector: app=sleep' "$tmp/sleep/mesh.yaml" || bad "--client sleep: selector not app=sleep"
@@ -121,6 +131,10 @@ mutate "route via a hard-coded IP" m.cmds "s|10.241.0.0/16 via '<IP of cluster1-
 mutate "overlapping subnets" kind-cluster2.yaml 's|10.244.0.0/16|10.241.0.0/16|'
 mutate "mesh.yaml context drift" mesh.yaml 's|context: kind-cluster2|context: kind-remote0|'
 mutate "mesh.yaml selector vs client pods" mesh.yaml 's|selector: app=curl|selector: app=sleep|'
+mutate "no port gate on 15017" m.cmds '/dev\/tcp\/.*\/15017/d'
+mutate "cross-cluster Service without 15017 (as the chart's istiod)" cluster1/istiod-cross-cluster.yaml 's|port: 15017|port: 443|'
+mutate "remotePilotAddress is the chart's istiod ClusterIP" cluster2/istio.yaml 's|service istiod-cross-cluster in|service istiod in|'
+mutate "no injection gate in cluster2" m.cmds '/--context kind-cluster2 -n sample create --dry-run=server/d'
 
 # 5. Bad settings and flags are refused with a message naming the key.
 refuse() { # refuse WHAT PATTERN K=V...
@@ -142,6 +156,15 @@ refuse "the same cluster twice" "CLUSTER2_NAME" CLUSTER2_NAME=cluster1 CLUSTER2_
 refuse "a context kind would not create" "CLUSTER2_CONTEXT" CLUSTER2_CONTEXT=remote0
 refuse "an unknown topology" "TOPOLOGY" TOPOLOGY=shared
 refuse "a missing key" "MESH_ID" MESH_ID=
+refuse "the old default ISTIOD_VIA=clusterip, saying why" "ISTIOD_VIA: clusterip .*not 15017" ISTIOD_VIA=clusterip
+refuse "the old key ISTIOD_REMOTE_ADDRESS" "ISTIOD_REMOTE_ADDRESS: renamed ISTIOD_VIA" ISTIOD_REMOTE_ADDRESS=clusterip
+refuse "a wait that is not a number" "WAIT_GATE" WAIT_GATE=soon
+if "$up" --dry-run --istiod-via gateway --out "$tmp/bad" >/dev/null 2>"$tmp/bad.err"; then
+  bad "accepted --istiod-via gateway"
+else
+  [ $? = 2 ] && grep -q 'gateway .*not scripted' "$tmp/bad.err" &&
+    ok "--istiod-via gateway: exit 2, $(head -n 1 "$tmp/bad.err")" || bad "--istiod-via gateway: $(cat "$tmp/bad.err")"
+fi
 if "$up" --dry-run --topology bogus --out "$tmp/bad" >/dev/null 2>&1; then
   bad "accepted --topology bogus"
 else

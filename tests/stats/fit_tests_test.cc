@@ -104,12 +104,30 @@ TEST(FitTestEdgesTest, ZeroShareCategories) {
   EXPECT_EQ(t->df, 1);
   EXPECT_EQ(t->statistic, 0);
   EXPECT_EQ(t->p_value, 1);
-  // An answer from a category expected to get nothing is impossible under the shares.
+  EXPECT_EQ(t->note, "");
+  // Issue 11 item 6: answers in a category expected to get nothing are an unexpected
+  // destination (the gate fails them); the tests stay well-defined on the others: 495/495 of
+  // 1:1 fits perfectly, and the note says what was left out.
   for (auto fn : {&PearsonChiSquare, &GTest, &GoodnessOfFit}) {
-    Result<FitTest> bad = fn(Counts{50, 49, 1}, Shares{0.5, 0.5, 0.0});
-    ASSERT_TRUE(bad.ok());
-    EXPECT_EQ(bad->p_value, 0);
+    Result<FitTest> u = fn(Counts{495, 495, 10}, Shares{0.5, 0.5, 0.0});
+    ASSERT_TRUE(u.ok());
+    EXPECT_EQ(u->statistic, 0);
+    EXPECT_EQ(u->df, 1);
+    EXPECT_EQ(u->p_value, 1);
+    EXPECT_EQ(u->note,
+              "10 answers in categories of expected share 0 left out (an unexpected "
+              "destination, which the balance gate fails)");
   }
+  Result<FitTest> g = GTest(Counts{500, 490, 10}, Shares{0.5, 0.5, 0.0});
+  ASSERT_TRUE(g.ok());
+  EXPECT_TRUE(std::isfinite(g->statistic));
+  EXPECT_GT(g->p_value, 0);
+  EXPECT_LT(g->p_value, 1);
+  // Exact test too: 3 answers over 1:1 and one in the share-0 category.
+  Result<FitTest> x = ExactMultinomialTest(Counts{2, 1, 1}, Shares{0.5, 0.5, 0.0});
+  ASSERT_TRUE(x.ok());
+  EXPECT_NEAR(x->p_value, 1.0, 1e-12);  // 2 of 3 at 1:1 is as likely as can be
+  EXPECT_NE(x->note, "");
 }
 
 TEST(FitTestEdgesTest, AllInOneCategory) {
@@ -208,6 +226,53 @@ TEST(GoodnessOfFitTest, PicksTheMethod) {
   ASSERT_TRUE(huge.ok());
   EXPECT_EQ(huge->method, "pearson");
   EXPECT_NE(huge->note, "");
+}
+
+// |got / want - 1|.
+double RelErr(double got, double want) { return std::fabs(got / want - 1); }
+
+// Issue 11 items 4 and 5: every statistic and p-value within 1e-9 relative of the exact value.
+// Exact values from tests/stats/reference_values.py: G = 2 sum O ln(O/E) and X^2 in 80-digit
+// decimal arithmetic (X^2 as an exact rational), p from erfc / exp of the chi-square tail.
+TEST(FitPrecisionTest, GTestNearTheExpectedCountsKeepsFullPrecision) {
+  // 500001 / 499999 against 1:1: G = 4.000000000003e-6 (the sum of O ln(O/E) gave 4.000111e-6).
+  Result<FitTest> g = GTest(Counts{500001, 499999}, Shares{0.5, 0.5});
+  ASSERT_TRUE(g.ok());
+  EXPECT_LT(RelErr(g->statistic, 4.00000000000266666667e-6), 1e-12);
+  EXPECT_LT(RelErr(g->p_value, 9.98404231942239180129e-1), 1e-12);
+  // N = 1e10, as through `merge`: 5e9 + 1 / 5e9 - 1.
+  const uint64_t half = 5'000'000'000;
+  Result<FitTest> big = GTest(Counts{half + 1, half - 1}, Shares{0.5, 0.5});
+  ASSERT_TRUE(big.ok());
+  EXPECT_LT(RelErr(big->statistic, 4.00000000000000000003e-10), 1e-12);
+  EXPECT_LT(RelErr(big->p_value, 9.99984042308785006539e-1), 1e-12);
+  Result<FitTest> x2 = PearsonChiSquare(Counts{half + 1, half - 1}, Shares{0.5, 0.5});
+  ASSERT_TRUE(x2.ok());
+  EXPECT_LT(RelErr(x2->statistic, 4e-10), 1e-12);
+  EXPECT_LT(RelErr(x2->p_value, 9.99984042308785006539e-1), 1e-12);
+}
+
+TEST(FitPrecisionTest, PValuesMatchExactValues) {
+  Result<FitTest> tiny = PearsonChiSquare(Counts{1000, 0}, Shares{0.5, 0.5});
+  ASSERT_TRUE(tiny.ok());
+  EXPECT_LT(RelErr(tiny->p_value, 1.79583278480072619459e-219), 1e-9);
+  Result<FitTest> rice = GTest(Counts{772, 1611, 737}, Shares{0.25, 0.5, 0.25});
+  ASSERT_TRUE(rice.ok());
+  EXPECT_LT(RelErr(rice->statistic, 4.14707833150671722305e+0), 1e-12);
+  EXPECT_LT(RelErr(rice->p_value, 1.25739978658637396459e-1), 1e-12);
+  Result<FitTest> peas =
+      PearsonChiSquare(Counts{315, 108, 101, 32}, Shares{9. / 16, 3. / 16, 3. / 16, 1. / 16});
+  ASSERT_TRUE(peas.ok());
+  EXPECT_LT(RelErr(peas->statistic, 196.0 / 417), 1e-12);  // X^2 = 196/417 exactly
+  EXPECT_LT(RelErr(peas->p_value, 9.25425895103615967387e-1), 1e-12);
+}
+
+TEST(FitPrecisionTest, BinomialTestMatchesExactRationals) {
+  // Exact rational sums of the binomial probabilities no more likely than the observed one.
+  EXPECT_LT(RelErr(BinomialTestTwoSided(682, 925, 0.75), 3.82491559574851681318e-1), 1e-12);
+  EXPECT_LT(RelErr(BinomialTestTwoSided(243, 925, 0.25), 3.82491559574851681318e-1), 1e-12);
+  EXPECT_LT(RelErr(BinomialTestTwoSided(2, 10, 0.5), 0.109375), 1e-14);
+  EXPECT_LT(RelErr(BinomialTestTwoSided(0, 3, 0.3), 0.559), 1e-14);
 }
 
 }  // namespace

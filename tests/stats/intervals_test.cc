@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <boost/math/distributions/binomial.hpp>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -9,121 +10,113 @@
 namespace meshverify::stats {
 namespace {
 
-struct Reference {
-  uint64_t k, n;
-  double lo, hi;
-};
+// |got / want - 1|.
+double RelErr(double got, double want) { return std::fabs(got / want - 1); }
 
-// Newcombe RG (1998), "Two-sided confidence intervals for the single proportion: comparison of
-// seven methods", Stat Med 17:857–872, the worked examples table (95% intervals, 4 decimals):
-// method 3 (Wilson score, no continuity correction).
-TEST(WilsonIntervalTest, MatchesNewcombe1998Method3) {
-  const std::vector<Reference> refs = {
-      {81, 263, 0.2553, 0.3662},
-      {15, 148, 0.0624, 0.1605},
-      {0, 20, 0.0, 0.1611},
-      {1, 29, 0.0061, 0.1718},
+// Exact values from tests/stats/reference_values.py ("Clopper-Pearson bounds"): the p solving
+// P_p(X >= k) = tail (lo) and P_p(X <= k) = tail (hi), bisected to 50 digits over binomial
+// tails summed in 80-digit decimal arithmetic.
+TEST(ClopperPearsonBoundsTest, MatchesExactValuesToTenDigits) {
+  struct Case {
+    uint64_t k, n;
+    double tail, lo, hi;
   };
-  for (const Reference& r : refs) {
-    Interval ci = WilsonInterval(r.k, r.n, 0.95);
-    EXPECT_NEAR(ci.lo, r.lo, 5e-5) << r.k << "/" << r.n;
-    EXPECT_NEAR(ci.hi, r.hi, 5e-5) << r.k << "/" << r.n;
-  }
-}
-
-// Same table, method 5 (Clopper–Pearson exact).
-TEST(ClopperPearsonIntervalTest, MatchesNewcombe1998Method5) {
-  const std::vector<Reference> refs = {
-      {81, 263, 0.2527, 0.3676},
-      {15, 148, 0.0578, 0.1617},
-      {0, 20, 0.0, 0.1684},
-      {1, 29, 0.0009, 0.1776},
+  const Case cases[] = {
+      {500000, 1000000, 1e-300, 4.81482310951324368969e-1, 5.18517689048675631031e-1},
+      {500000, 1000000, 1e-12, 4.96482302494611944522e-1, 5.03517697505388055478e-1},
+      {682, 925, 0.025, 7.07668264079039023028e-1, 7.65406558241525246982e-1},
+      {5, 25, 0.025, 6.83114640124840139741e-2, 4.07037432278677216540e-1},
+      {1040, 2000, 0.01, 4.93742856828676439968e-1, 5.46177361524196847117e-1},
+      {3, 50, 0.005, 6.87248533295164263151e-3, 2.02706269468643256875e-1},
+      {279, 304, 0.01, 8.73753757664640024354e-1, 9.50381303924218460428e-1},
   };
-  for (const Reference& r : refs) {
-    Interval ci = ClopperPearsonInterval(r.k, r.n, 0.95);
-    EXPECT_NEAR(ci.lo, r.lo, 5e-5) << r.k << "/" << r.n;
-    EXPECT_NEAR(ci.hi, r.hi, 5e-5) << r.k << "/" << r.n;
+  for (const Case& c : cases) {
+    Interval ci = ClopperPearsonBounds(c.k, c.n, c.tail, c.tail);
+    EXPECT_LT(RelErr(ci.lo, c.lo), 1e-10) << c.k << "/" << c.n << " at " << c.tail;
+    EXPECT_LT(RelErr(ci.hi, c.hi), 1e-10) << c.k << "/" << c.n << " at " << c.tail;
   }
 }
 
-// Conover (1999) binomial tables, quoted by influentialpoints.com ("Confidence intervals of
-// proportions", worked example): 5 of 25 gives the exact 95% interval 0.068 to 0.407.
-TEST(ClopperPearsonIntervalTest, MatchesConoverTable) {
-  Interval ci = ClopperPearsonInterval(5, 25, 0.95);
-  EXPECT_NEAR(ci.lo, 0.068, 5e-4);
-  EXPECT_NEAR(ci.hi, 0.407, 5e-4);
+// Published: R's binom.test(682, 925) prints the 95% interval 0.7076683 0.7654066; Conover
+// (Practical Nonparametric Statistics, table A4) gives 0.0683, 0.4070 for 5 of 25.
+TEST(ClopperPearsonBoundsTest, MatchesPublishedValues) {
+  Interval r = ClopperPearsonBounds(682, 925, 0.025, 0.025);
+  EXPECT_NEAR(r.lo, 0.7076683, 5e-8);
+  EXPECT_NEAR(r.hi, 0.7654066, 5e-8);
+  Interval c = ClopperPearsonBounds(5, 25, 0.025, 0.025);
+  EXPECT_NEAR(c.lo, 0.0683, 5e-5);
+  EXPECT_NEAR(c.hi, 0.4070, 5e-5);
 }
 
-// R: binom.test(682, 925, p = 0.75) prints "95 percent confidence interval: 0.7076683 0.7654066"
-// (the example in R's ?binom.test; binom.test's interval is Clopper–Pearson).
-TEST(ClopperPearsonIntervalTest, MatchesRBinomTest) {
-  Interval ci = ClopperPearsonInterval(682, 925, 0.95);
-  EXPECT_NEAR(ci.lo, 0.7076683, 5e-8);
-  EXPECT_NEAR(ci.hi, 0.7654066, 5e-8);
-}
-
-TEST(IntervalTest, NoDataIsTheWholeRange) {
-  for (Interval ci : {WilsonInterval(0, 0, 0.95), ClopperPearsonInterval(0, 0, 0.95),
-                      SimultaneousInterval(0, 0, 0.01, 3)}) {
-    EXPECT_EQ(ci.lo, 0.0);
-    EXPECT_EQ(ci.hi, 1.0);
+TEST(ClopperPearsonBoundsTest, Edges) {
+  Interval none = ClopperPearsonBounds(0, 0, 0.01, 0.01);
+  EXPECT_EQ(none.lo, 0.0);
+  EXPECT_EQ(none.hi, 1.0);
+  for (uint64_t n : {1u, 10u, 1000u}) {
+    EXPECT_EQ(ClopperPearsonBounds(0, n, 0.01, 0.01).lo, 0.0);
+    EXPECT_EQ(ClopperPearsonBounds(n, n, 0.01, 0.01).hi, 1.0);
+    EXPECT_GT(ClopperPearsonBounds(0, n, 0.01, 0.01).hi, 0.0);
+    EXPECT_LT(ClopperPearsonBounds(n, n, 0.01, 0.01).lo, 1.0);
   }
+  // k = 0: P_p(X <= 0) = (1 - p)^n = tail; k = n: p^n = tail.
+  EXPECT_NEAR(ClopperPearsonBounds(0, 10, 0.025, 0.025).hi, 1 - std::pow(0.025, 0.1), 1e-15);
+  EXPECT_NEAR(ClopperPearsonBounds(10, 10, 0.025, 0.025).lo, std::pow(0.025, 0.1), 1e-15);
+  // A tail of 0 gives the trivial bound at that end only.
+  Interval one_sided = ClopperPearsonBounds(30, 100, 0.0, 0.05);
+  EXPECT_EQ(one_sided.lo, 0.0);
+  EXPECT_LT(one_sided.hi, 1.0);
+  // k > n is clamped to n.
+  EXPECT_EQ(ClopperPearsonBounds(12, 10, 0.01, 0.01).hi, 1.0);
 }
 
-TEST(IntervalTest, AllOrNothingEndsAreExact) {
-  for (uint64_t n : {1u, 7u, 1000u}) {
-    EXPECT_EQ(WilsonInterval(0, n, 0.99).lo, 0.0);
-    EXPECT_EQ(WilsonInterval(n, n, 0.99).hi, 1.0);
-    EXPECT_EQ(ClopperPearsonInterval(0, n, 0.99).lo, 0.0);
-    EXPECT_EQ(ClopperPearsonInterval(n, n, 0.99).hi, 1.0);
-    EXPECT_GT(WilsonInterval(0, n, 0.99).hi, 0.0);
-    EXPECT_LT(ClopperPearsonInterval(n, n, 0.99).lo, 1.0);
+TEST(ClopperPearsonBoundsTest, MirrorsAndNests) {
+  // The bounds for n - k are the mirror image of those for k.
+  Interval a = ClopperPearsonBounds(30, 100, 0.01, 0.02);
+  Interval b = ClopperPearsonBounds(70, 100, 0.02, 0.01);
+  EXPECT_NEAR(a.lo, 1 - b.hi, 1e-15);
+  EXPECT_NEAR(a.hi, 1 - b.lo, 1e-15);
+  // A smaller tail gives a wider interval; more answers a narrower one.
+  Interval wide = ClopperPearsonBounds(30, 100, 0.001, 0.001);
+  EXPECT_LT(wide.lo, a.lo);
+  EXPECT_GT(wide.hi, ClopperPearsonBounds(30, 100, 0.01, 0.01).hi);
+  Interval more = ClopperPearsonBounds(300, 1000, 0.01, 0.02);
+  EXPECT_GT(more.lo, a.lo);
+  EXPECT_LT(more.hi, a.hi);
+}
+
+TEST(ClopperPearsonBoundsTest, TinyTailsKeepTheirPrecision) {
+  // alpha 1e-300 at N = 1e6 (issue 11 item 5): [0, 1] before, when 1 - (1 - alpha) was 0.
+  Interval ci = ClopperPearsonBounds(500000, 1000000, 1e-300, 1e-300);
+  EXPECT_GT(ci.lo, 0.48);
+  EXPECT_LT(ci.hi, 0.52);
+  // Huge n: 1e12 answers at 1e-6 keep a narrow, centred interval.
+  const uint64_t n = 1'000'000'000'000;
+  Interval big = ClopperPearsonBounds(n / 2, n, 1e-6, 1e-6);
+  EXPECT_LT(big.hi - big.lo, 1e-5);
+  EXPECT_NEAR(big.lo + big.hi, 1.0, 1e-12);
+}
+
+// Each end is an exact one-sided bound: the probability that it lies beyond the true share is
+// at most its tail, for every share and n. Checked exactly (sum of binomial probabilities of
+// the counts whose bound misses) over a grid, and the coverage of the interval shown at the
+// gate's levels is at least its level.
+TEST(ClopperPearsonBoundsTest, ExactCoverageIsAtLeastTheLevel) {
+  for (uint64_t n : {10u, 50u, 200u, 1000u}) {
+    for (double p : {0.01, 0.1, 0.3, 0.5, 0.77, 0.95}) {
+      for (double tail : {0.025, 0.01, 0.005}) {
+        boost::math::binomial_distribution<double> b(static_cast<double>(n), p);
+        double miss_lo = 0, miss_hi = 0;
+        for (uint64_t k = 0; k <= n; ++k) {
+          Interval ci = ClopperPearsonBounds(k, n, tail, tail);
+          const double pk = boost::math::pdf(b, static_cast<double>(k));
+          if (ci.lo > p) miss_lo += pk;
+          if (ci.hi < p) miss_hi += pk;
+        }
+        EXPECT_LE(miss_lo, tail) << n << " " << p << " " << tail;
+        EXPECT_LE(miss_hi, tail) << n << " " << p << " " << tail;
+      }
+    }
   }
-  // 0 of n, exact: the upper end solves (1 - p)^n = alpha/2, so it is 1 - (alpha/2)^(1/n).
-  EXPECT_NEAR(ClopperPearsonInterval(0, 10, 0.95).hi, 1 - std::pow(0.025, 0.1), 1e-12);
-  EXPECT_NEAR(ClopperPearsonInterval(10, 10, 0.95).lo, std::pow(0.025, 0.1), 1e-12);
-}
-
-TEST(IntervalTest, HugeNIsNarrowAndCentred) {
-  const uint64_t n = 1'000'000'000'000;                          // 1e12
-  Interval w = WilsonInterval(n / 2 + 1'000'000'000, n, 0.999);  // share 0.501
-  EXPECT_LT(w.lo, 0.501);
-  EXPECT_GT(w.hi, 0.501);
-  EXPECT_LT(w.hi - w.lo, 1e-5);
-  Interval cp = ClopperPearsonInterval(n / 2, n, 0.999);
-  EXPECT_NEAR(cp.lo, 0.5, 5e-6);
-  EXPECT_NEAR(cp.hi, 0.5, 5e-6);
-  EXPECT_LT(cp.lo, 0.5);
-  EXPECT_GT(cp.hi, 0.5);
-}
-
-TEST(IntervalTest, WilsonIsMirrorSymmetric) {
-  Interval a = WilsonInterval(30, 100, 0.95);
-  Interval b = WilsonInterval(70, 100, 0.95);
-  EXPECT_NEAR(a.lo, 1 - b.hi, 1e-12);
-  EXPECT_NEAR(a.hi, 1 - b.lo, 1e-12);
-}
-
-TEST(SimultaneousIntervalTest, BonferroniWidensWithShares) {
-  // Two shares at alpha 0.05 is the 97.5% interval; four shares the 98.75% one.
-  Interval two = SimultaneousInterval(400, 1000, 0.05, 2);
-  Interval want = WilsonInterval(400, 1000, 0.975);
-  EXPECT_DOUBLE_EQ(two.lo, want.lo);
-  EXPECT_DOUBLE_EQ(two.hi, want.hi);
-  Interval four = SimultaneousInterval(400, 1000, 0.05, 4);
-  EXPECT_LT(four.lo, two.lo);
-  EXPECT_GT(four.hi, two.hi);
-}
-
-TEST(SimultaneousIntervalTest, ExactBelowTenSuccessesOrFailures) {
-  Interval small = SimultaneousInterval(9, 1000, 0.05, 1);
-  Interval cp = ClopperPearsonInterval(9, 1000, 0.95);
-  EXPECT_DOUBLE_EQ(small.lo, cp.lo);
-  EXPECT_DOUBLE_EQ(small.hi, cp.hi);
-  Interval few_failures = SimultaneousInterval(995, 1000, 0.05, 1);
-  EXPECT_DOUBLE_EQ(few_failures.lo, ClopperPearsonInterval(995, 1000, 0.95).lo);
-  Interval ten = SimultaneousInterval(10, 1000, 0.05, 1);
-  EXPECT_DOUBLE_EQ(ten.lo, WilsonInterval(10, 1000, 0.95).lo);
 }
 
 }  // namespace

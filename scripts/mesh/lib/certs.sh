@@ -6,7 +6,8 @@
 # (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem) in istio-system before istiod starts.
 #
 # Files are local (under $OUT/certs) and reused when present, so re-running up.sh keeps the
-# same root and istiod's identity chain does not change under running workloads.
+# same root and istiod's identity chain does not change under running workloads. The keys are
+# mode 0600 in 0700 directories (also when reused from an earlier, wider run).
 # MESH_CA_KEY_BITS (environment, default 4096 as Istio's Makefile) sets the RSA key size; the
 # tests use 2048 to keep key generation short on busy CI machines.
 CA_KEY_BITS=${MESH_CA_KEY_BITS:-4096}
@@ -33,17 +34,19 @@ EOF
 # make_root_ca DIR: root-key.pem, root-cert.pem (10 years).
 make_root_ca() {
   local dir=$1
+  private_dir "$dir"
   if [ -f "$dir/root-cert.pem" ] && [ -f "$dir/root-key.pem" ]; then
     say "root CA: reusing $dir/root-cert.pem"
+    private_file "$dir/root-key.pem"
     return 0
   fi
-  mkdir -p "$dir"
   {
     ca_conf_head "critical, CA:true"
     printf '%s\n' "[ req_dn ]" "O = Istio" "CN = Root CA"
   } >"$dir/root-ca.conf"
   record_file "$dir/root-ca.conf"
   run_local openssl genrsa -out "$dir/root-key.pem" "$CA_KEY_BITS" 2>/dev/null
+  private_file "$dir/root-key.pem"
   run_local openssl req -x509 -new -key "$dir/root-key.pem" -config "$dir/root-ca.conf" \
     -days 3650 -out "$dir/root-cert.pem"
   record_file "$dir/root-key.pem"
@@ -54,11 +57,12 @@ make_root_ca() {
 # (2 years), signed by the root; its SAN and L= name the cluster as the Makefile does.
 make_intermediate_ca() {
   local root=$1 cluster=$2 dir="$1/$2"
+  private_dir "$dir"
   if [ -f "$dir/cert-chain.pem" ] && [ -f "$dir/ca-key.pem" ]; then
     say "intermediate CA for $cluster: reusing $dir"
+    private_file "$dir/ca-key.pem"
     return 0
   fi
-  mkdir -p "$dir"
   {
     ca_conf_head "critical, CA:true, pathlen:0"
     cat <<EOF
@@ -73,6 +77,7 @@ EOF
   } >"$dir/intermediate.conf"
   record_file "$dir/intermediate.conf"
   run_local openssl genrsa -out "$dir/ca-key.pem" "$CA_KEY_BITS" 2>/dev/null
+  private_file "$dir/ca-key.pem"
   run_local openssl req -new -key "$dir/ca-key.pem" -config "$dir/intermediate.conf" \
     -out "$dir/cluster-ca.csr"
   run_local openssl x509 -req -in "$dir/cluster-ca.csr" -CA "$root/root-cert.pem" \

@@ -20,6 +20,26 @@ die() {
   exit 1
 }
 
+# die_lines MESSAGE LINE...: die with MESSAGE, then each LINE indented below it (what was
+# tried, where to look).
+die_lines() {
+  printf '%s: error: %s\n' "$PROG" "$1" >&2
+  shift
+  printf '  %s\n' "$@" >&2
+  exit 1
+}
+
+# Files that hold secrets (remote-secret tokens, CA keys, cacerts): mode 0600 in a 0700
+# directory, also when an earlier run left them wider. up.sh also sets umask 077.
+private_dir() {
+  mkdir -p "$1"
+  chmod 700 "$1"
+}
+private_file() {
+  [ -e "$1" ] || return 0
+  chmod 600 "$1"
+}
+
 # Prints argv as one shell-readable line: plain words bare, everything else single-quoted.
 quote_cmd() {
   local out="" a
@@ -100,7 +120,9 @@ render() {
 
 # Bounded wait: wait_until TIMEOUT_S INTERVAL_S WHAT SHOWN CHECK [ARGS...]. Repeats CHECK until
 # it succeeds or TIMEOUT_S pass; SHOWN is the command line printed for the dry run. Returns 1
-# after printing "timed out after Ns waiting for WHAT".
+# after printing "timed out after Ns waiting for WHAT"; WAIT_OUTPUT then holds the last
+# attempt's output (stdout and stderr), for the caller's message.
+WAIT_OUTPUT=""
 wait_until() {
   local timeout=$1 interval=$2 what=$3 shown=$4
   shift 4
@@ -109,7 +131,8 @@ wait_until() {
   [ "$DRY_RUN" = 1 ] && return 0
   local deadline=$((SECONDS + timeout))
   while :; do
-    if "$@" >/dev/null 2>&1; then
+    # shellcheck disable=SC2034 # read by the callers' messages (lib/gates.sh)
+    if WAIT_OUTPUT=$("$@" 2>&1); then
       say "ok: $what"
       return 0
     fi
@@ -125,11 +148,11 @@ wait_until() {
 # --- settings ---------------------------------------------------------------------------
 
 SETTINGS_KEYS=(ISTIO_VERSION KIND_MIN_VERSION KIND_NODE_IMAGE TOPOLOGY MESH_ID NETWORK
-  DOCKER_NETWORK ISTIOD_REMOTE_ADDRESS
+  DOCKER_NETWORK ISTIOD_VIA
   CLUSTER1_NAME CLUSTER1_MESH_NAME CLUSTER1_CONTEXT CLUSTER1_POD_SUBNET CLUSTER1_SERVICE_SUBNET
   CLUSTER1_WORKERS CLUSTER2_NAME CLUSTER2_MESH_NAME CLUSTER2_CONTEXT CLUSTER2_POD_SUBNET
   CLUSTER2_SERVICE_SUBNET CLUSTER2_WORKERS SAMPLE_NAMESPACE CLIENT CLIENT_IMAGE
-  HELLOWORLD_IMAGE_V1 HELLOWORLD_IMAGE_V2 WAIT_NODES WAIT_ROLLOUT WAIT_MESH GATE_TOLERANCE
+  HELLOWORLD_IMAGE_V1 HELLOWORLD_IMAGE_V2 WAIT_NODES WAIT_ROLLOUT WAIT_MESH WAIT_GATE GATE_TOLERANCE
   GATE_ALPHA GATE_MAX_ERROR_RATE RUN_REQUESTS RUN_LOOKS RUN_CONCURRENCY RUN_TIMEOUT)
 
 # Sources FILE and checks every key; dies with "FILE: KEY: reason" on the first problem.
@@ -138,6 +161,9 @@ load_settings() {
   [ -f "$file" ] || die "settings $file: not found"
   # shellcheck source=/dev/null # the settings file is chosen at run time
   . "$file"
+  if [ -n "${ISTIOD_REMOTE_ADDRESS:-}" ]; then
+    die "$file: ISTIOD_REMOTE_ADDRESS: renamed ISTIOD_VIA (service or podip; its old default clusterip never worked: see README, \"How cluster2 reaches istiod\")"
+  fi
   for k in "${SETTINGS_KEYS[@]}"; do
     [ -n "${!k:-}" ] || die "$file: $k: missing or empty"
   done
@@ -147,9 +173,11 @@ load_settings() {
     die "$file: TOPOLOGY: '$TOPOLOGY' is not primary-remote or multi-primary" ;;
   esac
   case "$CLIENT" in curl | sleep) ;; *) die "$file: CLIENT: '$CLIENT' is not curl or sleep" ;; esac
-  case "$ISTIOD_REMOTE_ADDRESS" in clusterip | podip) ;; *)
-    die "$file: ISTIOD_REMOTE_ADDRESS: '$ISTIOD_REMOTE_ADDRESS' is not clusterip or podip" ;;
-  esac
+  istiod_via_valid "$ISTIOD_VIA" || die "$file: ISTIOD_VIA: $(istiod_via_problem "$ISTIOD_VIA")"
+  local w
+  for w in WAIT_NODES WAIT_ROLLOUT WAIT_MESH WAIT_GATE; do
+    [[ "${!w}" =~ ^[1-9][0-9]{0,4}$ ]] || die "$file: $w: '${!w}' is not a number of seconds"
+  done
   [ "$CLUSTER1_NAME" != "$CLUSTER2_NAME" ] || die "$file: CLUSTER2_NAME: same as CLUSTER1_NAME"
   [ "$CLUSTER1_MESH_NAME" != "$CLUSTER2_MESH_NAME" ] ||
     die "$file: CLUSTER2_MESH_NAME: same as CLUSTER1_MESH_NAME"
@@ -173,6 +201,16 @@ load_settings() {
       fi
     done
   done
+}
+
+# How cluster2 reaches istiod (ISTIOD_VIA, --istiod-via): service or podip.
+istiod_via_valid() { case "$1" in service | podip) return 0 ;; *) return 1 ;; esac; }
+istiod_via_problem() {
+  case "$1" in
+    clusterip) printf '%s' "clusterip (the chart's istiod Service) was the old default and cannot work: that Service exposes 443->15017, not 15017, which cluster2's injection webhook calls; use service" ;;
+    gateway) printf '%s' "gateway (east-west gateway with a LoadBalancer) is not scripted here; use service or podip (README, \"How cluster2 reaches istiod\")" ;;
+    *) printf "'%s' is not service or podip" "$1" ;;
+  esac
 }
 
 # Cluster accessors by index (1 or 2): cval 2 POD_SUBNET -> $CLUSTER2_POD_SUBNET.

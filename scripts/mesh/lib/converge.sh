@@ -36,11 +36,22 @@ wait_synced() {
   done
 }
 
+# The sample namespace (with sidecar injection) in both clusters, then the injection gate
+# (lib/gates.sh) in each before any workload is applied.
+sample_namespaces() {
+  local i
+  for i in 1 2; do
+    kubectl_c "$i" apply -f "$(cluster_dir "$i")/namespace-sample.yaml"
+  done
+  for i in 1 2; do
+    gate_injection "$i"
+  done
+}
+
 deploy_samples() {
   local i dir
   for i in 1 2; do
     dir=$(cluster_dir "$i")
-    kubectl_c "$i" apply -f "$dir/namespace-sample.yaml"
     kubectl_c "$i" apply -f "$dir/helloworld.yaml"
     kubectl_c "$i" apply -f "$dir/client.yaml"
   done
@@ -50,22 +61,24 @@ deploy_samples() {
   done
 }
 
-# jsonpath lists are space-separated; a dry run's placeholder is one item.
+# One item per line, empty lines dropped (a pod without an IP yet); a dry run's placeholder
+# is one item.
 split_words() {
-  if [ "$DRY_RUN" = 1 ]; then cat; else tr ' ' '\n' | grep .; fi
+  if [ "$DRY_RUN" = 1 ]; then cat; else tr ' ' '\n' | grep . || true; fi
 }
 
-# helloworld pod IPs of cluster INDEX, one per line.
+# helloworld pod IPs of cluster INDEX, one per line; pods being deleted (an earlier run's, or
+# the old replica of a rollout) are left out: their endpoints leave the sidecars' lists.
 helloworld_ips() {
   query "<helloworld pod IPs in $(cval "$1" CONTEXT) from kubectl>" kubectl --context \
     "$(cval "$1" CONTEXT)" -n "$SAMPLE_NAMESPACE" get pods -l app=helloworld \
-    -o 'jsonpath={.items[*].status.podIP}' | split_words
+    --field-selector=status.phase=Running -o "$LIVE_POD_IPS" | split_words
 }
 
 client_pods() {
   query "<$CLIENT pods in $(cval "$1" CONTEXT) from kubectl>" kubectl --context \
     "$(cval "$1" CONTEXT)" -n "$SAMPLE_NAMESPACE" get pods -l "app=$CLIENT" \
-    -o 'jsonpath={.items[*].metadata.name}' | split_words
+    --field-selector=status.phase=Running -o "$LIVE_POD_NAMES" | split_words
 }
 
 # True when the sidecar of POD in CONTEXT lists every IP given as a HEALTHY :5000 endpoint.

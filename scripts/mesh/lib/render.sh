@@ -3,6 +3,8 @@
 #   $OUT/kind-<name>.yaml                 kind config per cluster
 #   $OUT/<name>/namespace-istio-system.yaml, cacerts.yaml, istio.yaml
 #   $OUT/<name>/namespace-sample.yaml, helloworld.yaml, client.yaml
+#   $OUT/<name>/injection-probe.yaml      the pod of the injection gate (lib/gates.sh)
+#   $OUT/cluster1/istiod-cross-cluster.yaml   primary-remote with ISTIOD_VIA=service
 #   $OUT/mesh.yaml                        meshverify's config
 # Globals: TOPOLOGY, SETTINGS_FILE, SAMPLES_CERTS, OUT and the settings.
 
@@ -58,6 +60,14 @@ render_workloads() {
     VERSION="v$i" IMAGE="$image" | write_file "$dir/helloworld.yaml"
   render client.yaml CONTEXT="$(cval "$i" CONTEXT)" NAMESPACE="$SAMPLE_NAMESPACE" \
     CLIENT="$CLIENT" IMAGE="$CLIENT_IMAGE" | write_file "$dir/client.yaml"
+  render injection-probe.yaml CONTEXT="$(cval "$i" CONTEXT)" NAMESPACE="$SAMPLE_NAMESPACE" \
+    IMAGE="$CLIENT_IMAGE" | write_file "$dir/injection-probe.yaml"
+}
+
+# cluster1's Service with istiod's 15012 and 15017, for cluster2 (ISTIOD_VIA=service).
+render_cross_cluster_service() {
+  render istiod-cross-cluster.yaml NAME="$XC_SERVICE" CONTEXT="$CLUSTER1_CONTEXT" \
+    REMOTE_CONTEXT="$CLUSTER2_CONTEXT" | write_file "$(cluster_dir 1)/$XC_SERVICE.yaml"
 }
 
 render_mesh_yaml() {
@@ -83,7 +93,7 @@ render_trust() {
       return 0
     fi
     say "trust: Istio's samples/certs in both clusters (--samples-certs, as the seed)"
-    for i in 1 2; do cacerts_secret "$src" | write_file "$(cluster_dir "$i")/cacerts.yaml"; done
+    for i in 1 2; do write_cacerts "$src" "$i"; done
     return 0
   fi
   if ! command -v openssl >/dev/null 2>&1; then
@@ -95,8 +105,17 @@ render_trust() {
   make_root_ca "$OUT/certs"
   for i in 1 2; do
     make_intermediate_ca "$OUT/certs" "$(cval "$i" NAME)"
-    cacerts_secret "$OUT/certs/$(cval "$i" NAME)" | write_file "$(cluster_dir "$i")/cacerts.yaml"
+    write_cacerts "$OUT/certs/$(cval "$i" NAME)" "$i"
   done
+}
+
+# write_cacerts DIR INDEX: cluster INDEX's cacerts.yaml, which holds its CA key: 0600 in 0700.
+write_cacerts() {
+  local file
+  file="$(cluster_dir "$2")/cacerts.yaml"
+  private_dir "$(dirname "$file")"
+  cacerts_secret "$1" | write_file "$file"
+  private_file "$file"
 }
 
 render_all() {
@@ -109,6 +128,7 @@ render_all() {
   done
   render_primary_iop 1
   [ "$TOPOLOGY" = multi-primary ] && render_primary_iop 2
+  [ "$TOPOLOGY" = primary-remote ] && [ "$ISTIOD_VIA" = service ] && render_cross_cluster_service
   render_trust
   render_mesh_yaml
 }

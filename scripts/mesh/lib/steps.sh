@@ -124,15 +124,36 @@ rollout() { # rollout INDEX NAMESPACE DEPLOYMENT
     die "deployment $2/$3 in $(cval "$1" CONTEXT) not ready after ${WAIT_ROLLOUT}s; see kubectl --context $(cval "$1" CONTEXT) -n $2 describe deployment $3"
 }
 
-# istiod's address for the remote cluster (see ISTIOD_REMOTE_ADDRESS in mesh.env).
+# The Service that exposes istiod's 15012 and 15017 to the remote cluster (ISTIOD_VIA=service).
+XC_SERVICE=istiod-cross-cluster
+
+# kubectl output formats for pods that are not being deleted: a terminating pod (one with a
+# deletionTimestamp, still Running until it exits) is no endpoint to wait for or to use.
+# shellcheck disable=SC2016 # go-template text, not shell
+LIVE_POD_IPS='go-template={{range .items}}{{if not .metadata.deletionTimestamp}}{{.status.podIP}}{{"\n"}}{{end}}{{end}}'
+# shellcheck disable=SC2016
+LIVE_POD_NAMES='go-template={{range .items}}{{if not .metadata.deletionTimestamp}}{{.metadata.name}}{{"\n"}}{{end}}{{end}}'
+
+# istiod's address for the remote cluster (ISTIOD_VIA in mesh.env), printed on stdout.
 istiod_address() {
   local ctx=$CLUSTER1_CONTEXT
-  if [ "$ISTIOD_REMOTE_ADDRESS" = clusterip ]; then
-    query "<ClusterIP of service istiod in $ctx from kubectl>" kubectl --context "$ctx" \
-      -n istio-system get service istiod -o 'jsonpath={.spec.clusterIP}'
+  if [ "$ISTIOD_VIA" = service ]; then
+    query "<ClusterIP of service $XC_SERVICE in $ctx from kubectl>" kubectl --context "$ctx" \
+      -n istio-system get service "$XC_SERVICE" -o 'jsonpath={.spec.clusterIP}'
   else
     query "<IP of the istiod pod in $ctx from kubectl>" kubectl --context "$ctx" \
-      -n istio-system get pods -l app=istiod -o 'jsonpath={.items[0].status.podIP}'
+      -n istio-system get pods -l app=istiod --field-selector=status.phase=Running \
+      -o "$LIVE_POD_IPS" | head -n 1
+  fi
+}
+
+istiod_address_source() {
+  if [ "$ISTIOD_VIA" = service ]; then
+    printf 'ClusterIP of Service istio-system/%s in %s (ports 15012, 15017)' "$XC_SERVICE" \
+      "$CLUSTER1_CONTEXT"
+  else
+    printf 'IP of the istiod pod in %s (changes when the pod is replaced: re-run up.sh)' \
+      "$CLUSTER1_CONTEXT"
   fi
 }
 
@@ -144,10 +165,15 @@ install_istio() {
     rollout 2 istio-system istiod
     return 0
   fi
-  local addr
-  addr=$(istiod_address) || die "could not read istiod's address in $CLUSTER1_CONTEXT"
-  [ -n "$addr" ] || die "istiod in $CLUSTER1_CONTEXT has no address yet"
-  render_remote_iop "$addr" "$ISTIOD_REMOTE_ADDRESS of istiod in $CLUSTER1_CONTEXT"
+  if [ "$ISTIOD_VIA" = service ]; then
+    kubectl_c 1 apply -f "$(cluster_dir 1)/$XC_SERVICE.yaml"
+  fi
+  local addr source
+  addr=$(istiod_address) || die "could not read istiod's address in $CLUSTER1_CONTEXT ($ISTIOD_VIA)"
+  [ -n "$addr" ] || die "istiod in $CLUSTER1_CONTEXT has no address yet ($ISTIOD_VIA)"
+  source=$(istiod_address_source)
+  gate_istiod_ports "$addr" "$source"
+  render_remote_iop "$addr" "$source"
   istio_install 2
 }
 
@@ -158,8 +184,10 @@ remote_secret() { # remote_secret FROM_INDEX TO_INDEX: FROM's API server, applie
   local from=$1 to=$2 ip file
   ip=$(node_ip "$(cval "$from" NAME)-control-plane") || die "docker inspect failed"
   file="$(cluster_dir "$to")/remote-secret-$(cval "$from" MESH_NAME).yaml"
+  private_dir "$(dirname "$file")" # the secret holds a service-account token
   run_to "$file" "$ISTIOCTL" create-remote-secret --context "$(cval "$from" CONTEXT)" \
     --name "$(cval "$from" MESH_NAME)" --server "https://$ip:6443"
+  private_file "$file"
   kubectl_c "$to" apply -f "$file"
 }
 

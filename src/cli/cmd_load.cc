@@ -1,0 +1,160 @@
+// `meshverify load`: flags -> settings -> prober -> the load pipeline -> reports.
+#include <fstream>
+#include <memory>
+#include <ostream>
+
+#include "cli/load_flags.h"
+#include "meshverify/config.h"
+#include "meshverify/discover.h"
+#include "meshverify/load.h"
+#include "transport/direct_prober.h"
+
+namespace meshverify::cli {
+namespace {
+
+using std::chrono::milliseconds;
+
+// The Prober for the mode. Exec mode is the architecture work's ExecProber (issue 10): when it
+// lands, this returns it (built from env.runner and env.clock) and Sources() lists the pods.
+Result<std::unique_ptr<Prober>> MakeProber(const LoadFlags& f, Environment& env) {
+  if (f.direct) return std::unique_ptr<Prober>(std::make_unique<DirectProber>(*env.clock));
+  return Status::Usage(
+      "exec mode (from the source pods) is not in this build yet; use "
+      "--direct (requests from this process, -c optional)");
+}
+
+std::vector<ProbeSource> Sources(const LoadFlags& f) {
+  return {ProbeSource{f.source_cluster, "direct", "", "", "", ""}};
+}
+
+// Destination pod -> cluster, from the lab's or the clusters' kubectl; best effort.
+std::map<std::string, std::string> DestinationClusters(const MeshConfig& m, Environment& env) {
+  std::map<std::string, std::string> out;
+  if (env.runner == nullptr) return out;
+  for (const ClusterConfig& c : m.clusters) {
+    const std::string ns = m.target.ns.empty() ? m.source.ns : m.target.ns;
+    Result<std::vector<PodInfo>> pods =
+        discover::ListPods(*env.runner, c, ns, m.target.destinations, milliseconds(30000));
+    if (!pods.ok()) {
+      ReportError(env, "load", pods.status().WithPrefix("destination clusters unknown"));
+      return {};
+    }
+    for (const PodInfo& p : *pods) out[p.name] = c.name;
+  }
+  return out;
+}
+
+Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
+  load::LoadSettings s;
+  MeshConfig mesh;
+  const bool have_mesh = !f.config.empty();
+  if (have_mesh) {
+    Result<std::string> text = ReadFileOrStdin(env, f.config);
+    if (!text.ok()) return text.status();
+    Result<MeshConfig> m = ParseMeshConfig(*text, f.config);
+    if (!m.ok()) return m.status();
+    mesh = std::move(*m);
+    s.cluster_of_instance = DestinationClusters(mesh, env);
+  }
+  s.url = !f.url.empty() ? f.url : have_mesh ? mesh.target.url : "";
+  if (s.url.empty()) return Status::Usage("--direct needs --url URL or -c");
+  s.sources = Sources(f);
+  s.rate = f.rate.value_or(0);
+  s.concurrency = f.concurrency.value_or(s.rate > 0 ? 64 : have_mesh ? mesh.run.concurrency : 4);
+  s.requests = f.requests.value_or(0);
+  s.duration = f.duration.count() > 0 || f.requests ? f.duration : milliseconds(10000);
+  s.window = f.window;
+  s.warmup = f.warmup;
+  s.timeout = f.timeout.value_or(have_mesh ? mesh.run.timeout : milliseconds(5000));
+  s.event_timeout = f.event_timeout;
+  s.events = f.events;
+  s.sweep = f.sweep;
+  s.slos = f.slos;
+  s.pattern = !f.pattern.empty() ? f.pattern : mesh.target.pattern;
+  s.expected = !f.expect.empty() ? f.expect : mesh.expect.shares;
+  s.expected_clusters = !s.expected.empty();
+  for (const auto& [name, share] : s.expected) {
+    bool cluster = false;
+    for (const ClusterConfig& c : mesh.clusters) cluster = cluster || c.name == name;
+    s.expected_clusters = s.expected_clusters && cluster;
+  }
+  s.tolerance = f.tolerance.value_or(have_mesh ? mesh.gate.tolerance : 0.05);
+  s.alpha = f.alpha.value_or(have_mesh ? mesh.gate.alpha : 0.01);
+  nlohmann::json events = nlohmann::json::array();
+  for (const load::EventSpec& e : s.events) {
+    events.push_back({{"at_s", e.at.count() / 1000.0}, {"command", e.command}});
+  }
+  s.config = {
+      {"config", f.config},
+      {"url", s.url},
+      {"direct", f.direct},
+      {"source_cluster", f.source_cluster},
+      {"rate", s.rate},
+      {"concurrency", s.concurrency},
+      {"duration_s", s.duration.count() / 1000.0},
+      {"requests", s.requests},
+      {"window_s", s.window.count() / 1000.0},
+      {"warmup_s", s.warmup.count() / 1000.0},
+      {"timeout_s", s.timeout.count() / 1000.0},
+      {"events", std::move(events)},
+      {"sweep", s.sweep ? nlohmann::json{{"axis", s.sweep->axis}, {"values", s.sweep->values}}
+                        : nlohmann::json()},
+      {"tolerance", s.tolerance},
+      {"alpha", s.alpha}};
+  return s;
+}
+
+void DrawProgress(const load::Progress& p, std::ostream& err) {
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "\rstep %d  %6.1fs  %7.0f req/s  errors %llu  late %llu", p.step,
+                p.elapsed_s, p.rate, static_cast<unsigned long long>(p.errors),
+                static_cast<unsigned long long>(p.late));
+  std::string line = buf;
+  for (const auto& [c, share] : p.share) {
+    std::snprintf(buf, sizeof(buf), "  %s %.0f%%", c.c_str(), 100 * share);
+    line += buf;
+    if (auto it = p.p99_ms.find(c); it != p.p99_ms.end()) {
+      std::snprintf(buf, sizeof(buf), " p99 %.1fms", it->second);
+      line += buf;
+    }
+  }
+  err << line.substr(0, 200) << "\x1b[K" << std::flush;
+}
+
+}  // namespace
+
+ExitCode RunLoad(const LoadFlags& f, Environment& env) {
+  if (!f.direct && f.config.empty()) {
+    return ReportError(env, "load",
+                       Status::Usage("-c/--config FILE is required (or --direct --url URL)"));
+  }
+  Result<std::unique_ptr<Prober>> prober = MakeProber(f, env);
+  if (!prober.ok()) return ReportError(env, "load", prober.status());
+  Result<load::LoadSettings> settings = Settings(f, env);
+  if (!settings.ok()) return ReportError(env, "load", settings.status());
+  // Streamed window by window as the run goes: a file of its own, not through env.fs.
+  std::ofstream jsonl;
+  if (!f.jsonl_path.empty()) {
+    jsonl.open(f.jsonl_path, std::ios::trunc);
+    if (!jsonl) {
+      return ReportError(env, "load", Status::Unavailable(f.jsonl_path + ": cannot write"));
+    }
+  }
+  load::LoadHooks hooks;
+  if (jsonl.is_open()) {
+    hooks.on_window = [&](const load::Window& pooled, const std::vector<load::Window>& sources) {
+      jsonl << load::WindowLineToJson(pooled, sources).dump() << "\n" << std::flush;
+    };
+  }
+  if (env.err_is_tty)
+    hooks.on_progress = [&](const load::Progress& p) { DrawProgress(p, *env.err); };
+  Result<load::LoadReport> report =
+      load::RunLoadExperiment(*settings, **prober, *env.clock, env.runner, env.interrupted, hooks);
+  if (env.err_is_tty) *env.err << "\r\x1b[K" << std::flush;
+  if (!report.ok()) return ReportError(env, "load", report.status());
+  if (ExitCode code = EmitLoadReport(*report, f, env); code != ExitCode::kPass) return code;
+  if (report->interrupted) return ExitCode::kInterrupted;
+  return ExitCodeFor(report->verdict);
+}
+
+}  // namespace meshverify::cli

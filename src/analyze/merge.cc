@@ -14,7 +14,6 @@ namespace meshverify {
 namespace {
 
 using analyze_internal::CheckInput;
-using analyze_internal::SourceName;
 using analyze_internal::SourceView;
 
 // Latency percentiles cannot be merged exactly without histograms: count-weighted means of the
@@ -54,16 +53,13 @@ Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out) 
   out->requests += in.requests;
   out->ok += in.ok;
   for (const auto& [k, n] : in.errors) out->errors[k] += n;
-  const std::string where = SourceName(in);
+  const std::string where = SourceLabel(in);
   if (Status s = AddShares(where, in.by_cluster, keep_expected, &out->by_cluster); !s.ok())
     return s;
   if (Status s = AddShares(where, in.by_version, keep_expected, &out->by_version); !s.ok())
     return s;
   for (const auto& [k, inst] : in.by_instance) {
-    InstanceStat& o = out->by_instance[k];
-    o.count += inst.count;
-    if (o.cluster.empty()) o.cluster = inst.cluster;
-    if (o.version.empty()) o.version = inst.version;
+    out->by_instance[k].Add(inst.count, inst.cluster, inst.version);
   }
   for (const auto& [k, l] : in.latency_ms) MergeLatency(l, &out->latency_ms[k]);
   for (const std::string& u : in.unparsed_samples) {
@@ -82,23 +78,15 @@ std::map<std::string, double> ExpectedOf(const std::map<std::string, ShareStat>&
   return m;
 }
 
-// Shares expected in total: sources' expectations weighted by ok (all sources must have one).
+// Shares expected in total, as Analyze pools them (analyze_internal::PooledExpectation).
 std::map<std::string, double> PooledExpected(const std::vector<SourceReport>& sources,
+                                             const std::vector<SourceExpectation>& expect,
                                              bool by_cluster) {
-  std::map<std::string, double> out;
-  uint64_t ok = 0;
-  for (const SourceReport& s : sources) {
-    if (ExpectedOf(by_cluster ? s.by_cluster : s.by_version).empty()) return {};
-    ok += s.ok;
+  std::vector<std::pair<uint64_t, const std::map<std::string, double>*>> parts;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    parts.emplace_back(sources[i].ok, by_cluster ? &expect[i].by_cluster : &expect[i].by_version);
   }
-  for (const SourceReport& s : sources) {
-    double w = ok == 0 ? 1.0 / static_cast<double>(sources.size())
-                       : static_cast<double>(s.ok) / static_cast<double>(ok);
-    for (const auto& [k, p] : ExpectedOf(by_cluster ? s.by_cluster : s.by_version)) {
-      out[k] += w * p;
-    }
-  }
-  return out;
+  return analyze_internal::PooledExpectation(parts);
 }
 
 int Severity(CheckStatus s) {
@@ -117,13 +105,13 @@ int Severity(CheckStatus s) {
 
 }  // namespace
 
-Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOptions& opt) {
+Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& opt) {
   if (reports.empty()) return Status::InvalidInput("merge: no reports to merge");
   Report out;
   out.tool_name = reports[0].tool_name;
   out.tool_version = reports[0].tool_version;
   out.config = reports[0].config;
-  if (out.config.is_object()) out.config["gate"] = AnalyzeOptionsToJson(opt);
+  if (out.config.is_object()) out.config["gate"] = GateOptionsToJson(opt);
   bool any_error = false;
   std::set<std::tuple<std::string, std::string, std::string, uint32_t>> seen_endpoints;
   for (const Report& r : reports) {
@@ -171,8 +159,8 @@ Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOption
     ComputeShareStatistics(expect[i].by_cluster, expect[i].by_version, opt, &s);
     if (Status st = AddSource(s, false, &out.total); !st.ok()) return st;
   }
-  ComputeShareStatistics(PooledExpected(out.sources, true), PooledExpected(out.sources, false), opt,
-                         &out.total);
+  ComputeShareStatistics(PooledExpected(out.sources, expect, true),
+                         PooledExpected(out.sources, expect, false), opt, &out.total);
   out.notes.push_back("merged from " + std::to_string(reports.size()) +
                       " reports; latency percentiles are count-weighted means of the inputs' "
                       "percentiles (max is exact)");

@@ -81,6 +81,7 @@ struct FrameParser::Impl {
   ProbeSource source_;
   size_t max_body_bytes_;
   Sink sink_;
+  ParsedHook on_parsed_;      // sees each result as its W line is read (OnParsed)
   std::string frame_prefix_;  // marker_ + " "
   State state_ = State::kIdle;
   std::string line_;           // a partial framing line
@@ -297,6 +298,7 @@ void FrameParser::Impl::OnResult(Curl& curl, std::string_view rest) {
   r.body = std::move(curl.body);
   curl.body.clear();
   curl.body_size = 0;
+  if (on_parsed_) on_parsed_(r);
   if (seq != next_seq_) {
     held_.emplace(seq, std::move(r));
     return;
@@ -326,8 +328,8 @@ ProbeRecord FrameParser::Impl::Lost(uint64_t seq, std::string why) const {
   for (const Curl& curl : curls_) {
     if (seq >= curl.first && (seq - curl.first) % curl.stride == 0) status = curl.status;
   }
-  ProbeRecord lost =
-      LostRecord(source_, seq, "curl reported no result (curl exit " + std::to_string(status) + ")");
+  ProbeRecord lost = LostRecord(
+      source_, seq, "curl reported no result (curl exit " + std::to_string(status) + ")");
   lost.curl_exit = status;
   return lost;
 }
@@ -346,7 +348,7 @@ uint64_t FrameParser::Impl::Stop(const std::string& lost_reason) {
         lost.emplace(seq, "");  // ended without reporting it
       } else {
         if (!lost_reason.empty()) lost.emplace(seq, lost_reason);  // in flight
-        break;  // the rest were never sent
+        break;                                                     // the rest were never sent
       }
     }
   }
@@ -376,6 +378,7 @@ void FrameParser::Expect(uint64_t first, uint64_t end) {
   impl_->expect_first_ = first;
   impl_->expect_end_ = end;
 }
+void FrameParser::OnParsed(ParsedHook hook) { impl_->on_parsed_ = std::move(hook); }
 void FrameParser::Feed(std::string_view bytes) { impl_->Feed(bytes); }
 uint64_t FrameParser::Stop(const std::string& lost_reason) { return impl_->Stop(lost_reason); }
 bool FrameParser::ok() const { return impl_->ok(); }

@@ -70,6 +70,9 @@ std::string BuildPacedProbeScript(std::string_view url, uint64_t first_seq, uint
                                   std::chrono::milliseconds flush_every, std::string_view marker,
                                   double rate);
 
+// Each curl's rate in the paced script: rate * 3600 / concurrency per hour, rounded, >= 1.
+double PerHour(double rate, int concurrency);
+
 // The probe script without its parameters: src/probe/probe.sh as embedded.
 std::string_view ProbeScriptBody();
 
@@ -105,11 +108,11 @@ class FrameParser {
   // Accept only the block [first, end) (what the script was asked for), so that a stream
   // cannot make the parser emit records for requests nobody sent.
   void Expect(uint64_t first, uint64_t end);
-  // `hook` sees each result when its W line is read, before it may be held back behind an
-  // earlier seq, and may change it (ExecProber stamps the time it came in). Lost records do
-  // not pass through it.
-  using ParsedHook = std::function<void(ProbeRecord&)>;
-  void OnParsed(ParsedHook hook);
+  // `hook` sees the results read from each D piece (one curl's output since its last flush),
+  // in that curl's order, before they are emitted, and may change them (ExecProber stamps
+  // their times). Lost records do not pass through it.
+  using PieceHook = std::function<void(const std::vector<ProbeRecord*>& records)>;
+  void OnPiece(PieceHook hook);
   void Feed(std::string_view bytes);
   // For a stream that ended early: emits the records held back behind a missing one, and, when
   // `lost_reason` is not empty, a lost record for each request a curl had in flight. Returns
@@ -139,10 +142,12 @@ struct ExecOptions {
   std::chrono::milliseconds retry_backoff{250};  // sleep before a retry, times the failure count
   std::string kubectl = "kubectl";
   MarkerSource markers = RandomMarkers();
-  // When true (load), each result gets sent_ms = (when its W line reached this process, from
-  // the spec's origin) - its time_total: an estimate of its send, late by at most the flush
-  // interval and the stream's delay, whatever order the results are emitted in. Lost records
-  // get none (they are counted at their arrival).
+  // When true (load), each result gets sent_ms, an estimate of its send from the spec's
+  // origin: for the last result of a piece of output, when the piece reached this process
+  // less its time_total; for the ones before it, the next one's send less max(time_total, the
+  // curl's pacing interval) (one curl sends one request at a time). Late by the time from a
+  // piece's last answer to its arrival, never early; whatever order results are emitted in.
+  // Lost records get none (they are counted at their arrival).
   bool stamp_sent = false;
 };
 

@@ -1,5 +1,6 @@
 // ExecProber: the probe script run in source pods, with retries and a deadline (probe.h).
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "meshverify/probe.h"
@@ -102,6 +103,23 @@ uint64_t NextBatch(uint64_t done, std::chrono::duration<double> took,
   return std::max<uint64_t>(static_cast<uint64_t>(concurrency), static_cast<uint64_t>(want));
 }
 
+// Stamps each result of one curl's D piece (in its order) with an estimate of its send, from
+// `in` (when the piece came in, from the origin): the last one's answer ended before `in`, and
+// one curl sends one request at a time, each at least `interval_ms` after the one before, so
+// each send is at most the next one's less max(its time_total, interval_ms). Upper bounds:
+// late by the time from the last answer to the piece's arrival, never early.
+void StampSends(const std::vector<ProbeRecord*>& piece, std::chrono::duration<double> in,
+                double interval_ms) {
+  double bound = std::chrono::duration<double, std::milli>(in).count();
+  for (auto it = piece.rbegin(); it != piece.rend(); ++it) {
+    ProbeRecord& r = **it;
+    const double took = std::max(0.0, r.total_ms);
+    const double sent = it == piece.rbegin() ? bound - took : bound - std::max(took, interval_ms);
+    r.sent_ms = std::max(0.0, sent);
+    bound = sent;
+  }
+}
+
 }  // namespace
 
 ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
@@ -121,6 +139,9 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
   const auto stop_at = origin + spec.duration;  // with `timed`: no exec starts later
   const int concurrency = std::max(1, spec.concurrency);
   uint64_t batch = options_.exec_requests;  // 0 = all
+  // Open loop: the least time between two sends of one curl (curl --rate's whole ms).
+  const double interval_ms =
+      spec.rate > 0 ? std::floor(3600000.0 / PerHour(spec.rate, concurrency)) : 0.0;
   if (timed && spec.rate <= 0) batch = 10 * static_cast<uint64_t>(concurrency);
   const uint64_t n = spec.first_seq + spec.requests;
   uint64_t next = spec.first_seq;  // [first_seq, next) have a record; later ones have none
@@ -158,10 +179,8 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
     FrameParser parser(marker, source, spec.max_body_bytes, emit);
     parser.Expect(next, exec_end);
     if (options_.stamp_sent) {
-      parser.OnParsed([&](ProbeRecord& r) {
-        const double now_ms =
-            std::chrono::duration<double, std::milli>(clock_.Monotonic() - origin).count();
-        r.sent_ms = std::max(0.0, now_ms - std::max(0.0, r.total_ms));
+      parser.OnPiece([&](const std::vector<ProbeRecord*>& piece) {
+        StampSends(piece, clock_.Monotonic() - origin, interval_ms);
       });
     }
     ++out.attempts;

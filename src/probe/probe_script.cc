@@ -84,6 +84,10 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
   return s;
 }
 
+double PerHour(double rate, int concurrency) {
+  return std::max(1.0, std::round(rate * 3600.0 / std::max(1, concurrency)));
+}
+
 std::string BuildPacedProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
                                   int concurrency, std::chrono::milliseconds timeout,
                                   std::chrono::milliseconds flush_every, std::string_view marker,
@@ -91,7 +95,7 @@ std::string BuildPacedProbeScript(std::string_view url, uint64_t first_seq, uint
   assert(rate > 0);
   std::string s =
       BuildProbeScript(url, first_seq, count, concurrency, timeout, flush_every, marker);
-  const double per_hour = std::max(1.0, std::round(rate * 3600.0 / concurrency));
+  const double per_hour = PerHour(rate, concurrency);
   char params[96];
   std::snprintf(params, sizeof(params), "; rate_per_hour=%.0f; stagger_s=%.6f", per_hour,
                 1.0 / rate);

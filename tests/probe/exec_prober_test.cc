@@ -283,6 +283,36 @@ TEST(ExecProberTest, StampedRecordsCarryTheirArrivalLessCurlsTime) {
   for (const ProbeRecord& r : unstamped.records) EXPECT_LT(r.sent_ms, 0) << r.seq;
 }
 
+TEST(ExecProberTest, StampsInOnePieceChainBackFromTheLastAnswer) {
+  // One curl, three answers of 10 ms each in one D piece that comes in 600 ms after the
+  // origin: the last was sent at 590 ms at the latest, so the one before at 580, then 570.
+  FakeCommandRunner runner;
+  FakeClock clock;
+  runner.On(IsExec(), [&](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+    auto p = ParseProbeScript(argv.back());
+    const std::string& m = p->marker;
+    std::string piece;
+    for (int i = 0; i < 3; ++i)
+      piece += "b" + m + " W " + std::to_string(i) + " 200 0 0 0.010 0 1\n";
+    clock.Advance(std::chrono::milliseconds(600));
+    return FakeCommandRunner::Ok(m + " S 0 3\n" + m + " F 0 0 1\n" + m + " D 0 " +
+                                 std::to_string(piece.size()) + "\n" + piece + m + " C 0 0\n" + m +
+                                 " E\n");
+  });
+  ExecOptions exec;
+  exec.stamp_sent = true;
+  ProbeSpec spec = Options(3);
+  spec.concurrency = 1;
+  spec.origin = clock.Monotonic();
+  Sink sink;
+  ProbeOutcome o = ExecProber(runner, clock, exec).Probe(Target(), spec, nullptr, sink.fn());
+  EXPECT_EQ(o.lost, 0u) << o.last_error;
+  ASSERT_EQ(sink.records.size(), 3u);
+  EXPECT_DOUBLE_EQ(sink.records[0].sent_ms, 570.0);
+  EXPECT_DOUBLE_EQ(sink.records[1].sent_ms, 580.0);
+  EXPECT_DOUBLE_EQ(sink.records[2].sent_ms, 590.0);
+}
+
 TEST(ExecProberTest, TheMarkerSourceIsInjected) {
   FakeCommandRunner runner;
   runner.On(IsExec(), Pod([](int) { return -1; }, [](int) { return 0; }));

@@ -1,4 +1,4 @@
-// The helloworld answers in ../shared/fixtures/realworld/ (PROVENANCE.md), through the
+// The helloworld answers in tests/data/realworld/ (PROVENANCE.md), through the
 // Ingestor as `meshverify analyze FILE` reads them, and kubectl's notices mixed into captures.
 #include <gtest/gtest.h>
 

@@ -102,7 +102,7 @@ TEST(CmdAnalyzeTest, UnparsedLinesAreCountedAndSampled) {
   EXPECT_EQ(lenient.code, 0) << lenient.err << lenient.out;
 }
 
-// kubectl's deprecation warning in a captured session (../shared/fixtures/realworld): skipped,
+// kubectl's deprecation warning in a captured session (tests/data/realworld): skipped,
 // not a failed request, and said in the report's notes.
 TEST(CmdAnalyzeTest, KubectlNoticeIsSkippedAndNoted) {
   const std::string file = std::string(MESHVERIFY_FIXTURES) +

@@ -1,4 +1,4 @@
-// Every endpoint view in ../shared/fixtures/realworld/ (outputs people pasted into issues, blog
+// Every endpoint view in tests/data/realworld/ (outputs people pasted into issues, blog
 // posts and workshop pages), each checked against the facts of its PROVENANCE.md entry.
 #include <gtest/gtest.h>
 

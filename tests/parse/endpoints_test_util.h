@@ -20,7 +20,8 @@ inline std::string ReadTestData(const std::string& relative) {
   return s.str();
 }
 
-// A file of ../shared/fixtures (MESHVERIFY_FIXTURES), e.g. "realworld/<name>.txt".
+// A file of tests/data (MESHVERIFY_FIXTURES; istio/ and realworld/ are copies of
+// ../shared/fixtures), e.g. "realworld/<name>.txt".
 inline std::string ReadFixture(const std::string& relative) {
   std::ifstream in(std::string(MESHVERIFY_FIXTURES) + "/" + relative, std::ios::binary);
   EXPECT_TRUE(in.good()) << relative;

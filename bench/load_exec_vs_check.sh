@@ -13,6 +13,10 @@
 # per-round ratios 1.08, 1.06, 0.65, 0.65, 0.84, median 0.84x: short of "no slower". Load's
 # pods flush every 0.2 s (check's every 1 s) for its windows, five times the flusher's forks.
 # An earlier run (ROUNDS=3 N=2000): median ratio 1.02x (0.56-1.18).
+# With closed-loop pods flushing every 1 s as check's (same day, load 10-17; ROUNDS=3 N=10000
+# SMALL=200, three runs of each binary, alternating): median ratio per run 1.24, 1.25, 0.94
+# (median 1.24x) against 0.92, 1.09, 0.87 (median 0.92x) for the 0.2 s build: better, but the
+# spread of one run is as wide as the gain.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-${MESHVERIFY_BUILD_DIR:-$SRC/build}}

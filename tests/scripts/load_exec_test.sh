@@ -3,8 +3,9 @@
 # pods` answers two clusters with one sleep pod each, `exec ... -- sh -c SCRIPT` runs the real
 # probe script on this machine, whose real curl loads the lab's helloworld-server on loopback.
 # Checks: every source pod probed at once, one exec per pod in open loop and for a count,
-# batches for a closed loop with a duration, accounting in every window, the answers attributed
-# to the destination pod's cluster, and a run with no source pod exits 3 in one line.
+# batches for a closed loop with a duration, accounting in every window, the pods' flush interval
+# (0.2 s open loop, 1 s closed loop), the answers attributed to the destination pod's cluster,
+# and a run with no source pod exits 3 in one line.
 set -uo pipefail
 
 root="${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -44,6 +45,7 @@ pod() {  # NAME NAMESPACE
 }
 if [ -n "$script" ]; then
   echo "exec $context" >>"$FAKE_LOG"
+  printf '%s\n' "$script" | grep -o 'flush_s=[0-9.]*' >>"$FAKE_LOG"
   exec sh -c "$script"
 fi
 n=${context#kind-cluster}
@@ -90,6 +92,9 @@ j=$tmp/open.json
 [[ $(jq '[.windows[] | select(.requests > 0)] | length' "$j") -ge 6 ]] ||
   fail "open: windows with requests: $(jq -c '[.windows[] | [.source, .start_s, .requests]]' "$j")"
 grep -q "curl --rate" <<<"$(jq -r .latency_measured "$j")" || fail "open: latency_measured"
+# Open loop flushes every 0.2 s (tight send estimates), closed loop every 1 s (as check).
+flushes() { sort -u <(grep '^flush_s=' "$FAKE_LOG") | tr '\n' ' '; }
+[[ $(flushes) == "flush_s=0.200 " ]] || fail "open: flushes $(flushes)"
 accounting "$j"
 
 # Closed loop for a count: 30 per source, one exec each.
@@ -97,6 +102,7 @@ run 0 count --requests 30 --concurrency 3
 j=$tmp/count.json
 [[ $(jq .requests "$j") -eq 60 && $(jq .ok "$j") -eq 60 ]] || fail "count: requests $(jq .requests "$j")"
 [[ $(execs cluster1) -eq 1 && $(execs cluster2) -eq 1 ]] || fail "count: execs $(sort "$FAKE_LOG" | uniq -c)"
+[[ $(flushes) == "flush_s=1 " ]] || fail "count: flushes $(flushes)"
 accounting "$j"
 
 # Closed loop for a duration: batches, none started after 2 s.
@@ -105,6 +111,7 @@ j=$tmp/timed.json
 [[ $(jq .requests "$j") -gt 0 && $(jq .requests "$j") -eq $(jq .ok "$j") ]] ||
   fail "timed: requests $(jq .requests "$j"), ok $(jq .ok "$j")"
 [[ $(execs cluster1) -ge 2 ]] || fail "timed: $(execs cluster1) exec(s) from cluster1, want batches"
+[[ $(flushes) == "flush_s=1 " ]] || fail "timed: flushes $(flushes)"
 accounting "$j"
 
 # No source pod anywhere: could not run, one line.

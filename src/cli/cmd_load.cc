@@ -1,5 +1,4 @@
 // `meshverify load`: flags -> settings -> prober -> the load pipeline -> reports.
-#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -132,18 +131,21 @@ ExitCode RunLoad(const LoadFlags& f, Environment& env) {
   if (!prober.ok()) return ReportError(env, "load", prober.status());
   Result<load::LoadSettings> settings = Settings(f, env);
   if (!settings.ok()) return ReportError(env, "load", settings.status());
-  // Streamed window by window as the run goes: a file of its own, not through env.fs.
-  std::ofstream jsonl;
+  // Streamed window by window as the run goes (through for a FIFO or /dev/stdout; a regular
+  // file appears, atomically, when the run ends).
+  std::unique_ptr<FileWriter> jsonl;
+  Status jsonl_status;
   if (!f.jsonl_path.empty()) {
-    jsonl.open(f.jsonl_path, std::ios::trunc);
-    if (!jsonl) {
-      return ReportError(env, "load", Status::Unavailable(f.jsonl_path + ": cannot write"));
-    }
+    Result<std::unique_ptr<FileWriter>> w = env.fs->OpenWriter(f.jsonl_path);
+    if (!w.ok()) return ReportError(env, "load", w.status());
+    jsonl = std::move(*w);
   }
   load::LoadHooks hooks;
-  if (jsonl.is_open()) {
+  if (jsonl) {
     hooks.on_window = [&](const load::Window& pooled, const std::vector<load::Window>& sources) {
-      jsonl << load::WindowLineToJson(pooled, sources).dump() << "\n" << std::flush;
+      if (jsonl_status.ok()) {
+        jsonl_status = jsonl->Write(load::WindowLineToJson(pooled, sources).dump() + "\n");
+      }
     };
   }
   if (env.err_is_tty)
@@ -151,8 +153,11 @@ ExitCode RunLoad(const LoadFlags& f, Environment& env) {
   Result<load::LoadReport> report =
       load::RunLoadExperiment(*settings, **prober, *env.clock, env.runner, env.interrupted, hooks);
   if (env.err_is_tty) *env.err << "\r\x1b[K" << std::flush;
+  if (jsonl && jsonl_status.ok()) jsonl_status = jsonl->Commit();
+  if (!jsonl_status.ok()) ReportError(env, "load", jsonl_status);
   if (!report.ok()) return ReportError(env, "load", report.status());
   if (ExitCode code = EmitLoadReport(*report, f, env); code != ExitCode::kPass) return code;
+  if (!jsonl_status.ok()) return ExitCode::kCouldNotRun;
   if (report->interrupted) return ExitCode::kInterrupted;
   return ExitCodeFor(report->verdict);
 }

@@ -1,31 +1,17 @@
 // Writes a load report in every format asked for.
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include "cli/load_flags.h"
 
 namespace meshverify::cli {
 namespace {
 
-// The JSON report streamed to `path` (temp file + rename, as WriteFile).
-Status WriteJsonReport(const std::string& path, const load::LoadReport& r) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return Status::Unavailable(path + ": " + std::strerror(errno));
-    load::WriteLoadReportJson(r, f);
-    f.flush();
-    if (!f) return Status::Unavailable(path + ": write error");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(tmp.c_str());
-    return Status::Unavailable(path + ": " + std::strerror(e));
-  }
-  return Status::Ok();
+// The JSON report, through env.fs (atomic for a regular file, written through otherwise).
+Status WriteJsonReport(const std::string& path, const load::LoadReport& r, Environment& env) {
+  std::ostringstream json;
+  load::WriteLoadReportJson(r, json);
+  return env.fs->WriteFile(path, json.str());
 }
 
 }  // namespace
@@ -35,7 +21,7 @@ ExitCode EmitLoadReport(const load::LoadReport& report, const LoadFlags& f, Envi
   auto check = [&](const Status& s) {
     if (!s.ok()) code = ReportError(env, "load", s);
   };
-  if (!f.json_path.empty()) check(WriteJsonReport(f.json_path, report));
+  if (!f.json_path.empty()) check(WriteJsonReport(f.json_path, report, env));
   if (!f.html_path.empty()) check(env.fs->WriteFile(f.html_path, load::RenderLoadHtml(report)));
   if (!f.markdown_path.empty()) check(env.fs->WriteFile(f.markdown_path, load::RenderLoadMarkdown(report)));
   if (!f.fortio_path.empty()) {

@@ -14,6 +14,11 @@
 
 namespace meshverify {
 
+// The most bytes one input (a config, a report, an endpoint view, stdin) may hold: reads stop
+// there with an error rather than grow until killed (/dev/zero, an endless pipe). Streamed
+// inputs (analyze's captures) have no total cap, only a per-line one.
+inline constexpr size_t kMaxInputBytes = size_t{64} << 20;  // 64 MiB
+
 // A file being written, from FileSystem::OpenWriter. Not thread-safe: one writer per thread.
 class FileWriter {
  public:

@@ -6,6 +6,7 @@
 #include "meshverify/config.h"
 #include "meshverify/discover.h"
 #include "meshverify/load.h"
+#include "meshverify/redact.h"
 #include "transport/direct_prober.h"
 
 namespace meshverify::cli {
@@ -85,7 +86,7 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
   }
   s.config = {
       {"config", f.config},
-      {"url", s.url},
+      {"url", RedactUrl(s.url)},
       {"direct", f.direct},
       {"source_cluster", f.source_cluster},
       {"rate", s.rate},
@@ -144,7 +145,8 @@ ExitCode RunLoad(const LoadFlags& f, Environment& env) {
   if (jsonl) {
     hooks.on_window = [&](const load::Window& pooled, const std::vector<load::Window>& sources) {
       if (jsonl_status.ok()) {
-        jsonl_status = jsonl->Write(load::WindowLineToJson(pooled, sources).dump() + "\n");
+        jsonl_status =
+            jsonl->Write(RedactUrls(load::WindowLineToJson(pooled, sources).dump()) + "\n");
       }
     };
   }

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cli/load_flags.h"
+#include "meshverify/redact.h"
 
 namespace meshverify::cli {
 namespace {
@@ -11,7 +12,7 @@ namespace {
 Status WriteJsonReport(const std::string& path, const load::LoadReport& r, Environment& env) {
   std::ostringstream json;
   load::WriteLoadReportJson(r, json);
-  return env.fs->WriteFile(path, json.str());
+  return env.fs->WriteFile(path, RedactUrls(json.str()));
 }
 
 }  // namespace
@@ -22,15 +23,20 @@ ExitCode EmitLoadReport(const load::LoadReport& report, const LoadFlags& f, Envi
     if (!s.ok()) code = ReportError(env, "load", s);
   };
   if (!f.json_path.empty()) check(WriteJsonReport(f.json_path, report, env));
-  if (!f.html_path.empty()) check(env.fs->WriteFile(f.html_path, load::RenderLoadHtml(report)));
-  if (!f.markdown_path.empty()) check(env.fs->WriteFile(f.markdown_path, load::RenderLoadMarkdown(report)));
+  if (!f.html_path.empty())
+    check(env.fs->WriteFile(f.html_path, RedactUrls(load::RenderLoadHtml(report))));
+  if (!f.markdown_path.empty())
+    check(env.fs->WriteFile(f.markdown_path, RedactUrls(load::RenderLoadMarkdown(report))));
   if (!f.fortio_path.empty()) {
-    check(env.fs->WriteFile(f.fortio_path, load::RenderFortioJson(report).dump(2) + "\n"));
+    check(env.fs->WriteFile(f.fortio_path,
+                            RedactUrls(load::RenderFortioJson(report).dump(2) + "\n")));
   }
   if (f.output == "json") {
-    load::WriteLoadReportJson(report, *env.out);
+    std::ostringstream json;
+    load::WriteLoadReportJson(report, json);
+    *env.out << RedactUrls(json.str());
   } else {
-    *env.out << load::RenderLoadText(report);
+    *env.out << RedactUrls(load::RenderLoadText(report));
   }
   return code;
 }

@@ -56,6 +56,11 @@ Status ApplyCheckFlags(const CheckFlags& f, MeshConfig* mesh) {
   if (f.timeout) m.run.timeout = *f.timeout;
   if (f.deadline) m.run.deadline = *f.deadline;
   if (f.wait) m.run.wait = *f.wait;  // 0 = read the views once
+  if (m.run.timeout > m.run.deadline) {  // as mesh.yaml's run.timeout is refused
+    return Status::Usage(std::string(f.timeout ? "--timeout " : "run.timeout ") +
+                         Seconds(m.run.timeout) + ": longer than " +
+                         (f.deadline ? "--deadline " : "run.deadline ") + Seconds(m.run.deadline));
+  }
   if (f.tolerance) m.gate.tolerance = *f.tolerance;
   if (f.alpha) m.gate.alpha = *f.alpha;
   if (f.max_error_rate) m.gate.max_error_rate = *f.max_error_rate;

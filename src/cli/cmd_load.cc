@@ -58,6 +58,12 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
   }
   s.url = !f.url.empty() ? f.url : have_mesh ? mesh.target.url : "";
   if (s.url.empty()) return Status::Usage("--direct needs --url URL or -c");
+  for (size_t i = 0; i < s.url.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s.url[i]);
+    if (c < 0x20 || c == 0x7f) {
+      return Status::Usage("--url: control character at byte " + std::to_string(i + 1));
+    }
+  }
   s.sources = Sources(f);
   s.rate = f.rate.value_or(0);
   s.concurrency = f.concurrency.value_or(s.rate > 0 ? 64 : have_mesh ? mesh.run.concurrency : 4);

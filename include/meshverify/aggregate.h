@@ -54,7 +54,8 @@ inline constexpr std::string_view kErrTransport = "transport";  // lost: exec fa
 // What Aggregator::Merge, Aggregator::Total and Analyze's pooled total all do.
 void AddCounts(const SourceCounts& from, SourceCounts* into);
 
-// Returns the error class of a finished request ("" when it is an HTTP 200 with a body to parse).
+// Returns the error class of a finished request ("" when it is an HTTP 200 with a body to parse
+// and no `error`; a record with an error is never ok, whatever its code: "transport").
 std::string_view ClassifyRecord(const ProbeRecord& r);
 
 class Aggregator {

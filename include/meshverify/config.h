@@ -100,7 +100,8 @@ struct KindNetworking {
 // the subnets are kind's defaults for the IP family (pods 10.244.0.0/16 and/or
 // fd00:10:244::/56, services 10.96.0.0/16 and/or fd00:10:96::/112). Every subnet is checked to
 // be a CIDR. Fails with InvalidInput "<source>:<line>: <dotted key>: <reason>" or
-// "<source>: <reason>" when the text is not YAML or not a kind Cluster.
+// "<source>: <reason>" when the text is not YAML or not a kind Cluster (`kind: Cluster` is
+// required, as kind requires it).
 Result<KindNetworking> ParseKindConfig(std::string_view yaml, std::string_view source);
 
 // Parses durations "5s", "250ms", "2m", or a bare number of seconds.

@@ -28,7 +28,8 @@ void AddCounts(const SourceCounts& from, SourceCounts* into) {
   for (const auto& [k, n] : from.errors) into->errors[k] += n;
   for (const auto& [k, n] : from.by_cluster) into->by_cluster[k] += n;
   for (const auto& [k, n] : from.by_version) into->by_version[k] += n;
-  for (const auto& [k, in] : from.by_instance) into->by_instance[k].Add(in.count, in.cluster, in.version);
+  for (const auto& [k, in] : from.by_instance)
+    into->by_instance[k].Add(in.count, in.cluster, in.version);
   for (const auto& [k, h] : from.latency_ms) into->latency_ms[k].Merge(h);
   for (const std::string& sample : from.unparsed_samples) {
     if (into->unparsed_samples.size() >= SourceCounts::kMaxUnparsedSamples) break;
@@ -53,6 +54,7 @@ std::string_view ClassifyRecord(const ProbeRecord& r) {
       return kErrCurl;
   }
   if (r.http_code == 0) return kErrTransport;  // no answer and no curl failure: request lost
+  if (!r.error.empty()) return kErrTransport;  // said lost, whatever its code (an edited file)
   if (r.http_code == 200) return {};
   if (r.http_code >= 500 && r.http_code <= 599) return kErrHttp5xx;
   if (r.http_code >= 400 && r.http_code <= 499) return kErrHttp4xx;

@@ -32,12 +32,21 @@ void MergeLatency(const LatencyStat& in, LatencyStat* out) {
   out->count = n;
 }
 
+// *into += n; fails with InvalidInput "merge: <where>: <what>: the sum overflows" rather than
+// wrap (reports are user files: an edited count may be anything up to 2^64-1).
+Status AddCount(uint64_t n, const std::string& where, const std::string& what, uint64_t* into) {
+  if (__builtin_add_overflow(*into, n, into)) {
+    return Status::InvalidInput("merge: " + where + ": " + what + ": the sum overflows");
+  }
+  return Status::Ok();
+}
+
 // Adds the counts of `in` to `out`; fails when both know a different expected share.
 Status AddShares(const std::string& where, const std::map<std::string, ShareStat>& in,
                  bool keep_expected, std::map<std::string, ShareStat>* out) {
   for (const auto& [name, s] : in) {
     ShareStat& o = (*out)[name];
-    o.count += s.count;
+    if (Status st = AddCount(s.count, where, name, &o.count); !st.ok()) return st;
     if (!s.expected || !keep_expected) continue;
     if (o.expected && std::fabs(*o.expected - *s.expected) > 1e-9) {
       return Status::InvalidInput("merge: " + where + ": expected share of " + name +
@@ -50,10 +59,12 @@ Status AddShares(const std::string& where, const std::map<std::string, ShareStat
 
 // `keep_expected` is false for the pooled total, whose sources may expect different shares.
 Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out) {
-  out->requests += in.requests;
-  out->ok += in.ok;
-  for (const auto& [k, n] : in.errors) out->errors[k] += n;
   const std::string where = SourceLabel(in);
+  if (Status s = AddCount(in.requests, where, "requests", &out->requests); !s.ok()) return s;
+  if (Status s = AddCount(in.ok, where, "ok", &out->ok); !s.ok()) return s;
+  for (const auto& [k, n] : in.errors) {
+    if (Status s = AddCount(n, where, "errors." + k, &out->errors[k]); !s.ok()) return s;
+  }
   if (Status s = AddShares(where, in.by_cluster, keep_expected, &out->by_cluster); !s.ok())
     return s;
   if (Status s = AddShares(where, in.by_version, keep_expected, &out->by_version); !s.ok())

@@ -6,6 +6,8 @@
 
 #include "meshverify/analyze.h"
 #include "meshverify/discover.h"
+#include "meshverify/probe.h"
+#include "meshverify/redact.h"
 
 namespace meshverify::cli {
 namespace {
@@ -47,18 +49,38 @@ Status ApplyCheckFlags(const CheckFlags& f, MeshConfig* mesh) {
   if (f.requests) m.run.requests = *f.requests;
   if (f.looks) m.run.looks = *f.looks;
   if (static_cast<uint64_t>(m.run.looks) > m.run.requests) {
-    return Status::Usage("--looks: more looks (" + std::to_string(m.run.looks) + ") than requests (" +
-                         std::to_string(m.run.requests) + ")");
+    return Status::Usage("--looks: more looks (" + std::to_string(m.run.looks) +
+                         ") than requests (" + std::to_string(m.run.requests) + ")");
   }
   if (f.concurrency) m.run.concurrency = *f.concurrency;
   if (f.timeout) m.run.timeout = *f.timeout;
   if (f.deadline) m.run.deadline = *f.deadline;
   if (f.wait) m.run.wait = *f.wait;  // 0 = read the views once
+  if (m.run.timeout > m.run.deadline) {  // as mesh.yaml's run.timeout is refused
+    return Status::Usage(std::string(f.timeout ? "--timeout " : "run.timeout ") +
+                         Seconds(m.run.timeout) + ": longer than " +
+                         (f.deadline ? "--deadline " : "run.deadline ") + Seconds(m.run.deadline));
+  }
   if (f.tolerance) m.gate.tolerance = *f.tolerance;
   if (f.alpha) m.gate.alpha = *f.alpha;
   if (f.max_error_rate) m.gate.max_error_rate = *f.max_error_rate;
   return Status::Ok();
 }
+
+namespace {
+
+// `word` as the shell reads it back: bare when it holds only safe characters, else quoted, so a
+// printed command is safe to paste whatever mesh.yaml holds.
+std::string PasteSafe(std::string_view word) {
+  constexpr std::string_view kSafe =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@%+=:,./_-";
+  if (!word.empty() && word.find_first_not_of(kSafe) == std::string_view::npos) {
+    return std::string(word);
+  }
+  return probe::ShellQuote(word);
+}
+
+}  // namespace
 
 void PrintPlan(const CheckFlags& flags, const MeshConfig& m, std::ostream& os) {
   const std::string dst_ns = m.target.ns.empty() ? m.source.ns : m.target.ns;
@@ -73,28 +95,29 @@ void PrintPlan(const CheckFlags& flags, const MeshConfig& m, std::ostream& os) {
   }
   os << "sources:     pods -n " << m.source.ns << " -l " << m.source.selector
      << " (Running and Ready), container " << m.source.container << ", in every cluster\n";
-  os << "target:      " << m.target.url << "\n";
+  os << "target:      " << RedactUrl(m.target.url) << "\n";
   os << "             Envoy cluster " << m.target.envoy_cluster << "; destinations -n " << dst_ns
      << " -l " << m.target.destinations << "\n";
   os << "expect:      " << ExpectText(m) << "\n";
   os << "gate:        tolerance " << m.gate.tolerance << ", alpha " << m.gate.alpha
      << ", max error rate " << m.gate.max_error_rate << "\n";
   os << "run:         " << m.run.requests << " requests per source at most, in " << m.run.looks
-     << (m.run.looks == 1 ? " look" : " looks") << ", concurrency "
-     << m.run.concurrency << ", timeout " << Seconds(m.run.timeout) << " per request, deadline "
+     << (m.run.looks == 1 ? " look" : " looks") << ", concurrency " << m.run.concurrency
+     << ", timeout " << Seconds(m.run.timeout) << " per request, deadline "
      << Seconds(m.run.deadline) << ", convergence wait " << Seconds(m.run.wait) << "\n";
   os << "commands:\n";
   for (const ClusterConfig& c : m.clusters) {
     std::vector<std::string> get = discover::GetPodsArgv(c, m.source.ns, m.source.selector);
     std::string line;
-    for (const std::string& w : get) line += (line.empty() ? "" : " ") + w;
+    for (const std::string& w : get) line += (line.empty() ? "" : " ") + PasteSafe(w);
     os << "  " << line << "\n";
   }
-  os << "  istioctl -n " << m.source.ns << " --context CTX proxy-config endpoints POD --cluster '"
-     << m.target.envoy_cluster << "' -o json   (per source pod)\n";
-  os << "  kubectl exec -n " << m.source.ns << " -c " << m.source.container
-     << " --context CTX POD -- sh -c '<curl --parallel script>'   (per source pod, "
-     << "one per batch)\n";
+  os << "  istioctl -n " << PasteSafe(m.source.ns)
+     << " --context CTX proxy-config endpoints POD --cluster " << PasteSafe(m.target.envoy_cluster)
+     << " -o json   # per source pod\n";
+  os << "  kubectl exec -n " << PasteSafe(m.source.ns) << " -c " << PasteSafe(m.source.container)
+     << " --context CTX POD -- sh -c '<curl --parallel script>'   # per source pod, "
+     << "one per batch\n";
 }
 
 nlohmann::json PlanToJson(const CheckFlags& flags, const MeshConfig& m) {
@@ -106,28 +129,28 @@ nlohmann::json PlanToJson(const CheckFlags& flags, const MeshConfig& m) {
   if (!m.expect.from_endpoints) expect = m.expect.shares;
   auto secs = [](std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; };
   nlohmann::json j = {{"command", "check"},
-          {"config_file", flags.config},
-          {"clusters", clusters},
-          {"source",
-           {{"namespace", m.source.ns},
-            {"selector", m.source.selector},
-            {"container", m.source.container}}},
-          {"target",
-           {{"url", m.target.url},
-            {"envoy_cluster", m.target.envoy_cluster},
-            {"destinations", m.target.destinations},
-            {"namespace", m.target.ns.empty() ? m.source.ns : m.target.ns}}},
-          {"expect", expect},
-          {"gate", GateOptionsToJson(m.gate)},
-          {"run",
-           {{"requests", m.run.requests},
-            {"looks", m.run.looks},
-            {"concurrency", m.run.concurrency},
-            {"timeout_s", secs(m.run.timeout)},
-            {"deadline_s", secs(m.run.deadline)},
-            {"wait_s", secs(m.run.wait)},
-            {"exec_requests", flags.exec_requests},
-            {"mode", "exec"}}}};
+                      {"config_file", flags.config},
+                      {"clusters", clusters},
+                      {"source",
+                       {{"namespace", m.source.ns},
+                        {"selector", m.source.selector},
+                        {"container", m.source.container}}},
+                      {"target",
+                       {{"url", RedactUrl(m.target.url)},
+                        {"envoy_cluster", m.target.envoy_cluster},
+                        {"destinations", m.target.destinations},
+                        {"namespace", m.target.ns.empty() ? m.source.ns : m.target.ns}}},
+                      {"expect", expect},
+                      {"gate", GateOptionsToJson(m.gate)},
+                      {"run",
+                       {{"requests", m.run.requests},
+                        {"looks", m.run.looks},
+                        {"concurrency", m.run.concurrency},
+                        {"timeout_s", secs(m.run.timeout)},
+                        {"deadline_s", secs(m.run.deadline)},
+                        {"wait_s", secs(m.run.wait)},
+                        {"exec_requests", flags.exec_requests},
+                        {"mode", "exec"}}}};
   if (flags.seed) j["seed"] = *flags.seed;
   return j;
 }

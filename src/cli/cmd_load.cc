@@ -1,5 +1,4 @@
 // `meshverify load`: flags -> settings -> prober -> the load pipeline -> reports.
-#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -8,6 +7,7 @@
 #include "meshverify/discover.h"
 #include "meshverify/load.h"
 #include "meshverify/probe.h"
+#include "meshverify/redact.h"
 #include "transport/direct_prober.h"
 
 namespace meshverify::cli {
@@ -82,6 +82,12 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
   }
   s.url = !f.url.empty() ? f.url : have_mesh ? mesh.target.url : "";
   if (s.url.empty()) return Status::Usage("--direct needs --url URL or -c");
+  for (size_t i = 0; i < s.url.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s.url[i]);
+    if (c < 0x20 || c == 0x7f) {
+      return Status::Usage("--url: control character at byte " + std::to_string(i + 1));
+    }
+  }
   Result<std::vector<ProbeSource>> sources = Sources(f, mesh, env);
   if (!sources.ok()) return sources.status();
   s.sources = std::move(*sources);
@@ -116,7 +122,7 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
   }
   s.config = {
       {"config", f.config},
-      {"url", s.url},
+      {"url", RedactUrl(s.url)},
       {"direct", f.direct},
       {"source_cluster", f.source_cluster},
       {"rate", s.rate},
@@ -162,18 +168,22 @@ ExitCode RunLoad(const LoadFlags& f, Environment& env) {
   if (!prober.ok()) return ReportError(env, "load", prober.status());
   Result<load::LoadSettings> settings = Settings(f, env);
   if (!settings.ok()) return ReportError(env, "load", settings.status());
-  // Streamed window by window as the run goes: a file of its own, not through env.fs.
-  std::ofstream jsonl;
+  // Streamed window by window as the run goes (through for a FIFO or /dev/stdout; a regular
+  // file appears, atomically, when the run ends).
+  std::unique_ptr<FileWriter> jsonl;
+  Status jsonl_status;
   if (!f.jsonl_path.empty()) {
-    jsonl.open(f.jsonl_path, std::ios::trunc);
-    if (!jsonl) {
-      return ReportError(env, "load", Status::Unavailable(f.jsonl_path + ": cannot write"));
-    }
+    Result<std::unique_ptr<FileWriter>> w = env.fs->OpenWriter(f.jsonl_path);
+    if (!w.ok()) return ReportError(env, "load", w.status());
+    jsonl = std::move(*w);
   }
   load::LoadHooks hooks;
-  if (jsonl.is_open()) {
+  if (jsonl) {
     hooks.on_window = [&](const load::Window& pooled, const std::vector<load::Window>& sources) {
-      jsonl << load::WindowLineToJson(pooled, sources).dump() << "\n" << std::flush;
+      if (jsonl_status.ok()) {
+        jsonl_status =
+            jsonl->Write(RedactUrls(load::WindowLineToJson(pooled, sources).dump()) + "\n");
+      }
     };
   }
   if (env.err_is_tty)
@@ -181,8 +191,11 @@ ExitCode RunLoad(const LoadFlags& f, Environment& env) {
   Result<load::LoadReport> report =
       load::RunLoadExperiment(*settings, **prober, *env.clock, env.runner, env.interrupted, hooks);
   if (env.err_is_tty) *env.err << "\r\x1b[K" << std::flush;
+  if (jsonl && jsonl_status.ok()) jsonl_status = jsonl->Commit();
+  if (!jsonl_status.ok()) ReportError(env, "load", jsonl_status);
   if (!report.ok()) return ReportError(env, "load", report.status());
   if (ExitCode code = EmitLoadReport(*report, f, env); code != ExitCode::kPass) return code;
+  if (!jsonl_status.ok()) return ExitCode::kCouldNotRun;
   if (report->interrupted) return ExitCode::kInterrupted;
   return ExitCodeFor(report->verdict);
 }

@@ -27,8 +27,10 @@ struct Environment {
   const std::atomic<bool>* interrupted = nullptr;
 };
 
-// Reads a whole file through env.fs, or env.in for "-". Fails with InvalidInput
-// "<path>: <reason>".
+// Reads a whole text input through env.fs, or env.in for "-". Fails with InvalidInput
+// "<path>: <reason>" when it cannot be read, "<path>: byte N: binary input" at its first NUL
+// byte (N from 1), and "<path>: larger than 64 MiB (the input cap)" past kMaxInputBytes; reading
+// stops there, so /dev/zero or an endless pipe fail at once or after 64 MiB.
 Result<std::string> ReadFileOrStdin(Environment& env, const std::string& path);
 
 }  // namespace meshverify::cli

@@ -3,7 +3,6 @@
 #include <exception>
 #include <sstream>
 
-
 namespace meshverify::cli {
 
 void AddGateOptions(po::options_description& desc, GateOptions* gate) {
@@ -35,13 +34,41 @@ void AddKubeOptions(po::options_description& desc, KubeFlags* k) {
       "namespace,n", po::value(&k->ns)->value_name("NS"), "namespace (as kubectl)");
 }
 
+namespace {
+
+// True for an unsigned option: Boost reads "-1" into one as 2^64-1 (lexical_cast wraps).
+bool IsUnsigned(const po::value_semantic* s) {
+  return dynamic_cast<const po::typed_value<unsigned long>*>(s) != nullptr ||
+         dynamic_cast<const po::typed_value<unsigned long long>*>(s) != nullptr ||
+         dynamic_cast<const po::typed_value<unsigned int>*>(s) != nullptr ||
+         dynamic_cast<const po::typed_value<unsigned short>*>(s) != nullptr;
+}
+
+// Usage "--NAME -1: must not be negative" for a signed value of an unsigned option.
+Status CheckUnsigned(const po::parsed_options& parsed, const po::options_description& desc) {
+  for (const po::option& o : parsed.options) {
+    const po::option_description* d = desc.find_nothrow(o.string_key, false);
+    if (d == nullptr || !IsUnsigned(d->semantic().get())) continue;
+    for (const std::string& v : o.value) {
+      if (v.find('-') != std::string::npos) {
+        return Status::Usage("--" + o.string_key + " " + v + ": must not be negative");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status ParseArgs(const Args& args, const po::options_description& desc,
                  const po::positional_options_description* positional, po::variables_map* vm) {
   try {
     po::command_line_parser parser(args);
     parser.options(desc);
     if (positional != nullptr) parser.positional(*positional);
-    po::store(parser.run(), *vm);
+    po::parsed_options parsed = parser.run();
+    if (Status s = CheckUnsigned(parsed, desc); !s.ok()) return s;
+    po::store(parsed, *vm);
     po::notify(*vm);
   } catch (const std::exception& e) {  // po::error, and bad_lexical_cast from a notifier
     return Status::Usage(e.what());

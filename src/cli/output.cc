@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "meshverify/redact.h"
 #include "meshverify/render.h"
 
 namespace meshverify::cli {
@@ -15,7 +16,8 @@ void AddOutputOptions(po::options_description& desc, OutputOptionValues* values)
     desc.add_options()(flag.c_str(), po::value(&values->paths[flag])->value_name("PATH"),
                        ("write " + std::string(r.summary) + " to PATH").c_str());
   }
-  desc.add_options()("output,o", po::value(&values->output)->value_name("FMT")->default_value("text"),
+  desc.add_options()("output,o",
+                     po::value(&values->output)->value_name("FMT")->default_value("text"),
                      ("stdout format: " + RendererChoices()).c_str());
 }
 
@@ -33,14 +35,16 @@ Result<OutputFlags> ResolveOutput(const OutputOptionValues& values) {
   return out;
 }
 
+// Every rendering passes through RedactUrls: a URL's credentials are never written, whichever
+// field or message quotes it.
 ExitCode EmitReport(const Report& report, const OutputFlags& output, Environment& env,
                     std::string_view command) {
   ExitCode code = ExitCodeFor(report.verdict);
   for (const auto& [renderer, path] : output.files) {
-    Status s = env.fs->WriteFile(path, renderer->render(report));
+    Status s = env.fs->WriteFile(path, RedactUrls(renderer->render(report)));
     if (!s.ok()) code = ReportError(env, command, s);
   }
-  *env.out << output.stdout_format->render(report);
+  *env.out << RedactUrls(output.stdout_format->render(report));
   env.out->flush();
   return code;
 }

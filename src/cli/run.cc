@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/load_flags.h"
+#include "meshverify/redact.h"
 
 namespace meshverify::cli {
 namespace {
@@ -84,7 +85,7 @@ ExitCode Dispatch(std::span<char* const> argv, Environment& env) {
 }  // namespace
 
 ExitCode ReportError(Environment& env, std::string_view command, const Status& status) {
-  *env.err << "meshverify " << command << (command.empty() ? "" : ": ") << status.message()
+  *env.err << "meshverify " << command << (command.empty() ? "" : ": ") << RedactUrls(status.message())
            << "\n";
   return status.ExitCode();
 }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/run.h"
+#include "cli/std_streams.h"
 #include "transport/subprocess_command_runner.h"
 #include "transport/system_clock.h"
 
@@ -24,6 +25,7 @@ extern "C" void OnSigint(int) {
 }  // namespace
 
 int RunMain(std::span<char* const> argv) {
+  GuardStandardDescriptors();
   std::ios::sync_with_stdio(false);
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, OnSigint);
@@ -38,8 +40,7 @@ int RunMain(std::span<char* const> argv) {
   env.clock = &clock;
   env.interrupted = &g_interrupted;
   int code = Run(argv, env);
-  std::cout.flush();
-  return code;
+  return ToInt(FinishStdout(static_cast<ExitCode>(code), std::cout, std::cerr));
 }
 
 }  // namespace meshverify::cli

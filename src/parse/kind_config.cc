@@ -47,8 +47,11 @@ Status Subnets(std::string_view source, const YAML::Node& n, const std::string& 
 Result<KindNetworking> Read(const YAML::Node& root, std::string_view source) {
   if (!root.IsMap())
     return Status::InvalidInput(std::string(source) + ": expected a kind Cluster config");
-  if (const YAML::Node kind = root["kind"];
-      kind && (!kind.IsScalar() || kind.Scalar() != "Cluster")) {
+  // kind itself refuses a config without `kind: Cluster`; so does meshverify (any YAML map
+  // would otherwise pass for one, with kind's default subnets).
+  const YAML::Node kind = root["kind"];
+  if (!kind) return Status::InvalidInput(std::string(source) + ": missing 'kind: Cluster'");
+  if (!kind.IsScalar() || kind.Scalar() != "Cluster") {
     return Fail(source, kind, "kind", "expected 'Cluster'");
   }
   KindNetworking out;

@@ -195,6 +195,13 @@ Status Loader::Target(const YAML::Node& n, MeshConfig::Target* t) const {
       if (s.ok() && t->url.rfind("http://", 0) != 0 && t->url.rfind("https://", 0) != 0) {
         s = Fail(kv.second, key, "expected an http:// or https:// URL");
       }
+      // curl refuses these only at probe time, after the retries (issue 15 item 8).
+      for (size_t i = 0; s.ok() && i < t->url.size(); ++i) {
+        const auto c = static_cast<unsigned char>(t->url[i]);
+        if (c < 0x20 || c == 0x7f) {
+          s = Fail(kv.second, key, "control character at byte " + std::to_string(i + 1));
+        }
+      }
     } else if (k == "envoy_cluster") {
       s = String(kv.second, key, &t->envoy_cluster, /*allow_empty=*/true);
     } else if (k == "destinations") {

@@ -114,7 +114,7 @@ class Session {
     char buf[64 * 1024];
     while (out_->get() >= 0 || err_->get() >= 0) {
       SteadyClock::time_point now = SteadyClock::now();
-      if (!stopping && (now >= deadline || Cancelled())) {
+      if (!stopping && (now >= deadline || Cancelled() || overflowed_)) {
         result_->timed_out = now >= deadline;
         kill(-pid_, SIGTERM);
         stopping = true;
@@ -155,14 +155,21 @@ class Session {
  private:
   bool Cancelled() const { return cancel_ != nullptr && cancel_->load(); }
 
+ public:
+  // True when a Run child printed more than kMaxStdoutBytes (it was then stopped).
+  bool overflowed() const { return overflowed_; }
+
+ private:
   void Deliver(bool is_stdout, std::string_view data) {
     if (!is_stdout) {
       size_t room = SubprocessCommandRunner::kMaxStderrBytes - result_->stderr_text.size();
       result_->stderr_text.append(data.substr(0, room));
     } else if (*on_chunk_) {
       (*on_chunk_)(data);
-    } else {
-      result_->stdout_text.append(data);
+    } else if (!overflowed_) {
+      size_t room = SubprocessCommandRunner::kMaxStdoutBytes - result_->stdout_text.size();
+      overflowed_ = data.size() > room;
+      result_->stdout_text.append(data.substr(0, room));
     }
   }
 
@@ -172,6 +179,7 @@ class Session {
   const std::atomic<bool>* cancel_;
   const std::function<void(std::string_view)>* on_chunk_;
   CommandResult* result_;
+  bool overflowed_ = false;
 };
 
 Result<CommandResult> RunChild(const std::vector<std::string>& argv, Ms timeout,
@@ -196,6 +204,13 @@ Result<CommandResult> RunChild(const std::vector<std::string>& argv, Ms timeout,
     if (errno != EINTR) return Status::Internal(std::string("waitpid: ") + std::strerror(errno));
   }
   result.exit_code = ExitCodeOf(wstatus);
+  if (session.overflowed()) {
+    std::string command = argv[0];
+    if (argv.size() > 1) command += " " + argv[1];
+    return Status::Unavailable(command + ": printed more than " +
+                               std::to_string(SubprocessCommandRunner::kMaxStdoutBytes >> 20) +
+                               " MiB (the child output cap); stopped it");
+  }
   return result;
 }
 

@@ -27,6 +27,10 @@ class SubprocessCommandRunner : public CommandRunner {
 
   // stderr beyond this many bytes is dropped (a runaway child must not exhaust memory).
   static constexpr size_t kMaxStderrBytes = 1 << 20;
+  // Run: a child whose stdout passes this many bytes is stopped (as on a timeout) and the call
+  // fails with Unavailable "<argv0> <argv1>: printed more than 64 MiB (the child output cap);
+  // stopped it". Stream hands stdout on as it comes and has no cap.
+  static constexpr size_t kMaxStdoutBytes = size_t{64} << 20;
   // Time between SIGTERM and SIGKILL when stopping a child.
   static constexpr std::chrono::milliseconds kKillGrace{500};
 

@@ -43,6 +43,8 @@ TEST(ClassifyRecordTest, Classes) {
       {200, 28, "", kErrTimeout},  // timed out while reading the body
       {0, 0, "error: unable to upgrade connection: container not found", kErrTransport},
       {0, 0, "", kErrTransport},
+      {200, 0, "pod deleted", kErrTransport},  // an error is never ok (issue 15 item 8)
+      {503, 0, "lost", kErrTransport},
   };
   for (const Case& c : cases) {
     ProbeRecord r;

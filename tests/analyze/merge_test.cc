@@ -43,6 +43,25 @@ TEST(MergeReportsTest, SumsSameSourceAndRecomputes) {
   EXPECT_TRUE(Accounted(m->total));
 }
 
+TEST(MergeReportsTest, RefusesSumsThatOverflow) {
+  std::vector<Report> in = {
+      RunOf(FastCounts("cluster1", "a", 6, 4), {{"v1", 0.5}, {"v2", 0.5}}, "2026-01-02T00:00:00Z"),
+      RunOf(FastCounts("cluster1", "a", 6, 4), {{"v1", 0.5}, {"v2", 0.5}}, "2026-01-01T00:00:00Z")};
+  // An edited file: counts near 2^64 that wrapped to small numbers before (issue 15 item 8).
+  in[1].sources[0].requests = UINT64_MAX - 5;
+  Result<Report> m = MergeReports(in, {});
+  ASSERT_FALSE(m.ok());
+  EXPECT_TRUE(m.status().IsInvalidInput());
+  EXPECT_NE(m.status().message().find(": requests: the sum overflows"), std::string::npos)
+      << m.status().message();
+  in[1].sources[0].requests = 10;
+  in[1].sources[0].by_version["v1"].count = UINT64_MAX;
+  Result<Report> shares = MergeReports(in, {});
+  ASSERT_FALSE(shares.ok());
+  EXPECT_NE(shares.status().message().find(": v1: the sum overflows"), std::string::npos)
+      << shares.status().message();
+}
+
 TEST(MergeReportsTest, KeepsDistinctSourcesAndUnionsEndpoints) {
   AnalyzeInput a;
   a.sources = {FastCounts("cluster1", "sleep-a", 500, 500)};
@@ -103,8 +122,7 @@ TEST(MergeReportsTest, PoolsExpectationsAsAnalyzeDoes) {
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   for (const char* c : {"cluster1", "cluster2"}) {
     ASSERT_TRUE(m->total.by_cluster.at(c).expected.has_value()) << c;
-    EXPECT_NEAR(*m->total.by_cluster.at(c).expected, *whole.total.by_cluster.at(c).expected,
-                1e-12)
+    EXPECT_NEAR(*m->total.by_cluster.at(c).expected, *whole.total.by_cluster.at(c).expected, 1e-12)
         << c;
   }
   EXPECT_EQ(m->total.gate, whole.total.gate);

@@ -40,6 +40,17 @@ TEST(RunTest, EveryCommandHasHelp) {
   }
 }
 
+TEST(ReportErrorTest, RedactsUrlCredentialsInMessages) {
+  std::ostringstream out, err;
+  Environment env;
+  env.out = &out;
+  env.err = &err;
+  ReportError(env, "load",
+              Status::Unavailable("curl: http://u:pw@h:5000/x?token=abc: Connection refused"));
+  EXPECT_EQ(err.str(),
+            "meshverify load: curl: http://***@h:5000/x?token=***: Connection refused\n");
+}
+
 TEST(ReportErrorTest, NamesTheCommandAndMapsTheCode) {
   std::ostringstream out, err;
   Environment env;

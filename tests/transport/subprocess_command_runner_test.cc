@@ -43,6 +43,25 @@ TEST(SubprocessCommandRunnerTest, MissingProgramIsUnavailable) {
             "meshverify-no-such-tool: cannot start: No such file or directory");
 }
 
+TEST(SubprocessCommandRunnerTest, AChildPrintingEndlesslyIsStoppedAtTheOutputCap) {
+  SubprocessCommandRunner runner;
+  auto start = std::chrono::steady_clock::now();
+  Result<CommandResult> r = runner.Run({"yes", "pods"}, milliseconds(120000));
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.status().IsUnavailable());
+  EXPECT_EQ(r.status().message(),
+            "yes pods: printed more than 64 MiB (the child output cap); stopped it");
+  EXPECT_LT(took, std::chrono::seconds(60)) << "stopped by the cap, not the timeout";
+  // Just under the cap is fine.
+  Result<CommandResult> under =
+      runner.Run({"head", "-c", std::to_string(SubprocessCommandRunner::kMaxStdoutBytes),
+                  "/dev/zero"},
+                 milliseconds(60000));
+  ASSERT_TRUE(under.ok()) << under.status().ToString();
+  EXPECT_EQ(under->stdout_text.size(), SubprocessCommandRunner::kMaxStdoutBytes);
+}
+
 TEST(SubprocessCommandRunnerTest, EmptyArgvFails) {
   SubprocessCommandRunner runner;
   EXPECT_FALSE(runner.Run({}, milliseconds(100)).ok());

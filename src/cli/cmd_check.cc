@@ -15,7 +15,9 @@ constexpr char kHelpHead[] =
     "usage: meshverify check -c mesh.yaml [options]\n\n"
     "From every source pod of every cluster, sends requests to the target, reads each\n"
     "sidecar's endpoint view, and gates traffic shares against what the views predict.\n"
-    "Exit: 0 passed, 1 failed, 2 usage/config error, 3 could not run, 4 inconclusive.\n\n";
+    "Exit: 0 passed, 1 failed, 2 usage/config error, 3 could not run, 4 inconclusive,\n"
+    "130 interrupted (SIGINT, SIGTERM or SIGHUP: the partial report is still written, marked\n"
+    "interrupted; a second signal stops the children and exits at once).\n\n";
 
 // The raw values Boost fills in; ParseCheckFlags checks and converts them.
 struct Values {

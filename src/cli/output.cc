@@ -35,7 +35,7 @@ Result<OutputFlags> ResolveOutput(const OutputOptionValues& values) {
 
 ExitCode EmitReport(const Report& report, const OutputFlags& output, Environment& env,
                     std::string_view command) {
-  ExitCode code = ExitCodeFor(report.verdict);
+  ExitCode code = report.interrupted ? ExitCode::kInterrupted : ExitCodeFor(report.verdict);
   for (const auto& [renderer, path] : output.files) {
     Status s = env.fs->WriteFile(path, renderer->render(report));
     if (!s.ok()) code = ReportError(env, command, s);

@@ -48,18 +48,23 @@ std::string CurlConfigQuote(std::string_view s);
 //   <marker> S <first> <end>\n
 //   <marker> F <j> <first request of j> <stride = concurrency>\n     for each curl
 //   <marker> D <j> <n>\n and the next n bytes of curl j's file   every `flush_every` and at the end
+//   <marker> H\n                                   every `flush_every` (a heartbeat; nothing else)
 //   <marker> C <j> <curl exit status>\n                              for each curl, at the end
 //   <marker> E\n
 // The marker is a fresh word per exec, so no answer can hold it.
 // Keeps its files in a temp dir under /dev/shm (else $TMPDIR or /tmp). Needs sh builtins,
-// mktemp, wc, head, tail, sleep, rm and curl >= 7.75 (%{exitcode}, %{urlnum}); works with dash
+// mktemp, wc, head, tail, sleep, rm, date and curl >= 7.75 (%{exitcode}, %{urlnum}); works with dash
 // and busybox ash. Removes its temp dir and stops its curls on exit and on
 // SIGTERM/SIGHUP/SIGINT/SIGPIPE; exits 71 with one stderr line when no temp dir is writable.
+// It stops itself (its curls too) when a write to its stdout fails and, when `limit` > 0, once
+// `limit` (rounded up to whole seconds) has passed since it started: killing kubectl does not
+// reach a process in the pod.
 // REQUIRES: count > 0, concurrency > 0; marker is [A-Za-z0-9:_-]+ (curl -w reads a format
 // starting with @ from a file, and % starts a variable).
 std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
                              int concurrency, std::chrono::milliseconds timeout,
-                             std::chrono::milliseconds flush_every, std::string_view marker);
+                             std::chrono::milliseconds flush_every, std::string_view marker,
+                             std::chrono::milliseconds limit = std::chrono::milliseconds(0));
 
 // The probe script without its parameters: src/probe/probe.sh as embedded.
 std::string_view ProbeScriptBody();

@@ -34,6 +34,9 @@ std::string DescribeFailure(const ProbeSource& s, const Result<CommandResult>& r
   return out;
 }
 
+// The in-pod script outlives its exec by at most this much past the deadline (probe.sh limit_s).
+constexpr std::chrono::milliseconds kPodLimitSlack{2000};
+
 constexpr char kHex[] = "0123456789abcdef";
 
 void AppendHex(uint64_t word, int digits, std::string* out) {
@@ -131,7 +134,8 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
     const uint64_t exec_end = next + count;
     const std::string marker = options_.markers(source, next);
     std::string script = BuildProbeScript(spec.url, next, count, std::max(1, spec.concurrency),
-                                          spec.timeout, options_.flush_every, marker);
+                                          spec.timeout, options_.flush_every, marker,
+                                          left + kPodLimitSlack);
     FrameParser parser(marker, source, spec.max_body_bytes, emit);
     parser.Expect(next, exec_end);
     ++out.attempts;

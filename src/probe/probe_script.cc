@@ -69,13 +69,16 @@ std::string_view ProbeScriptBody() { return kProbeSh; }
 
 std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
                              int concurrency, std::chrono::milliseconds timeout,
-                             std::chrono::milliseconds flush_every, std::string_view marker) {
+                             std::chrono::milliseconds flush_every, std::string_view marker,
+                             std::chrono::milliseconds limit) {
   assert(count > 0 && concurrency > 0);
   // The parameters of probe.sh, on one line, then the script itself.
   std::string s = "marker=" + ShellQuote(marker) + "; url_config=" + ShellQuote(CurlConfigQuote(url));
   s += "; first_seq=" + std::to_string(first_seq) + "; end_seq=" + std::to_string(first_seq + count);
   s += "; concurrency=" + std::to_string(concurrency) + "; timeout_s=" + SecondsText(timeout);
-  s += "; flush_s=" + SecondsText(flush_every) + "\n";
+  s += "; flush_s=" + SecondsText(flush_every);
+  // Whole seconds, rounded up: sh arithmetic has no fractions.
+  s += "; limit_s=" + std::to_string(limit.count() <= 0 ? 0 : (limit.count() + 999) / 1000) + "\n";
   s += ProbeScriptBody();
   return s;
 }

@@ -161,7 +161,7 @@ TEST_F(ProbeScriptTest, RunsUnderBusyboxAshWithBusyboxTools) {
   }
   std::string tools = MakeTempDir();
   for (const char* tool : {"sh", "wc", "head", "tail", "sleep", "mktemp", "rm", "cat", "readlink",
-                           "cp", "printf"}) {
+                           "cp", "printf", "date"}) {
     ASSERT_EQ(symlink(access("/usr/bin/busybox", X_OK) == 0 ? "/usr/bin/busybox" : "/bin/busybox",
                       (tools + "/" + tool).c_str()),
               0);
@@ -252,7 +252,7 @@ TEST(ProbeScriptBodyTest, IsSrcProbeProbeShAsEmbeddedAtBuildTime) {
                                         milliseconds(1000), "mv-1");
   EXPECT_EQ(script.substr(0, script.find('\n') + 1),
             "marker='mv-1'; url_config='\"http://h/\"'; first_seq=3; end_seq=7; concurrency=2; "
-            "timeout_s=1.500; flush_s=1\n");
+            "timeout_s=1.500; flush_s=1; limit_s=0\n");
   EXPECT_EQ(script.substr(script.find('\n') + 1), file);
 }
 

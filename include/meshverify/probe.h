@@ -81,7 +81,8 @@ MarkerSource RandomMarkers();
 // marker is predictable; the parser's byte counts still catch an answer that forges one.
 MarkerSource SeededMarkers(uint64_t seed);
 
-// argv of `kubectl exec -n NS -c CONTAINER [--context CTX] [--kubeconfig K] POD -- sh -c SCRIPT`.
+// argv of `kubectl exec -n NS -c CONTAINER [--context CTX] [--kubeconfig K] pod/POD -- sh -c
+// SCRIPT`: the pod typed, so that no name is read as a flag.
 std::vector<std::string> ExecArgv(const ProbeSource& source, const std::string& script,
                                   const std::string& kubectl = "kubectl");
 

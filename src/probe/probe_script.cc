@@ -94,7 +94,7 @@ std::vector<std::string> ExecArgv(const ProbeSource& target, const std::string& 
     argv.push_back("--kubeconfig");
     argv.push_back(target.kubeconfig);
   }
-  argv.push_back(target.pod);
+  argv.push_back("pod/" + target.pod);  // typed: a name is never read as a flag
   for (const char* word : {"--", "sh", "-c"}) argv.push_back(word);
   argv.push_back(script);
   return argv;

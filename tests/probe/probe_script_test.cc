@@ -270,9 +270,11 @@ TEST(ExecArgvTest, PodAndNamespaceAreSeparateWordsBeforeTheScript) {
   std::vector<std::string> argv = ExecArgv(t, "SCRIPT");
   std::vector<std::string> want = {"kubectl",      "exec",    "-n",          "sam ple",
                                    "-c",           "sleep",   "--context",   "kind-cluster1",
-                                   "--kubeconfig", "/k/conf", "sleep-'$(x)", "--",
+                                   "--kubeconfig", "/k/conf", "pod/sleep-'$(x)", "--",
                                    "sh",           "-c",      "SCRIPT"};
   EXPECT_EQ(argv, want);
+  t.pod = "--kubeconfig=/evil";  // a flag to kubectl as a bare word; a name as pod/...
+  EXPECT_EQ(ExecArgv(t, "SCRIPT")[10], "pod/--kubeconfig=/evil");
 }
 
 }  // namespace

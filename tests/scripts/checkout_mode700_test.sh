@@ -21,7 +21,8 @@ if (cd / && setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$clone/s
 fi
 for t in lab_needs_root_test analyze_cli_test; do
   rc=0
-  MESHVERIFY_SOURCE_DIR=$clone bash "$clone/tests/scripts/$t.sh" >"$tmp/$t.log" 2>&1 || rc=$?
+  MESHVERIFY_SOURCE_DIR=$clone MESHVERIFY_BUILD_DIR=$build MESHVERIFY_BINARY=$bin \
+    bash "$clone/tests/scripts/$t.sh" >"$tmp/$t.log" 2>&1 || rc=$?
   if [ "$rc" -eq 0 ]; then
     ok "$t passes from a clone in a mode-700 directory"
   else

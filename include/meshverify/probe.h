@@ -13,9 +13,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,6 +125,17 @@ class FrameParser {
   std::unique_ptr<Impl> impl_;
 };
 
+// The preflight run in each source pod before probing: prints "<marker> sh ok", "<marker> curl
+// <first line of curl --version>" or "<marker> curl missing", "<marker> tmp <dir>" or
+// "<marker> tmp missing" (the temp dirs probe.sh would use: /dev/shm, $TMPDIR, /tmp).
+std::string PreflightScript(std::string_view marker);
+
+// Reads PreflightScript's output (and how its exec ended) into a PreflightResult for
+// `source`: a missing sh (the exec itself failed), curl, a curl older than 7.75, or no
+// writable temp dir is one problem each, with one hint each.
+PreflightResult ReadPreflight(const ProbeSource& source, std::string_view marker,
+                              const Result<CommandResult>& exec);
+
 // How ExecProber runs its execs (what is not per call: the ProbeSpec has the rest).
 struct ExecOptions {
   uint64_t exec_requests = 10000;  // requests per exec (bounds the pod's temp files); 0 = all
@@ -131,6 +144,10 @@ struct ExecOptions {
   std::chrono::milliseconds retry_backoff{250};  // sleep before a retry, times the failure count
   std::string kubectl = "kubectl";
   MarkerSource markers = RandomMarkers();
+  // The most kubectl execs (probes and preflights) this prober runs at once, over all sources;
+  // the others wait for a slot (check --max-parallel).
+  int max_parallel = 16;
+  std::chrono::milliseconds preflight_timeout{30000};
 };
 
 // The exec-mode Prober: one `kubectl exec ... sh -c <probe script>` per source per batch of
@@ -149,11 +166,23 @@ class ExecProber : public Prober {
   // attempts counts kubectl exec calls; last_error is "kubectl exec POD (CLUSTER): <reason>".
   ProbeOutcome Probe(const ProbeSource& source, const ProbeSpec& spec,
                      const std::atomic<bool>* cancel, const RecordSink& sink) override;
+  // One `kubectl exec ... sh -c PreflightScript` (ReadPreflight).
+  PreflightResult Preflight(const ProbeSource& source, const std::atomic<bool>* cancel) override;
+
+  // The most execs that ran at once so far (for tests of max_parallel).
+  int peak_parallel() const;
 
  private:
+  // Holds one of max_parallel exec slots for its lifetime.
+  class Slot;
+
   CommandRunner& runner_;
   Clock& clock_;
   ExecOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable slot_free_;
+  int running_ = 0;
+  int peak_ = 0;
 };
 
 }  // namespace meshverify::probe

@@ -154,7 +154,12 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
 
   std::map<std::string, std::string> cluster_of_pod;
   for (const PodInfo& p : d.destinations) cluster_of_pod[p.name] = p.cluster;
-  const std::vector<ProbeSource> sources = SourcesOf(m, d);
+  std::vector<ProbeSource> sources = SourcesOf(m, d);
+  std::vector<CheckResult> probe_checks;
+  if (!sources.empty()) {
+    if (progress != nullptr) progress->Phase("preflight: sh, curl and a temp dir in each source");
+    probe_checks.push_back(check_internal::PreflightSources(prober, cancel, &sources));
+  }
   std::atomic<uint64_t> done{0};
   std::vector<SourceSink> sinks(sources.size());
   for (SourceSink& s : sinks) {
@@ -168,7 +173,6 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
         return EveryGateDecided(AnalyzeSoFar(m, d, sinks, look_alpha, {}));
       });
 
-  std::vector<CheckResult> probe_checks;
   if (!sources.empty()) probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds, prober.mode()));
   CheckRun out;
   out.report = AnalyzeSoFar(m, d, sinks, run.look_alpha, probe_checks);

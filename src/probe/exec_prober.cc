@@ -3,6 +3,7 @@
 #include <random>
 
 #include "meshverify/probe.h"
+#include "probe/exec_slot.h"
 
 namespace meshverify::probe {
 namespace {
@@ -138,6 +139,8 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
                                           left + kPodLimitSlack);
     FrameParser parser(marker, source, spec.max_body_bytes, emit);
     parser.Expect(next, exec_end);
+    Slot slot(*this, cancel);  // at most max_parallel execs at once
+    if (!slot.ok()) continue;  // cancelled while waiting: the loop's top says so
     ++out.attempts;
     Result<CommandResult> r = runner_.Stream(ExecArgv(source, script, options_.kubectl), left,
                                              [&](std::string_view c) { parser.Feed(c); });

@@ -22,6 +22,13 @@ args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case ${args[i]} in --context) ctx=${args[i + 1]} ;; -l) sel=${args[i + 1]} ;; esac
 done
+# The preflight (sh, curl, temp dir) answers at once: the hang is the probe's exec.
+case ${*: -1} in
+  "echo '"*" sh ok'"*)
+    m=${*: -1}; m=${m#echo \'}; m=${m%% sh ok\'*}
+    printf '%s sh ok\n%s curl curl 8.11.1 (x86_64-pc-linux-musl)\n%s tmp /dev/shm\n' "$m" "$m" "$m"
+    exit 0 ;;
+esac
 if [ "$1" = "${FAKE_HANG:-}" ]; then
   [ -n "${FAKE_IGNORE_TERM:-}" ] && trap '' TERM INT HUP
   sleep 300 &

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target (tests/fuzz/*_fuzz.cc) with clang and runs each for SECONDS
-# (default 10) from its seed corpus (tests/fuzz/corpus/<name>/). Fails on any crash.
+# (default 10) from its seed corpus (tests/fuzz/corpus/<name>/), with its dictionary
+# (tests/fuzz/<name>.dict) when there is one. Fails on any crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -18,8 +19,10 @@ for t in "${targets[@]}"; do
   corpus=tests/fuzz/corpus/${t%_fuzz}
   work=$(mktemp -d)
   [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/
+  dict=()
+  [ -f "tests/fuzz/${t%_fuzz}.dict" ] && dict=(-dict="tests/fuzz/${t%_fuzz}.dict")
   if ! "$build/tests/fuzz/$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-      -rss_limit_mb=2048 -print_final_stats=0 "$work" >"$work.log" 2>&1; then
+      -rss_limit_mb=2048 -print_final_stats=0 "${dict[@]}" "$work" >"$work.log" 2>&1; then
     tail -n 40 "$work.log"; echo "fuzz.sh: $t FAILED"; exit 1
   fi
   echo "fuzz.sh: $t ok ($(grep -c '^#' "$work.log" || true) progress lines, ${seconds}s)"

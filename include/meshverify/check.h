@@ -64,7 +64,9 @@ struct CheckRun {
 // (could not run), InvalidInput for a bad target.pattern or unusable pod CIDRs, Usage when the
 // prober refuses the run's spec (Prober::CheckSpec). A failed, lost or interrupted probe is not
 // a failure here: it is a check of the report. `cancel` (may be nullptr) stops discovery's wait
-// and the probing; the report then keeps what came back. `progress` may be nullptr.
+// and the probing; the report then keeps what came back and is marked interrupted. A discovery
+// call that fails once `cancel` is set (the runner stopped it) is no failure either: the
+// report is then an interrupted one with verdict error and no sources. `progress` may be nullptr.
 // `runner`, `prober` and `clock` are used from several threads at once.
 [[nodiscard]] Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner,
                                         Prober& prober, Clock& clock,

@@ -25,7 +25,9 @@ namespace meshverify::discover {
 
 // Parses `kubectl get pods -o json` (a v1 List, or one Pod). Every pod gets `cluster`.
 // Terminating pods (metadata.deletionTimestamp set) are reported not ready. Fails with
-// InvalidInput "<source>: byte N: <reason>" or "<source>: <reason>" when it is not that shape.
+// InvalidInput "<source>: byte N: <reason>" or "<source>: <reason>" when it is not that shape,
+// and "<source>: items[I]: metadata.name: \"NAME\" is not a pod name (a DNS-1123 subdomain)"
+// for a name Kubernetes would not accept (so no name reaches kubectl or istioctl as a flag).
 Result<std::vector<PodInfo>> ParsePodList(std::string_view json, std::string_view cluster,
                                           std::string_view source);
 
@@ -45,9 +47,10 @@ Result<std::vector<PodInfo>> ListPods(CommandRunner& runner, const ClusterConfig
 // How a sidecar's endpoint view is read.
 enum class ViewMethod { kIstioctl, kPilotAgent };
 
-// argv of `istioctl -n NS --context CTX [--kubeconfig K] proxy-config endpoints POD
-// --cluster ENVOY_CLUSTER -o json`, and of the fallback `kubectl exec -n NS --context CTX
-// [--kubeconfig K] POD -c istio-proxy -- pilot-agent request GET clusters?format=json`.
+// argv of `istioctl -n NS --context CTX [--kubeconfig K] proxy-config endpoints --cluster
+// ENVOY_CLUSTER -o json -- POD`, and of the fallback `kubectl exec -n NS --context CTX
+// [--kubeconfig K] pod/POD -c istio-proxy -- pilot-agent request GET clusters?format=json`:
+// the pod is after `--` or typed (`pod/`), never where a flag could be read.
 std::vector<std::string> IstioctlEndpointsArgv(const ClusterConfig& cluster, const PodInfo& pod,
                                                const std::string& envoy_cluster);
 std::vector<std::string> PilotAgentClustersArgv(const ClusterConfig& cluster, const PodInfo& pod);

@@ -13,9 +13,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,18 +50,23 @@ std::string CurlConfigQuote(std::string_view s);
 //   <marker> S <first> <end>\n
 //   <marker> F <j> <first request of j> <stride = concurrency>\n     for each curl
 //   <marker> D <j> <n>\n and the next n bytes of curl j's file   every `flush_every` and at the end
+//   <marker> H\n                                   every `flush_every` (a heartbeat; nothing else)
 //   <marker> C <j> <curl exit status>\n                              for each curl, at the end
 //   <marker> E\n
 // The marker is a fresh word per exec, so no answer can hold it.
 // Keeps its files in a temp dir under /dev/shm (else $TMPDIR or /tmp). Needs sh builtins,
-// mktemp, wc, head, tail, sleep, rm and curl >= 7.75 (%{exitcode}, %{urlnum}); works with dash
+// mktemp, wc, head, tail, sleep, rm, date and curl >= 7.75 (%{exitcode}, %{urlnum}); works with dash
 // and busybox ash. Removes its temp dir and stops its curls on exit and on
 // SIGTERM/SIGHUP/SIGINT/SIGPIPE; exits 71 with one stderr line when no temp dir is writable.
+// It stops itself (its curls too) when a write to its stdout fails and, when `limit` > 0, once
+// `limit` (rounded up to whole seconds) has passed since it started: killing kubectl does not
+// reach a process in the pod.
 // REQUIRES: count > 0, concurrency > 0; marker is [A-Za-z0-9:_-]+ (curl -w reads a format
 // starting with @ from a file, and % starts a variable).
 std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
                              int concurrency, std::chrono::milliseconds timeout,
-                             std::chrono::milliseconds flush_every, std::string_view marker);
+                             std::chrono::milliseconds flush_every, std::string_view marker,
+                             std::chrono::milliseconds limit = std::chrono::milliseconds(0));
 
 // The open-loop probe script: BuildProbeScript's, with the source's `rate` (requests/s, > 0)
 // shared by the curls: each paces itself at rate / concurrency (curl --rate, in requests per
@@ -68,7 +75,8 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
 std::string BuildPacedProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
                                   int concurrency, std::chrono::milliseconds timeout,
                                   std::chrono::milliseconds flush_every, std::string_view marker,
-                                  double rate);
+                                  double rate,
+                                  std::chrono::milliseconds limit = std::chrono::milliseconds(0));
 
 // Each curl's rate in the paced script: rate * 3600 / concurrency per hour, rounded, >= 1.
 double PerHour(double rate, int concurrency);
@@ -88,7 +96,8 @@ MarkerSource RandomMarkers();
 // marker is predictable; the parser's byte counts still catch an answer that forges one.
 MarkerSource SeededMarkers(uint64_t seed);
 
-// argv of `kubectl exec -n NS -c CONTAINER [--context CTX] [--kubeconfig K] POD -- sh -c SCRIPT`.
+// argv of `kubectl exec -n NS -c CONTAINER [--context CTX] [--kubeconfig K] pod/POD -- sh -c
+// SCRIPT`: the pod typed, so that no name is read as a flag.
 std::vector<std::string> ExecArgv(const ProbeSource& source, const std::string& script,
                                   const std::string& kubectl = "kubectl");
 
@@ -134,6 +143,17 @@ class FrameParser {
   std::unique_ptr<Impl> impl_;
 };
 
+// The preflight run in each source pod before probing: prints "<marker> sh ok", "<marker> curl
+// <first line of curl --version>" or "<marker> curl missing", "<marker> tmp <dir>" or
+// "<marker> tmp missing" (the temp dirs probe.sh would use: /dev/shm, $TMPDIR, /tmp).
+std::string PreflightScript(std::string_view marker);
+
+// Reads PreflightScript's output (and how its exec ended) into a PreflightResult for
+// `source`: a missing sh (the exec itself failed), curl, a curl older than 7.75, or no
+// writable temp dir is one problem each, with one hint each.
+PreflightResult ReadPreflight(const ProbeSource& source, std::string_view marker,
+                              const Result<CommandResult>& exec);
+
 // How ExecProber runs its execs (what is not per call: the ProbeSpec has the rest).
 struct ExecOptions {
   uint64_t exec_requests = 10000;  // requests per exec (bounds the pod's temp files); 0 = all
@@ -149,6 +169,10 @@ struct ExecOptions {
   // piece's last answer to its arrival, never early; whatever order results are emitted in.
   // Lost records get none (they are counted at their arrival).
   bool stamp_sent = false;
+  // The most kubectl execs (probes and preflights) this prober runs at once, over all sources;
+  // the others wait for a slot (check --max-parallel).
+  int max_parallel = 16;
+  std::chrono::milliseconds preflight_timeout{30000};
 };
 
 // The exec-mode Prober: one `kubectl exec ... sh -c <probe script>` per source per batch of
@@ -171,11 +195,23 @@ class ExecProber : public Prober {
   // attempts counts kubectl exec calls; last_error is "kubectl exec POD (CLUSTER): <reason>".
   ProbeOutcome Probe(const ProbeSource& source, const ProbeSpec& spec,
                      const std::atomic<bool>* cancel, const RecordSink& sink) override;
+  // One `kubectl exec ... sh -c PreflightScript` (ReadPreflight).
+  PreflightResult Preflight(const ProbeSource& source, const std::atomic<bool>* cancel) override;
+
+  // The most execs that ran at once so far (for tests of max_parallel).
+  int peak_parallel() const;
 
  private:
+  // Holds one of max_parallel exec slots for its lifetime.
+  class Slot;
+
   CommandRunner& runner_;
   Clock& clock_;
   ExecOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable slot_free_;
+  int running_ = 0;
+  int peak_ = 0;
 };
 
 }  // namespace meshverify::probe

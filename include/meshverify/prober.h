@@ -87,6 +87,13 @@ struct ProbeOutcome {
   void Add(const ProbeOutcome& later);
 };
 
+// What a source lacks before probing (ExecProber: sh, curl >= 7.75, a writable temp dir).
+struct PreflightResult {
+  std::string found;                  // what was found, e.g. "sh, curl 8.11.1, temp dir /dev/shm"
+  std::vector<std::string> problems;  // one line each; empty when the source can be probed
+  std::vector<std::string> hints;     // one per problem: what to change
+};
+
 class Prober {
  public:
   virtual ~Prober() = default;
@@ -100,6 +107,15 @@ class Prober {
   virtual Status CheckSpec(const ProbeSpec& spec) const {
     (void)spec;
     return Status::Ok();
+  }
+
+  // Checks, before any request, that `source` has what probing it needs. The default (a
+  // prober that needs nothing of the source) finds no problem. Called from one thread per
+  // source; returns soon after `*cancel` becomes true (cancel may be nullptr).
+  virtual PreflightResult Preflight(const ProbeSource& source, const std::atomic<bool>* cancel) {
+    (void)source;
+    (void)cancel;
+    return {};
   }
 
   // Sends spec.requests requests from `source` and hands each one's record to `sink` as it

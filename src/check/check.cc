@@ -102,6 +102,22 @@ void AddRunNotes(const MeshConfig& m, const discover::Discovery& d, const Looks&
   }
 }
 
+// The report of a run stopped during discovery: nothing probed, verdict error, marked
+// interrupted, with what discovery was doing when it stopped.
+CheckRun InterruptedInDiscovery(const CheckSettings& settings, const std::string& started_at,
+                                double duration_s, const Status& why) {
+  CheckRun out;
+  out.report.verdict = Verdict::kError;
+  out.report.tool_version = MESHVERIFY_VERSION;
+  out.report.started_at = started_at;
+  out.report.duration_s = duration_s;
+  out.report.config = settings.config;
+  out.report.interrupted = true;
+  out.report.notes.push_back("interrupted during discovery, before any request was sent (" +
+                             why.message() + ")");
+  return out;
+}
+
 }  // namespace
 
 Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, Prober& prober,
@@ -128,12 +144,22 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
   dopt.wait = m.run.wait;
   dopt.interrupted = cancel;
   Result<discover::Discovery> found = discover::Discover(runner, clock, m, dopt);
+  if (!found.ok() && cancel != nullptr && cancel->load()) {
+    return InterruptedInDiscovery(
+        settings, started_at, std::chrono::duration<double>(clock.Monotonic() - t0).count(),
+        found.status());
+  }
   if (!found.ok()) return found.status();
   const discover::Discovery& d = *found;
 
   std::map<std::string, std::string> cluster_of_pod;
   for (const PodInfo& p : d.destinations) cluster_of_pod[p.name] = p.cluster;
-  const std::vector<ProbeSource> sources = SourcesOf(m, d);
+  std::vector<ProbeSource> sources = SourcesOf(m, d);
+  std::vector<CheckResult> probe_checks;
+  if (!sources.empty()) {
+    if (progress != nullptr) progress->Phase("preflight: sh, curl and a temp dir in each source");
+    probe_checks.push_back(check_internal::PreflightSources(prober, cancel, &sources));
+  }
   std::atomic<uint64_t> done{0};
   std::vector<SourceSink> sinks(sources.size());
   for (SourceSink& s : sinks) {
@@ -147,7 +173,6 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
         return EveryGateDecided(AnalyzeSoFar(m, d, sinks, look_alpha, {}));
       });
 
-  std::vector<CheckResult> probe_checks;
   if (!sources.empty()) probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds, prober.mode()));
   CheckRun out;
   out.report = AnalyzeSoFar(m, d, sinks, run.look_alpha, probe_checks);

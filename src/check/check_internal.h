@@ -48,6 +48,11 @@ struct LookPlan {
   ProbeSpec spec;  // url, concurrency, timeout; first_seq, requests and deadline set per look
 };
 
+// Runs prober.Preflight on every source at once and keeps in `*sources` those without a
+// problem. Returns the `preflight` check: pass, or fail naming each problem with its hint.
+CheckResult PreflightSources(Prober& prober, const std::atomic<bool>* cancel,
+                             std::vector<ProbeSource>* sources);
+
 // Probes every source in looks at evenly spaced totals of plan.requests; after each look but
 // the last, stops when `every_gate_decided(look_alpha)` says so, or when a source was given
 // up, reached the deadline or was interrupted. Progress goes to `progress` (may be nullptr).

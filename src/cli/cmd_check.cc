@@ -15,7 +15,9 @@ constexpr char kHelpHead[] =
     "usage: meshverify check -c mesh.yaml [options]\n\n"
     "From every source pod of every cluster, sends requests to the target, reads each\n"
     "sidecar's endpoint view, and gates traffic shares against what the views predict.\n"
-    "Exit: 0 passed, 1 failed, 2 usage/config error, 3 could not run, 4 inconclusive.\n\n";
+    "Exit: 0 passed, 1 failed, 2 usage/config error, 3 could not run, 4 inconclusive,\n"
+    "130 interrupted (SIGINT, SIGTERM or SIGHUP: the partial report is still written, marked\n"
+    "interrupted; a second signal stops the children and exits at once).\n\n";
 
 // The raw values Boost fills in; ParseCheckFlags checks and converts them.
 struct Values {
@@ -42,6 +44,8 @@ po::options_description Describe(CheckFlags* f, Values* v) {
       "errors / requests above R fail")(
       "exec-requests", po::value(&f->exec_requests)->value_name("N")->default_value(10000),
       "requests per kubectl exec of a source (0 = all in one)")(
+      "max-parallel", po::value(&f->max_parallel)->value_name("N")->default_value(16),
+      "at most N kubectl execs (probes, preflights) at once over all sources")(
       "seed", Optional(&f->seed)->value_name("N"),
       "derive each exec's framing marker from N: the same run sends the same scripts")(
       "records", po::value(&f->records)->value_name("PATH"), "write every request as JSONL");
@@ -99,6 +103,9 @@ Result<CheckFlags> ParseCheckFlags(const Args& args) {
   if (f.concurrency && (*f.concurrency < 1 || *f.concurrency > 64)) {
     return Status::Usage("--concurrency: must be in [1, 64] (one curl each in the pod)");
   }
+  if (f.max_parallel < 1 || f.max_parallel > 1000) {
+    return Status::Usage("--max-parallel: must be in [1, 1000]");
+  }
   GateOptions gate{f.tolerance.value_or(0.05), f.alpha.value_or(0.01),
                    f.max_error_rate.value_or(0)};
   if (Status s = ValidateGate(gate); !s.ok()) return s;
@@ -134,6 +141,7 @@ ExitCode RunCheck(const CheckFlags& flags, Environment& env) {
   settings.keep_records = !flags.records.empty();
   probe::ExecOptions exec;
   exec.exec_requests = flags.exec_requests;
+  exec.max_parallel = flags.max_parallel;
   if (flags.seed) exec.markers = probe::SeededMarkers(*flags.seed);
   probe::ExecProber prober(*env.runner, *env.clock, exec);
   TerminalProgress progress(*env.err);

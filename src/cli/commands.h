@@ -55,6 +55,7 @@ struct CheckFlags {
   std::optional<std::chrono::milliseconds> timeout, deadline, wait;
   std::optional<double> tolerance, alpha, max_error_rate;
   uint64_t exec_requests = 10000;  // requests per kubectl exec, 0 = all
+  int max_parallel = 16;           // kubectl execs at once, over all sources
   std::optional<uint64_t> seed;    // reproducible exec scripts (seeded markers)
   std::string records;             // --records PATH: every request as JSONL
   bool dry_run = false;

@@ -39,7 +39,7 @@ Result<OutputFlags> ResolveOutput(const OutputOptionValues& values) {
 // field or message quotes it.
 ExitCode EmitReport(const Report& report, const OutputFlags& output, Environment& env,
                     std::string_view command) {
-  ExitCode code = ExitCodeFor(report.verdict);
+  ExitCode code = report.interrupted ? ExitCode::kInterrupted : ExitCodeFor(report.verdict);
   for (const auto& [renderer, path] : output.files) {
     Status s = env.fs->WriteFile(path, RedactUrls(renderer->render(report)));
     if (!s.ok()) code = ReportError(env, command, s);

@@ -6,6 +6,8 @@
 
 #include "cli/run.h"
 #include "cli/std_streams.h"
+#include "meshverify/exit_code.h"
+#include "transport/child_groups.h"
 #include "transport/subprocess_command_runner.h"
 #include "transport/system_clock.h"
 
@@ -14,12 +16,22 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void OnSigint(int) {
-  // A second Ctrl-C while stopping kills the process at once.
+// SIGINT, SIGTERM (how CI systems and Kubernetes stop a job) and SIGHUP alike: the first asks
+// the run to stop and write its partial report; a second kills every child's process group
+// and exits at once (130), without a report.
+extern "C" void OnStopSignal(int) {
   if (g_interrupted.exchange(true)) {
-    std::signal(SIGINT, SIG_DFL);
-    std::raise(SIGINT);
+    KillChildGroups();
+    _exit(ToInt(ExitCode::kInterrupted));
   }
+}
+
+void InstallStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  action.sa_flags = SA_RESTART;  // as std::signal: reads and writes resume
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &action, nullptr);
 }
 
 }  // namespace
@@ -28,8 +40,8 @@ int RunMain(std::span<char* const> argv) {
   GuardStandardDescriptors();
   std::ios::sync_with_stdio(false);
   std::signal(SIGPIPE, SIG_IGN);
-  std::signal(SIGINT, OnSigint);
-  SubprocessCommandRunner runner(&g_interrupted);  // children stop on Ctrl-C too
+  InstallStopHandlers();
+  SubprocessCommandRunner runner(&g_interrupted);  // children stop on the first signal too
   SystemClock clock;
   Environment env;
   env.in = &std::cin;

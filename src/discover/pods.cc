@@ -10,6 +10,29 @@ namespace {
 
 using nlohmann::json;
 
+// A DNS-1123 subdomain, as Kubernetes requires of pod names: at most 253 characters, dot-separated
+// labels of [a-z0-9-] that start and end with a letter or digit. So a name can never start
+// with '-' and be read as a flag by kubectl or istioctl.
+bool IsDnsSubdomain(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  size_t label = 0;
+  char prev = '.';
+  for (char c : name) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c == '.') {
+      if (prev == '.' || prev == '-') return false;
+      label = 0;
+    } else if (c == '-') {
+      if (prev == '.') return false;
+    } else if (!alnum) {
+      return false;
+    }
+    if (c != '.' && ++label > 63) return false;
+    prev = c;
+  }
+  return prev != '.' && prev != '-';
+}
+
 std::string Str(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -27,6 +50,10 @@ Result<PodInfo> ParsePod(const json& pod, std::string_view cluster, const std::s
   }
   p.name = Str(meta, "name");
   if (p.name.empty()) return Status::InvalidInput(where + ": metadata.name: missing");
+  if (!IsDnsSubdomain(p.name)) {
+    return Status::InvalidInput(where + ": metadata.name: " + json(p.name).dump() +
+                                " is not a pod name (a DNS-1123 subdomain)");
+  }
   p.ns = Str(meta, "namespace");
   if (auto it = meta.find("labels"); it != meta.end() && it->is_object()) {
     for (auto& [k, v] : it->items()) {

@@ -13,8 +13,8 @@ std::vector<std::string> IstioctlEndpointsArgv(const ClusterConfig& cluster, con
   std::vector<std::string> argv = {"istioctl", "-n", pod.ns};
   AddKubeFlags(cluster, &argv);
   for (const std::string& w :
-       {std::string("proxy-config"), std::string("endpoints"), pod.name, std::string("--cluster"),
-        envoy_cluster, std::string("-o"), std::string("json")}) {
+       {std::string("proxy-config"), std::string("endpoints"), std::string("--cluster"),
+        envoy_cluster, std::string("-o"), std::string("json"), std::string("--"), pod.name}) {
     argv.push_back(w);
   }
   return argv;
@@ -24,7 +24,7 @@ std::vector<std::string> PilotAgentClustersArgv(const ClusterConfig& cluster, co
   std::vector<std::string> argv = {"kubectl", "exec", "-n", pod.ns};
   AddKubeFlags(cluster, &argv);
   for (const char* w : {"-c", "istio-proxy"}) argv.push_back(w);
-  argv.insert(argv.end() - 2, pod.name);
+  argv.insert(argv.end() - 2, "pod/" + pod.name);
   for (const char* w : {"--", "pilot-agent", "request", "GET", "clusters?format=json"}) {
     argv.push_back(w);
   }

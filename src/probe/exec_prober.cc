@@ -4,6 +4,7 @@
 #include <random>
 
 #include "meshverify/probe.h"
+#include "probe/exec_slot.h"
 
 namespace meshverify::probe {
 namespace {
@@ -34,6 +35,9 @@ std::string DescribeFailure(const ProbeSource& s, const Result<CommandResult>& r
   if (!parser.ok()) out += " (output: " + parser.error() + ")";
   return out;
 }
+
+// The in-pod script outlives its exec by at most this much past the deadline (probe.sh limit_s).
+constexpr std::chrono::milliseconds kPodLimitSlack{2000};
 
 constexpr char kHex[] = "0123456789abcdef";
 
@@ -171,11 +175,12 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
     if (options_.exec_requests > 0) count = std::min(count, options_.exec_requests);
     const uint64_t exec_end = next + count;
     const std::string marker = options_.markers(source, next);
+    const std::chrono::milliseconds limit = left + kPodLimitSlack;
     std::string script =
         spec.rate > 0 ? BuildPacedProbeScript(spec.url, next, count, concurrency, spec.timeout,
-                                              options_.flush_every, marker, spec.rate)
+                                              options_.flush_every, marker, spec.rate, limit)
                       : BuildProbeScript(spec.url, next, count, concurrency, spec.timeout,
-                                         options_.flush_every, marker);
+                                         options_.flush_every, marker, limit);
     FrameParser parser(marker, source, spec.max_body_bytes, emit);
     parser.Expect(next, exec_end);
     if (options_.stamp_sent) {
@@ -183,6 +188,8 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
         StampSends(piece, clock_.Monotonic() - origin, interval_ms);
       });
     }
+    Slot slot(*this, cancel);  // at most max_parallel execs at once
+    if (!slot.ok()) continue;  // cancelled while waiting: the loop's top says so
     ++out.attempts;
     Result<CommandResult> r = runner_.Stream(ExecArgv(source, script, options_.kubectl), left,
                                              [&](std::string_view c) { parser.Feed(c); });

@@ -71,7 +71,8 @@ std::string_view ProbeScriptBody() { return kProbeSh; }
 
 std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
                              int concurrency, std::chrono::milliseconds timeout,
-                             std::chrono::milliseconds flush_every, std::string_view marker) {
+                             std::chrono::milliseconds flush_every, std::string_view marker,
+                             std::chrono::milliseconds limit) {
   assert(count > 0 && concurrency > 0);
   // The parameters of probe.sh, on one line, then the script itself.
   std::string s =
@@ -79,7 +80,9 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
   s +=
       "; first_seq=" + std::to_string(first_seq) + "; end_seq=" + std::to_string(first_seq + count);
   s += "; concurrency=" + std::to_string(concurrency) + "; timeout_s=" + SecondsText(timeout);
-  s += "; flush_s=" + SecondsText(flush_every) + "\n";
+  s += "; flush_s=" + SecondsText(flush_every);
+  // Whole seconds, rounded up: sh arithmetic has no fractions.
+  s += "; limit_s=" + std::to_string(limit.count() <= 0 ? 0 : (limit.count() + 999) / 1000) + "\n";
   s += ProbeScriptBody();
   return s;
 }
@@ -91,10 +94,10 @@ double PerHour(double rate, int concurrency) {
 std::string BuildPacedProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
                                   int concurrency, std::chrono::milliseconds timeout,
                                   std::chrono::milliseconds flush_every, std::string_view marker,
-                                  double rate) {
+                                  double rate, std::chrono::milliseconds limit) {
   assert(rate > 0);
   std::string s =
-      BuildProbeScript(url, first_seq, count, concurrency, timeout, flush_every, marker);
+      BuildProbeScript(url, first_seq, count, concurrency, timeout, flush_every, marker, limit);
   const double per_hour = PerHour(rate, concurrency);
   char params[96];
   std::snprintf(params, sizeof(params), "; rate_per_hour=%.0f; stagger_s=%.6f", per_hour,
@@ -114,7 +117,7 @@ std::vector<std::string> ExecArgv(const ProbeSource& target, const std::string& 
     argv.push_back("--kubeconfig");
     argv.push_back(target.kubeconfig);
   }
-  argv.push_back(target.pod);
+  argv.push_back("pod/" + target.pod);  // typed: a name is never read as a flag
   for (const char* word : {"--", "sh", "-c"}) argv.push_back(word);
   argv.push_back(script);
   return argv;

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "transport/child_groups.h"
+
 extern char** environ;
 
 namespace meshverify {
@@ -194,6 +196,7 @@ Result<CommandResult> RunChild(const std::vector<std::string>& argv, Ms timeout,
   out.write.Close();
   err.write.Close();
   if (!pid.ok()) return pid.status();
+  RegisterChildGroup(*pid);  // a second stop signal kills it at once (child_groups.h)
 
   CommandResult result;
   Session session(*pid, &out.read, &err.read, cancel, &on_chunk, &result);
@@ -203,6 +206,7 @@ Result<CommandResult> RunChild(const std::vector<std::string>& argv, Ms timeout,
   while (waitpid(*pid, &wstatus, 0) < 0) {
     if (errno != EINTR) return Status::Internal(std::string("waitpid: ") + std::strerror(errno));
   }
+  UnregisterChildGroup(*pid);
   result.exit_code = ExitCodeOf(wstatus);
   if (session.overflowed()) {
     std::string command = argv[0];

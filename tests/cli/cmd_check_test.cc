@@ -86,6 +86,13 @@ void AddMeshYaml(meshverify::testing::FakeFileSystem& fs) {
 
 FakeAnswer Alternate(uint64_t seq) { return HelloFrom(seq % 2 == 0 ? 1 : 2); }
 
+// `kubectl exec` calls that probe (not the preflights).
+size_t ProbeExecs(const FakeCommandRunner& runner) {
+  return runner.CountCalls([](const FakeCommandRunner::Argv& a) {
+    return a.size() > 1 && a[1] == "exec" && !meshverify::testing::FakePreflightOutput(a.back());
+  });
+}
+
 TEST_F(CheckTest, DryRunPrintsThePlanAndRunsNothing) {
   EXPECT_EQ(Check({"--dry-run", "--requests", "300"}), 0) << err_.str();
   EXPECT_TRUE(runner_.calls().empty());
@@ -114,13 +121,13 @@ TEST_F(CheckTest, HealthyMeshPasses) {
   ExpectAccounted(r["total"]);
   EXPECT_EQ(r["config"]["run"]["requests"], 2000);
   EXPECT_EQ(r["endpoints"].size(), 4u);
-  for (const char* name : {"sources_found", "endpoint_views", "converged", "probe"}) {
+  for (const char* name : {"sources_found", "endpoint_views", "converged", "preflight", "probe"}) {
     const nlohmann::json* c = FindCheck(r, name);
     ASSERT_NE(c, nullptr) << name;
     EXPECT_EQ((*c)["status"], "pass") << name;
   }
   // One exec per source for the whole run, never one per request.
-  EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 2u);
+  EXPECT_EQ(ProbeExecs(runner_), 2u);
 }
 
 // An even split, up to 2000 requests per source in 4 looks at alpha / 4 each: the intervals
@@ -138,7 +145,7 @@ TEST_F(CheckTest, SequentialGateStopsAtTheFirstLookThatDecides) {
     ExpectAccounted(s);
   }
   // One exec per source per look: 2 looks.
-  EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 4u);
+  EXPECT_EQ(ProbeExecs(runner_), 4u);
   EXPECT_TRUE(HasNote(r, "looked 2 of 4 times, 1000 of at most 2000")) << r["notes"];
   EXPECT_EQ(r["config"]["run"]["looks"], 4);
 }
@@ -153,7 +160,7 @@ TEST_F(CheckTest, SequentialGateUsesEveryLookWhileUndecided) {
     EXPECT_EQ(s["requests"], 2000);
     EXPECT_EQ(s["gate"], "inconclusive");
   }
-  EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 8u);
+  EXPECT_EQ(ProbeExecs(runner_), 8u);
 }
 
 // What the view parser warns about reaches the report as a note naming the source.
@@ -207,6 +214,9 @@ TEST_F(CheckTest, PodDyingMidRunLosesNothingFromTheAccounting) {
   auto calls = std::make_shared<int>(0);
   runner_.On(FakeCommandRunner::Prefix({"kubectl", "exec"}, {"kind-cluster1"}),
              [calls](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+               if (auto pre = meshverify::testing::FakePreflightOutput(argv.back())) {
+                 return FakeCommandRunner::Ok(*pre);
+               }
                auto p = meshverify::testing::ParseProbeScript(argv.back());
                CommandResult r;
                if ((*calls)++ == 0) r.stdout_text = FramedProbeOutput(*p, Alternate, 1000);
@@ -238,6 +248,9 @@ TEST_F(CheckTest, InterruptKeepsWhatCameBackAndStopsProbing) {
   std::atomic<bool>* interrupted = &interrupted_;
   runner_.On(FakeCommandRunner::Prefix({"kubectl", "exec"}),
              [interrupted](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+               if (auto pre = meshverify::testing::FakePreflightOutput(argv.back())) {
+                 return FakeCommandRunner::Ok(*pre);
+               }
                auto p = meshverify::testing::ParseProbeScript(argv.back());
                *interrupted = true;  // Ctrl-C after 300 results
                CommandResult r;
@@ -251,7 +264,7 @@ TEST_F(CheckTest, InterruptKeepsWhatCameBackAndStopsProbing) {
   ASSERT_EQ(r["sources"].size(), 1u);
   EXPECT_EQ(r["sources"][0]["requests"], 300);
   ExpectAccounted(r["sources"][0]);
-  EXPECT_EQ(runner_.CountCalls(FakeCommandRunner::Prefix({"kubectl", "exec"})), 1u);
+  EXPECT_EQ(ProbeExecs(runner_), 1u);
   EXPECT_TRUE(HasNote(r, "interrupted; 200 of 500 requests not sent")) << r["notes"];
 }
 
@@ -280,7 +293,9 @@ TEST_F(CheckTest, SeedMakesTheExecScriptsReproducible) {
   auto scripts = [&] {
     std::vector<std::string> out;
     for (const FakeCommandRunner::Argv& a : runner_.calls()) {
-      if (a.size() > 1 && a[1] == "exec") out.push_back(a.back());
+      if (a.size() > 1 && a[1] == "exec" && !meshverify::testing::FakePreflightOutput(a.back())) {
+        out.push_back(a.back());
+      }
     }
     return out;
   };
@@ -331,4 +346,40 @@ TEST_F(CheckTest, UsageAndConfigErrorsExitTwo) {
 }
 
 }  // namespace
+// A source pod without curl fails the preflight with its hint and is not probed (it was
+// every request lost with exit 127 and no hint); the other source is probed as usual.
+TEST_F(CheckTest, PreflightNamesAMissingCurlWithAHintAndSkipsThatSource) {
+  AddMeshDiscovery(runner_);
+  AddMeshProbe(runner_, "kind-cluster2", Alternate);
+  runner_.On(FakeCommandRunner::Prefix({"kubectl", "exec"}, {"kind-cluster1"}),
+             [](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+               auto pre = meshverify::testing::FakePreflightOutput(argv.back());
+               if (!pre) return FakeCommandRunner::Fail(127, "sh: curl: not found\n");
+               std::string out = *pre;
+               out.replace(out.find("curl curl 8.11.1"), out.find('\n', out.find("curl curl")) -
+                                                              out.find("curl curl 8.11.1"),
+                           "curl missing");
+               return FakeCommandRunner::Ok(out);
+             });
+  EXPECT_EQ(Check({"-o", "json", "--looks", "1"}), 1) << err_.str();
+  nlohmann::json r = Report();
+  const nlohmann::json* pre = FindCheck(r, "preflight");
+  ASSERT_NE(pre, nullptr);
+  EXPECT_EQ((*pre)["status"], "fail");
+  EXPECT_EQ((*pre)["detail"],
+            std::string("cluster1/") + meshverify::testing::kSleep1 +
+                " (container sleep): curl is not installed (every request would fail, exit 127); "
+                "1 of 2 source pods not probed");
+  EXPECT_NE((*pre)["hint"].get<std::string>().find("install curl in the source container"),
+            std::string::npos);
+  ASSERT_EQ(r["sources"].size(), 1u);
+  EXPECT_EQ(r["sources"][0]["cluster"], "cluster2");
+  EXPECT_EQ(ProbeExecs(runner_), 1u);
+}
+
+TEST_F(CheckTest, MaxParallelIsChecked) {
+  EXPECT_EQ(Check({"--max-parallel", "0"}), 2);
+  EXPECT_NE(err_.str().find("--max-parallel: must be in [1, 1000]"), std::string::npos) << err_.str();
+}
+
 }  // namespace meshverify::cli

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,8 @@ TEST(DiscoverTest, FindsPodsAndConvergedViewsOfTheLab) {
   EXPECT_EQ(runner.calls()[0], want);
   EXPECT_EQ(runner.CountCalls(FakeCommandRunner::Prefix(
                 {"istioctl", "-n", "sample", "--context", "kind-cluster2", "proxy-config",
-                 "endpoints", "sleep-98vj4rhb6k-dqw4d", "--cluster",
-                 "outbound|5000||helloworld.sample.svc.cluster.local", "-o", "json"})),
+                 "endpoints", "--cluster", "outbound|5000||helloworld.sample.svc.cluster.local",
+                 "-o", "json", "--", "sleep-98vj4rhb6k-dqw4d"})),
             1u);
 }
 
@@ -122,6 +123,44 @@ TEST(DiscoverTest, FallsBackToPilotAgentWhenIstioctlIsMissing) {
             std::string::npos)
       << d.status().message();
   EXPECT_EQ(runner.CountCalls(FakeCommandRunner::Prefix({"istioctl"})), 1u);
+}
+
+// Names from the API reach kubectl and istioctl where no flag is read: typed, or after `--`.
+TEST(DiscoverTest, PodNamesReachTheToolsWhereNoFlagIsRead) {
+  ClusterConfig c;
+  c.name = "cluster1";
+  c.context = "kind-cluster1";
+  PodInfo pod;
+  pod.name = "sleep-1";
+  pod.ns = "sample";
+  std::vector<std::string> istioctl = IstioctlEndpointsArgv(c, pod, "outbound|5000||h");
+  std::vector<std::string> tail(istioctl.end() - 2, istioctl.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"--", "sleep-1"}));
+  std::vector<std::string> kubectl = PilotAgentClustersArgv(c, pod);
+  EXPECT_NE(std::find(kubectl.begin(), kubectl.end(), "pod/sleep-1"), kubectl.end());
+  EXPECT_EQ(std::find(kubectl.begin(), kubectl.end(), "sleep-1"), kubectl.end());
+}
+
+// A pod list naming a pod "--kubeconfig=/evil" stops discovery with a located input error
+// before any call names it.
+TEST(DiscoverTest, AHostilePodNameFromTheApiIsALocatedErrorAndReachesNoTool) {
+  FakeCommandRunner runner;
+  std::string pods = ReadTestFile("check/pods_sleep_cluster1.json");
+  const std::string real = "\"sleep-98vj4rhb6k-bl94b\"";
+  pods.replace(pods.find(real), real.size(), "\"--kubeconfig=/evil\"");
+  runner.On(FakeCommandRunner::Prefix({"kubectl", "get", "pods"}, {"app=sleep", "kind-cluster1"}),
+            FakeCommandRunner::Ok(pods));
+  AddMeshDiscovery(runner);
+  FakeClock clock;
+  Result<Discovery> d = Discover(runner, clock, LabConfig(), DiscoverOptions{});
+  ASSERT_FALSE(d.ok());
+  EXPECT_TRUE(d.status().IsInvalidInput());
+  EXPECT_EQ(d.status().message(),
+            "kubectl get pods -n sample -l app=sleep --context kind-cluster1 -o json: items[0]: "
+            "metadata.name: \"--kubeconfig=/evil\" is not a pod name (a DNS-1123 subdomain)");
+  for (const auto& argv : runner.calls()) {
+    for (const std::string& a : argv) EXPECT_EQ(a.find("/evil"), std::string::npos) << a;
+  }
 }
 
 // A view the parser warns about (here: an address that is not an IP) is read, and the warning

@@ -60,5 +60,26 @@ TEST(ParsePodListTest, RejectsWhatIsNotAPodList) {
             "src: items[0]: metadata.name: missing");
 }
 
+TEST(ParsePodListTest, AcceptsOnlyDns1123SubdomainNames) {
+  auto list = [](const std::string& name) {
+    return R"({"kind":"List","items":[{"metadata":{"name":)" + name + "}}]}";
+  };
+  for (const char* good : {"\"a\"", "\"sleep-98vj4rhb6k-bl94b\"", "\"a.b-c.0\"",
+                           "\"0x\""}) {
+    EXPECT_TRUE(ParsePodList(list(good), "c", "src").ok()) << good;
+  }
+  const std::string long_label(64, 'a');
+  for (std::string bad : {std::string("\"--kubeconfig=/evil\""), std::string("\"-a\""),
+                          std::string("\"a-\""), std::string("\"Sleep\""),
+                          std::string("\"a..b\""), std::string("\".a\""), std::string("\"a b\""),
+                          std::string("\"a_b\""), "\"" + long_label + "\"",
+                          "\"" + std::string(254, 'a') + "\"", std::string("\"a/b\"")}) {
+    Result<std::vector<PodInfo>> r = ParsePodList(list(bad), "c", "src");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().message(), "src: items[0]: metadata.name: " + bad +
+                                        " is not a pod name (a DNS-1123 subdomain)");
+  }
+}
+
 }  // namespace
 }  // namespace meshverify::discover

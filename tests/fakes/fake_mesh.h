@@ -55,6 +55,7 @@ inline void AddMeshProbe(FakeCommandRunner& runner, const std::string& context,
                          std::function<FakeAnswer(uint64_t)> answer) {
   runner.On(FakeCommandRunner::Prefix({"kubectl", "exec"}, {context}),
             [answer](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+              if (auto pre = FakePreflightOutput(argv.back())) return FakeCommandRunner::Ok(*pre);
               auto p = ParseProbeScript(argv.back());
               if (!p) return FakeCommandRunner::Fail(1, "fake: not a probe script\n");
               return FakeCommandRunner::Ok(FramedProbeOutput(*p, answer));

@@ -25,6 +25,17 @@ inline std::optional<ProbeScriptParams> ParseProbeScript(const std::string& scri
   return ProbeScriptParams{std::stoull(m[2]), std::stoull(m[3]), std::stoull(m[4]), m[1]};
 }
 
+// When `script` is the preflight (probe::PreflightScript), what a pod with sh, curl 8.11.1 and
+// /dev/shm prints for it; nullopt for any other script.
+inline std::optional<std::string> FakePreflightOutput(const std::string& script) {
+  static const std::regex re(R"(^echo '([^ ']+) sh ok')");
+  std::smatch m;
+  if (!std::regex_search(script, m, re)) return std::nullopt;
+  const std::string k = m[1];
+  return k + " sh ok\n" + k + " curl curl 8.11.1 (x86_64-pc-linux-musl) libcurl/8.11.1\n" + k +
+         " tmp /dev/shm\n";
+}
+
 struct FakeAnswer {
   int code = 200;
   int curl_exit = 0;

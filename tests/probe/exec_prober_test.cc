@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,12 +40,14 @@ FakeAnswer Hello(uint64_t seq) {
 FakeCommandRunner::Matcher IsExec() { return FakeCommandRunner::Prefix({"kubectl", "exec"}); }
 
 // The exec responder: runs `answer` over the script's range; `results(call)` limits the results
-// printed by the call-th exec (-1 = all) and `code(call)` is its exit code.
+// printed by the call-th exec (-1 = all) and `code(call)` is its exit code. Probe threads of
+// several sources call it at once: the count is atomic (it was a plain int, a data race that
+// ThreadSanitizer found).
 FakeCommandRunner::Responder Pod(std::function<int(int)> results, std::function<int(int)> code,
                                  std::string err = "") {
-  auto calls = std::make_shared<int>(0);
+  auto calls = std::make_shared<std::atomic<int>>(0);
   return [=](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
-    int call = (*calls)++;
+    int call = calls->fetch_add(1);
     auto p = ParseProbeScript(argv.back());
     if (!p) return Status::Internal("not a probe script");
     CommandResult r = FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello, results(call)));

@@ -72,6 +72,23 @@ TEST(FrameParserTest, ReadsEachCurlsBodiesAndResultsWhateverTheBodiesHold) {
   }
 }
 
+TEST(FrameParserTest, HeartbeatsInsideABlockAreSkipped) {
+  Collected c;
+  FrameParser p(kM, Source(), 1 << 16, c.Sink());
+  std::string block = Block();
+  block.insert(block.find("mv: C 0"), "mv: H\n");
+  block.insert(block.find("mv: F 0"), "mv: H\n");
+  FeedSplit(p, block, 3);
+  ASSERT_TRUE(p.ok()) << p.error();
+  EXPECT_EQ(c.records.size(), 4u);
+  FrameParser outside(kM, Source(), 1 << 16, c.Sink());
+  outside.Feed("mv: H\n");
+  EXPECT_EQ(outside.error(), "byte 0: unexpected 'H' line");
+  FrameParser with_words(kM, Source(), 1 << 16, c.Sink());
+  with_words.Feed("mv: S 0 4\nmv: H 1\n");
+  EXPECT_FALSE(with_words.ok());
+}
+
 TEST(FrameParserTest, HoldsResultsBackUntilEveryEarlierRequestHasOne) {
   Collected c;
   FrameParser p(kM, Source(), 1 << 16, c.Sink());

@@ -160,8 +160,8 @@ TEST_F(ProbeScriptTest, RunsUnderBusyboxAshWithBusyboxTools) {
     GTEST_SKIP() << "busybox is not installed (scripts/deps.sh installs it)";
   }
   std::string tools = MakeTempDir();
-  for (const char* tool :
-       {"sh", "wc", "head", "tail", "sleep", "mktemp", "rm", "cat", "readlink", "cp", "printf"}) {
+  for (const char* tool : {"sh", "wc", "head", "tail", "sleep", "mktemp", "rm", "cat", "readlink",
+                           "cp", "printf", "date"}) {
     ASSERT_EQ(symlink(access("/usr/bin/busybox", X_OK) == 0 ? "/usr/bin/busybox" : "/bin/busybox",
                       (tools + "/" + tool).c_str()),
               0);
@@ -252,7 +252,7 @@ TEST(ProbeScriptBodyTest, IsSrcProbeProbeShAsEmbeddedAtBuildTime) {
       BuildProbeScript("http://h/", 3, 4, 2, milliseconds(1500), milliseconds(1000), "mv-1");
   EXPECT_EQ(script.substr(0, script.find('\n') + 1),
             "marker='mv-1'; url_config='\"http://h/\"'; first_seq=3; end_seq=7; concurrency=2; "
-            "timeout_s=1.500; flush_s=1\n");
+            "timeout_s=1.500; flush_s=1; limit_s=0\n");
   EXPECT_EQ(script.substr(script.find('\n') + 1), file);
 }
 
@@ -270,9 +270,11 @@ TEST(ExecArgvTest, PodAndNamespaceAreSeparateWordsBeforeTheScript) {
   std::vector<std::string> argv = ExecArgv(t, "SCRIPT");
   std::vector<std::string> want = {"kubectl",      "exec",    "-n",          "sam ple",
                                    "-c",           "sleep",   "--context",   "kind-cluster1",
-                                   "--kubeconfig", "/k/conf", "sleep-'$(x)", "--",
+                                   "--kubeconfig", "/k/conf", "pod/sleep-'$(x)", "--",
                                    "sh",           "-c",      "SCRIPT"};
   EXPECT_EQ(argv, want);
+  t.pod = "--kubeconfig=/evil";  // a flag to kubectl as a bare word; a name as pod/...
+  EXPECT_EQ(ExecArgv(t, "SCRIPT")[10], "pod/--kubeconfig=/evil");
 }
 
 // The real curl's path, found before the test's wrapper is first on PATH.

@@ -59,7 +59,7 @@ int RunMerge(const Args& args, Environment& env) {
   if (!vm["tolerance"].defaulted()) opt.tolerance = gate.tolerance;
   if (!vm["alpha"].defaulted()) opt.alpha = gate.alpha;
   if (!vm["max-error-rate"].defaulted()) opt.max_error_rate = max_error_rate;
-  Result<Report> merged = MergeReports(reports, opt);
+  Result<Report> merged = MergeReports(reports, opt, files);
   if (!merged.ok()) return fail(merged.status());
   if (!merged->config.is_object()) merged->config = nlohmann::json::object();
   merged->config["merged_from"] = files;

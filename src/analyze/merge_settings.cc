@@ -46,8 +46,9 @@ Status CheckSameSettings(std::span<const json> configs, std::span<const std::str
       if (first.contains(ptr)) a = Show(first.at(ptr));
       if (other.contains(ptr)) b = Show(other.at(ptr));
     }
-    return Status::InvalidInput("merge: " + NameOf(names, i) + " was run with other settings than " +
-                                NameOf(names, 0) + ": config" + where + ": " + a + " vs " + b);
+    return Status::InvalidInput("merge: " + NameOf(names, i) +
+                                " was run with other settings than " + NameOf(names, 0) +
+                                ": config" + where + ": " + a + " vs " + b);
   }
   return Status::Ok();
 }

@@ -1,4 +1,5 @@
 // `meshverify load`: flags -> settings -> prober -> the load pipeline -> reports.
+#include <cmath>
 #include <fstream>
 #include <memory>
 #include <ostream>
@@ -24,7 +25,21 @@ Result<std::unique_ptr<Prober>> MakeProber(const LoadFlags& f, Environment& env)
 }
 
 std::vector<ProbeSource> Sources(const LoadFlags& f) {
-  return {ProbeSource{f.source_cluster, "direct", "", "", "", ""}};
+  return {ProbeSource{f.source_cluster, f.source_name.empty() ? "direct" : f.source_name, "", "",
+                      "", ""}};
+}
+
+// What this shard is to send over all steps (0 when the run is bounded by time alone).
+uint64_t Planned(const load::LoadSettings& s) {
+  const size_t steps = s.sweep ? s.sweep->values.size() : 1;
+  if (s.requests > 0) return steps * load::ShardPart(s.requests, s.shard_index, s.shard_count);
+  uint64_t n = 0;
+  for (size_t i = 0; i < steps; ++i) {
+    const double rate = s.sweep && s.sweep->axis == "rate" ? s.sweep->values[i] : s.rate;
+    const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
+    if (rate > 0) n += static_cast<uint64_t>(std::ceil(rate / s.shard_count * seconds));
+  }
+  return n;
 }
 
 // Destination pod -> cluster, from the lab's or the clusters' kubectl; best effort.
@@ -55,8 +70,9 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
     Result<MeshConfig> m = ParseMeshConfig(*text, f.config);
     if (!m.ok()) return m.status();
     mesh = std::move(*m);
-    s.cluster_of_instance = DestinationClusters(mesh, env);
+    if (f.instance_clusters.empty()) s.cluster_of_instance = DestinationClusters(mesh, env);
   }
+  for (const auto& [pod, cluster] : f.instance_clusters) s.cluster_of_instance[pod] = cluster;
   s.url = !f.url.empty() ? f.url : have_mesh ? mesh.target.url : "";
   if (s.url.empty()) return Status::Usage("meshverify load: --direct needs --url URL or -c");
   s.sources = Sources(f);
@@ -102,6 +118,15 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
                         : nlohmann::json()},
       {"tolerance", s.tolerance},
       {"alpha", s.alpha}};
+  s.shard_index = f.shard_index;
+  s.shard_count = f.shard_count;
+  if (f.shard_count > 1) {
+    s.config["shard"] = {{"index", f.shard_index},
+                         {"count", f.shard_count},
+                         {"name", s.sources[0].pod},
+                         {"cluster", f.source_cluster},
+                         {"planned", Planned(s)}};
+  }
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/merge_load.h"
 #include "cli/options.h"
 #include "meshverify/analyze.h"
 
@@ -38,7 +39,9 @@ int RunMerge(const Args& args, Environment& env) {
     *env.out << desc
              << "\nSums sources with the same cluster and pod, recomputes shares, intervals, "
                 "gates and the\npooled total from the counts, unions endpoints and re-runs the "
-                "count-based checks.\nGate settings default to the first report's config.gate; "
+                "count-based checks.\nLatency merges bucket by bucket; load reports "
+                "(meshverify.load/v1) merge window by\nwall-clock window. Runs of other "
+                "settings are refused.\nGate settings default to the first report's config.gate; "
                 "flags override them.\nExit codes: 0 passed, 1 failed, 2 bad input, 3 an input "
                 "could not run, 4 inconclusive.\n";
     return 0;
@@ -47,11 +50,17 @@ int RunMerge(const Args& args, Environment& env) {
   if (Status s = ValidateOutput(output); !s.ok()) return fail(s);
   if (Status s = ValidateGate(gate); !s.ok()) return fail(s);
 
-  std::vector<Report> reports;
+  std::vector<std::string> texts;
   for (const std::string& path : files) {
     Result<std::string> text = ReadFileOrStdin(env, path);
     if (!text.ok()) return fail(Status::InvalidInput(text.status().message()));
-    Result<Report> r = ParseReport(*text, path);
+    texts.push_back(std::move(*text));
+  }
+  if (IsLoadReport(texts[0])) return MergeLoadFiles(texts, files, output, env);
+  std::vector<Report> reports;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& path = files[i];
+    Result<Report> r = ParseReport(texts[i], path);
     if (!r.ok()) return fail(r.status());
     reports.push_back(std::move(*r));
   }

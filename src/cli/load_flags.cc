@@ -1,5 +1,6 @@
 #include "cli/load_flags.h"
 
+#include <cstdio>
 #include <ostream>
 
 #include "cli/options.h"
@@ -11,7 +12,8 @@ namespace {
 struct Raw {
   std::string duration, window = "1s", warmup = "0s", timeout, event_timeout = "60s";
   std::string sweep, expect;
-  std::vector<std::string> at, slo;
+  std::vector<std::string> at, slo, instance_cluster;
+  std::string shard;
   double rate = 0, tolerance = 0, alpha = 0;
   int concurrency = 0;
   uint64_t requests = 0;
@@ -52,7 +54,13 @@ po::options_description Describe(LoadFlags* f, Raw* r) {
       "html", po::value(&f->html_path)->value_name("PATH"), "write the HTML report")(
       "markdown", po::value(&f->markdown_path)->value_name("PATH"), "write a Markdown report")(
       "fortio", po::value(&f->fortio_path)->value_name("PATH"), "write fortio's result JSON")(
-      "output,o", po::value(&f->output)->value_name("FMT"), "stdout format: text | json");
+      "output,o", po::value(&f->output)->value_name("FMT"), "stdout format: text | json")(
+      "shard", po::value(&r->shard)->value_name("I/N"),
+      "shard I (0-based) of N: its part of the requests or rate, windows on the wall clock")(
+      "source-name", po::value(&f->source_name)->value_name("NAME"),
+      "direct mode: this source's name in the report (default direct)")(
+      "instance-cluster", po::value(&r->instance_cluster)->value_name("POD=CLUSTER")->composing(),
+      "a destination pod's cluster (instead of asking kubectl); repeatable");
   return desc;
 }
 
@@ -129,6 +137,25 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
       return Status::Usage("meshverify load: --alpha must be in (0, 1)");
     f->alpha = r.alpha;
   }
+  if (vm.count("shard")) {
+    int i = -1, n = 0;
+    char tail = 0;
+    if (std::sscanf(r.shard.c_str(), "%d/%d%c", &i, &n, &tail) != 2 || n < 1 || n > 10000 ||
+        i < 0 || i >= n) {
+      return Status::Usage("meshverify load: --shard '" + r.shard +
+                           "': expected I/N with 0 <= I < N <= 10000");
+    }
+    f->shard_index = i;
+    f->shard_count = n;
+  }
+  for (const std::string& ic : r.instance_cluster) {
+    const size_t eq = ic.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == ic.size()) {
+      return Status::Usage("meshverify load: --instance-cluster '" + ic +
+                           "': expected POD=CLUSTER");
+    }
+    f->instance_clusters[ic.substr(0, eq)] = ic.substr(eq + 1);
+  }
   if (f->output != "text" && f->output != "json") {
     return Status::Usage("meshverify load: -o " + f->output + ": expected text or json");
   }
@@ -140,6 +167,9 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
   }
   if (!f->direct && (!f->url.empty() || !f->source_cluster.empty())) {
     return Status::Usage("meshverify load: --url and --source-cluster need --direct");
+  }
+  if (!f->direct && !f->source_name.empty()) {
+    return Status::Usage("meshverify load: --source-name needs --direct");
   }
   return Status::Ok();
 }

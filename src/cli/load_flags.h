@@ -35,6 +35,12 @@ struct LoadFlags {
   std::string pattern;
   std::string jsonl_path, json_path, html_path, markdown_path, fortio_path;
   std::string output = "text";  // -o text|json
+  // --shard i/N: this process is shard i (0-based) of N (a Job's completion index).
+  int shard_index = 0, shard_count = 1;
+  std::string source_name;  // --source-name: the source's name in the report ("direct")
+  // --instance-cluster POD=CLUSTER (repeatable): destination pods' clusters, given instead of
+  // asking kubectl (a Job's pod has no kubectl).
+  std::map<std::string, std::string> instance_clusters;
 };
 
 // Parses the words after `load`. Fails with Usage "meshverify load: ..." (one line; exit 2)

@@ -9,6 +9,7 @@
 #include "meshverify/discover.h"
 #include "meshverify/load.h"
 #include "transport/direct_prober.h"
+#include "transport/http_post.h"
 
 namespace meshverify::cli {
 namespace {
@@ -190,6 +191,14 @@ int RunLoad(const LoadFlags& f, Environment& env) {
   if (!report.ok()) {
     *env.err << report.status().message() << "\n";
     return report.status().ExitCode();
+  }
+  if (f.quit_sidecar) {  // the sidecar goes only once the report is out
+    EmitLoadReport(*report, f, env);
+    env.out->flush();
+    if (Status s = HttpPostEmpty(kQuitUrl, std::chrono::seconds(5)); !s.ok()) {
+      *env.err << "meshverify load: --quit-sidecar: " << s.message() << "\n";
+    }
+    return report->interrupted ? 130 : ExitCodeFor(report->verdict);
   }
   if (int code = EmitLoadReport(*report, f, env); code != 0) return code;
   if (report->interrupted) return 130;

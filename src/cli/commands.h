@@ -20,5 +20,7 @@ int RunMerge(const Args& args, Environment& env);
 // `load`: ParseLoadFlags then RunLoad (cli/load_flags.h).
 int RunLoadCommand(const Args& args, Environment& env);
 int RunVersion(const Args& args, Environment& env);
+// `jobs` and `jobs run`: ParseJobsFlags then the manifests or RunJobsRun (cli/jobs_flags.h).
+int RunJobsCommand(const Args& args, Environment& env);
 
 }  // namespace meshverify::cli

@@ -60,7 +60,10 @@ po::options_description Describe(LoadFlags* f, Raw* r) {
       "source-name", po::value(&f->source_name)->value_name("NAME"),
       "direct mode: this source's name in the report (default direct)")(
       "instance-cluster", po::value(&r->instance_cluster)->value_name("POD=CLUSTER")->composing(),
-      "a destination pod's cluster (instead of asking kubectl); repeatable");
+      "a destination pod's cluster (instead of asking kubectl); repeatable")(
+      "quit-sidecar",
+      "when done, POST the Istio sidecar's /quitquitquit (Jobs without native "
+      "sidecars)");
   return desc;
 }
 
@@ -187,6 +190,7 @@ Result<LoadFlags> ParseLoadFlags(const Args& args) {
     return f;
   }
   f.direct = vm.count("direct") != 0;
+  f.quit_sidecar = vm.count("quit-sidecar") != 0;
   if (Status s = Check(vm, raw, &f); !s.ok()) return s;
   return f;
 }

@@ -41,7 +41,11 @@ struct LoadFlags {
   // --instance-cluster POD=CLUSTER (repeatable): destination pods' clusters, given instead of
   // asking kubectl (a Job's pod has no kubectl).
   std::map<std::string, std::string> instance_clusters;
+  // --quit-sidecar: when done, POST the Istio sidecar's /quitquitquit (a Job without native
+  // sidecars), at kQuitUrl.
+  bool quit_sidecar = false;
 };
+inline constexpr const char* kQuitUrl = "http://127.0.0.1:15020/quitquitquit";
 
 // Parses the words after `load`. Fails with Usage "meshverify load: ..." (one line; exit 2)
 // on unknown flags, bad values, a bad --slo, --sweep or --at.

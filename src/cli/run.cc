@@ -24,6 +24,7 @@ constexpr Command kCommands[] = {
     {"report", RunReport, "render a saved JSON report as text, Markdown, JUnit or HTML"},
     {"merge", RunMerge, "combine JSON reports of several runs or pods into one"},
     {"load", RunLoadCommand, "load and balance experiments over time (windows, faults, SLOs)"},
+    {"jobs", RunJobsCommand, "Kubernetes Jobs running meshverify in the mesh; `jobs run` merges"},
     {"version", RunVersion, "version, git commit, build type, compiler and library versions"},
 };
 

@@ -83,12 +83,12 @@ Outcome RunCheck(std::mt19937_64& rng, double p, int sources) {
     r = Analyze(in, opt);
     o.looked = look;
     bool decided = true;
-    for (const SourceReport& s : r.sources) decided = decided && s.gate != "inconclusive";
+    for (const SourceReport& s : r.sources) decided = decided && s.gate != GateVerdict::kInconclusive;
     if (decided) break;
   }
   const ShareStat& v1 = r.sources[0].by_version.at("v1");
   const double truth = p < 0 ? 0.5 : p;
-  o.gate = r.sources[0].gate;
+  o.gate = std::string(GateVerdictName(r.sources[0].gate));
   o.v1_covered = v1.ci_lo <= truth && truth <= v1.ci_hi;
   return o;
 }

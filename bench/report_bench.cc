@@ -35,19 +35,19 @@ Report MakeReport(int sources) {
     s.errors["timeout"] = 10;
     for (int c = 1; c <= 2; ++c) {
       std::string name = "cluster" + std::to_string(c);
-      s.by_cluster[name] = {495, 0.5, 0.46, 0.54, 0.5, "balanced"};
-      s.by_version["v" + std::to_string(c)] = {495, 0.5, 0.46, 0.54, 0.5, "balanced"};
+      s.by_cluster[name] = {495, 0.5, 0.46, 0.54, 0.5, GateVerdict::kBalanced};
+      s.by_version["v" + std::to_string(c)] = {495, 0.5, 0.46, 0.54, 0.5, GateVerdict::kBalanced};
       s.by_instance["helloworld-v" + std::to_string(c) + "-abc"] = {495, name, "v1"};
       s.latency_ms[name] = {495, 1.2, 2.3, 4.5, 9.9};
     }
     s.tests["chi_square"] = {0.1, 1, 0.75, "pearson"};
-    s.gate = "balanced";
+    s.gate = GateVerdict::kBalanced;
     r.sources.push_back(s);
     Endpoint e;
     e.source_pod = s.pod;
     e.address = "10.241.0." + std::to_string(i % 250);
     e.port = 5000;
-    e.health = "HEALTHY";
+    e.health = HealthStatus::kHealthy;
     e.cluster = s.cluster;
     r.endpoints.push_back(e);
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the renderer goldens tests/data/report/<case>.{txt,md,xml,html,json}.gold from the
-# inputs tests/data/report/<case>.json, by running the built `meshverify report` on each one.
+# Regenerates the renderer goldens tests/data/report/<case>.<extension>.gold from the inputs
+# tests/data/report/<case>.json, by running the built `meshverify report -o FORMAT` on each one,
+# for every format of the renderer registry (`meshverify report --list-formats`).
 # Review the result with `git diff tests/data/report` before committing: a golden diff is a
 # change users see.
 #
@@ -19,14 +20,16 @@ if [[ ! -x "$bin" ]]; then
 fi
 
 data="$root/tests/data/report"
-formats=(text:txt markdown:md junit:xml html:html json:json)
+formats=()
+while read -r format ext; do formats+=("$format:$ext"); done < <("$bin" report --list-formats)
+[[ ${#formats[@]} -gt 0 ]] || { echo "update-goldens: $bin report --list-formats listed nothing" >&2; exit 2; }
 n=0
 for input in "$data"/*.json; do
   name="$(basename "$input" .json)"
   for f in "${formats[@]}"; do
     format="${f%%:*}" ext="${f##*:}"
     rc=0
-    "$bin" report "$input" --format "$format" -o "$data/$name.$ext.gold" || rc=$?
+    "$bin" report "$input" -o "$format" >"$data/$name.$ext.gold" || rc=$?
     # The exit code is the report's verdict (0 pass, 1 fail, 3 error, 4 inconclusive); 2 means
     # the input is not a valid report.
     if [[ $rc -eq 2 ]]; then

@@ -28,11 +28,7 @@ struct SourceCounts {
   std::map<std::string, uint64_t> errors;      // class -> count
   std::map<std::string, uint64_t> by_cluster;  // destination cluster -> count ("" unknown)
   std::map<std::string, uint64_t> by_version;
-  struct Instance {
-    uint64_t count = 0;
-    std::string cluster;
-    std::string version;
-  };
+  using Instance = InstanceStat;  // count, cluster, version (model.h)
   std::map<std::string, Instance> by_instance;
   std::map<std::string, LatencyHistogram> latency_ms;  // destination cluster -> histogram
   std::vector<std::string> unparsed_samples;           // at most kMaxUnparsedSamples
@@ -52,6 +48,11 @@ inline constexpr std::string_view kErrTimeout = "timeout";      // curl 28
 inline constexpr std::string_view kErrReset = "reset";          // curl 52, 56
 inline constexpr std::string_view kErrCurl = "curl_other";      // any other curl exit
 inline constexpr std::string_view kErrTransport = "transport";  // lost: exec failed, pod gone
+
+// Adds every count of `from` to `into` (requests, errors, clusters, versions, instances by
+// InstanceStat::Add, latency histograms, samples up to kMaxUnparsedSamples); names are kept.
+// What Aggregator::Merge, Aggregator::Total and Analyze's pooled total all do.
+void AddCounts(const SourceCounts& from, SourceCounts* into);
 
 // Returns the error class of a finished request ("" when it is an HTTP 200 with a body to parse).
 std::string_view ClassifyRecord(const ProbeRecord& r);

@@ -12,18 +12,16 @@
 #include <vector>
 
 #include "meshverify/aggregate.h"
+#include "meshverify/config.h"
 #include "meshverify/model.h"
+#include "meshverify/prober.h"
 #include "meshverify/report.h"
 #include "meshverify/status.h"
 
 namespace meshverify {
 
-// The gate (mesh.yaml `gate:`; --tolerance, --alpha, --max-error-rate).
-struct AnalyzeOptions {
-  double tolerance = 0.05;      // a share is balanced within expected ± tolerance
-  double alpha = 0.01;          // family-wise error rate of each source's gate
-  double max_error_rate = 0.0;  // errors / requests above this fail; 0 = any error fails
-};
+// The old name of GateOptions (config.h), kept only so that code written against it builds.
+using AnalyzeOptions = GateOptions;
 
 // What one source should see. Either dimension may be empty (= not gated). When
 // `has_endpoint_view` is set, `endpoints` is the source's sidecar view of the target's Envoy
@@ -54,7 +52,7 @@ struct AnalyzeInput {
 // input order; total pools every source (its expected shares are the sources' expected shares
 // averaged with weights = their ok counts; a note says so). Endpoints of all views are listed
 // in Report::endpoints. Never fails: what cannot be checked is a `skipped` check with a reason.
-Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt);
+Report Analyze(const AnalyzeInput& in, const GateOptions& opt);
 
 // fail if any check failed; else inconclusive if any is inconclusive; else pass (also when
 // every check is skipped or there are none). Never returns kError: that is the caller's
@@ -81,7 +79,24 @@ SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
 // given here; rewrites the ShareStat fields, tests, gate and requests_to_decide of *r.
 void ComputeShareStatistics(const std::map<std::string, double>& expected_by_cluster,
                             const std::map<std::string, double>& expected_by_version,
-                            const AnalyzeOptions& opt, SourceReport* r);
+                            const GateOptions& opt, SourceReport* r);
+
+// The checks a pipeline decides from how its run went (before Analyze, as extra_checks).
+// Discovery's: `sources_found` passes when every cluster has a Running and Ready source pod
+// (`selector` is "-n NS -l SELECTOR", for the detail and hint); `endpoint_views` says how many
+// views were read with which `method` ("istioctl" or "pilot-agent"); `converged` fails when
+// `gap` (discover::ConvergenceGap) is not empty after the wait.
+CheckResult SourcesFoundCheck(const std::vector<PodInfo>& sources,
+                              const std::vector<std::string>& clusters_without_sources,
+                              const std::string& selector);
+CheckResult EndpointViewsCheck(size_t views, const std::string& envoy_cluster,
+                               std::string_view method);
+CheckResult ConvergedCheck(const std::string& gap, double waited_s, int view_reads);
+// `probe`: what the prober did in `seconds`, one outcome per source summed over the looks.
+// Lost requests, a source given up and the deadline fail it. `mode` is Prober::mode(): exec
+// mode's attempts are "kubectl exec calls".
+CheckResult ProbeCheck(std::span<const ProbeOutcome> outcomes, double seconds,
+                       std::string_view mode);
 
 // Combines reports of several runs or pods (`meshverify merge`, `jobs run`): sources with the
 // same cluster and pod are summed (counts, errors, instances, latency histograms bucket by
@@ -95,13 +110,13 @@ void ComputeShareStatistics(const std::map<std::string, double>& expected_by_clu
 // how far apart the runs started. Fails with InvalidInput when `reports` is empty, when their
 // settings differ (CheckSameSettings in merge.h, naming `names[i]`), or when a source's expected
 // shares disagree between reports.
-Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOptions& opt,
+Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& opt,
                             std::span<const std::string> names = {});
 
 // Reads {"gate": {"tolerance", "alpha", "max_error_rate"}} from a report's config, falling
 // back to `defaults` field by field; the config shape written by `analyze` and `check`.
-AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
-                                        const AnalyzeOptions& defaults);
-nlohmann::json AnalyzeOptionsToJson(const AnalyzeOptions& opt);  // {"tolerance", ...}
+GateOptions GateOptionsFromConfig(const nlohmann::json& config,
+                                        const GateOptions& defaults);
+nlohmann::json GateOptionsToJson(const GateOptions& opt);  // {"tolerance", ...}
 
 }  // namespace meshverify

@@ -13,6 +13,14 @@
 
 namespace meshverify {
 
+// The gate (DESIGN.md "Statistics"): mesh.yaml `gate:`, the --tolerance, --alpha and
+// --max-error-rate flags, and what Analyze gates with. One struct for all three.
+struct GateOptions {
+  double tolerance = 0.05;      // a share is balanced within expected ± tolerance
+  double alpha = 0.01;          // family-wise error rate of each source's gate
+  double max_error_rate = 0.0;  // errors / requests above this fail; 0 = any error fails
+};
+
 struct ClusterConfig {
   std::string name;                    // mesh cluster name, e.g. "cluster1"
   std::string context;                 // kubeconfig context, e.g. "kind-cluster1"
@@ -39,11 +47,7 @@ struct MeshConfig {
     std::map<std::string, double> shares;  // `expect: {v1: 0.5, v2: 0.5}` (versions or clusters)
     std::string note;                      // ParseShareList's note when they were normalised
   } expect;
-  struct Gate {
-    double tolerance = 0.05;
-    double alpha = 0.01;
-    double max_error_rate = 0.0;
-  } gate;
+  GateOptions gate;
   struct Run {
     // At most `requests` per source pod, analysed at `looks` evenly spaced points; probing
     // stops at the first look where every source's gate is decided. Each look gets alpha /
@@ -83,6 +87,21 @@ Result<ShareList> ParseShareList(std::string_view text, std::string_view source 
 // ParseShareList's shares alone.
 Result<std::map<std::string, double>> ParseShares(std::string_view text,
                                                   std::string_view source = "--expect");
+
+// Networking of a kind Cluster config (kind.x-k8s.io/v1alpha4 `networking:`).
+struct KindNetworking {
+  std::string ip_family;                     // "ipv4" (default), "ipv6" or "dual"
+  std::vector<std::string> pod_subnets;      // `podSubnet`, split on commas (dual stack)
+  std::vector<std::string> service_subnets;  // `serviceSubnet`, split on commas
+  bool pod_subnet_defaulted = false;  // true when podSubnet was absent and kind's default is used
+};
+
+// Parses a kind Cluster config file. When `networking.podSubnet` (or `serviceSubnet`) is absent
+// the subnets are kind's defaults for the IP family (pods 10.244.0.0/16 and/or
+// fd00:10:244::/56, services 10.96.0.0/16 and/or fd00:10:96::/112). Every subnet is checked to
+// be a CIDR. Fails with InvalidInput "<source>:<line>: <dotted key>: <reason>" or
+// "<source>: <reason>" when the text is not YAML or not a kind Cluster.
+Result<KindNetworking> ParseKindConfig(std::string_view yaml, std::string_view source);
 
 // Parses durations "5s", "250ms", "2m", or a bare number of seconds.
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text, std::string_view source);

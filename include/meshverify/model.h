@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -47,6 +48,25 @@ struct ProbeRecord {
   // per-connection stickiness (e.g. through an east-west gateway).
   uint64_t connection = 0;
   std::string peer;
+};
+
+// The answers of one destination instance (a pod name from the answers): how many, and the
+// cluster and version they came from ("" when unknown).
+struct InstanceStat {
+  uint64_t count = 0;
+  std::string cluster;
+  std::string version;
+
+  // Adds `n` answers from this instance seen in `cluster` with `version`: counts add up, and
+  // the first non-empty cluster and version are kept. The one rule for counting, pooling and
+  // merging reports.
+  void Add(uint64_t n, std::string_view in_cluster, std::string_view in_version) {
+    count += n;
+    if (cluster.empty()) cluster = in_cluster;
+    if (version.empty()) version = in_version;
+  }
+
+  friend bool operator==(const InstanceStat&, const InstanceStat&) = default;
 };
 
 // A pod as discovery sees it (kubectl get pods -o json).
@@ -114,14 +134,56 @@ class Counters {
   std::vector<value_type> items_;
 };
 
+// A host's health as Envoy's EDS has it (envoy.config.core.v3.HealthStatus, same numbers).
+enum class HealthStatus {
+  kUnknown = 0,
+  kHealthy = 1,
+  kUnhealthy = 2,
+  kDraining = 3,
+  kTimeout = 4,
+  kDegraded = 5,
+};
+
+// "UNKNOWN", "HEALTHY", "UNHEALTHY", "DRAINING", "TIMEOUT", "DEGRADED": Envoy's spelling, the
+// one istioctl prints and reports hold.
+constexpr std::string_view HealthStatusName(HealthStatus h) {
+  switch (h) {
+    case HealthStatus::kUnknown:
+      return "UNKNOWN";
+    case HealthStatus::kHealthy:
+      return "HEALTHY";
+    case HealthStatus::kUnhealthy:
+      return "UNHEALTHY";
+    case HealthStatus::kDraining:
+      return "DRAINING";
+    case HealthStatus::kTimeout:
+      return "TIMEOUT";
+    case HealthStatus::kDegraded:
+      return "DEGRADED";
+  }
+  return "UNKNOWN";
+}
+
+// The status spelled exactly `name` (see HealthStatusName), or nullopt.
+inline std::optional<HealthStatus> ParseHealthStatus(std::string_view name) {
+  for (HealthStatus h : {HealthStatus::kUnknown, HealthStatus::kHealthy, HealthStatus::kUnhealthy,
+                         HealthStatus::kDraining, HealthStatus::kTimeout, HealthStatus::kDegraded}) {
+    if (HealthStatusName(h) == name) return h;
+  }
+  return std::nullopt;
+}
+
+// "ejected" or "ok": the outlier state as reports and `meshverify endpoints` write it.
+constexpr std::string_view OutlierName(bool ejected) { return ejected ? "ejected" : "ok"; }
+
 // One host of one Envoy cluster, as a sidecar holds it.
 struct Endpoint {
   std::string source_pod;      // whose sidecar view this row comes from ("" if unknown)
   std::string envoy_cluster;   // "outbound|5000||helloworld.sample.svc.cluster.local"
   std::string address;         // IPv4, IPv6 (no brackets) or "unix://..."
   uint32_t port = 0;           // 0 when the address has none
-  std::string health = "UNKNOWN";  // HEALTHY UNHEALTHY DRAINING TIMEOUT DEGRADED UNKNOWN
-  bool outlier_ejected = false;    // failed outlier check (health stays HEALTHY)
+  HealthStatus health = HealthStatus::kUnknown;
+  bool outlier_ejected = false;  // failed outlier check (health stays HEALTHY); OutlierName
   uint32_t weight = 1;
   std::string locality;        // "region/zone/sub_zone", "" when empty
   uint32_t priority = 0;
@@ -133,7 +195,8 @@ struct Endpoint {
   // True iff Envoy would route to it: not ejected, and EDS health HEALTHY, DEGRADED or
   // UNKNOWN (Envoy routes to UNKNOWN hosts; istioctl -o json omits the zero value UNKNOWN).
   bool Routable() const {
-    return (health == "HEALTHY" || health == "DEGRADED" || health == "UNKNOWN") &&
+    return (health == HealthStatus::kHealthy || health == HealthStatus::kDegraded ||
+            health == HealthStatus::kUnknown) &&
            !outlier_ejected;
   }
 

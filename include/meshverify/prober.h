@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "meshverify/model.h"
+#include "meshverify/status.h"
 
 namespace meshverify {
 
@@ -93,6 +94,14 @@ class Prober {
   // "exec" or "direct": the report's `mode`.
   virtual std::string_view mode() const = 0;
 
+  // Ok when this prober can send `spec` (for example, one without open-loop pacing cannot take
+  // rate > 0); else Usage with one line saying what it cannot do. Pipelines call it once before
+  // probing, so that a spec no source can run is a usage error, not a run of lost requests.
+  virtual Status CheckSpec(const ProbeSpec& spec) const {
+    (void)spec;
+    return Status::Ok();
+  }
+
   // Sends spec.requests requests from `source` and hands each one's record to `sink` as it
   // completes (mostly in seq order). Returns when every started request has its record, or
   // soon after `*cancel` becomes true (requests in flight then either finish or get no
@@ -101,6 +110,10 @@ class Prober {
   virtual ProbeOutcome Probe(const ProbeSource& source, const ProbeSpec& spec,
                              const std::atomic<bool>* cancel, const RecordSink& sink) = 0;
 };
+
+// The record of a request that was started but got no result: the source's cluster and pod,
+// `seq`, http_code 0 and `why` in `error` (ClassifyRecord: "transport").
+ProbeRecord LostRecord(const ProbeSource& source, uint64_t seq, std::string why);
 
 // Probes every source at once, one thread each; sinks[i] receives sources[i]'s records on
 // that thread. Returns outcomes in source order. REQUIRES: sinks.size() == sources.size().

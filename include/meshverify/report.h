@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "meshverify/histogram.h"
+#include "meshverify/exit_code.h"
 #include "meshverify/model.h"
 #include "meshverify/status.h"
 
@@ -23,15 +24,22 @@ inline constexpr std::string_view kReportSchema = "meshverify.report/v1";
 
 enum class Verdict { kPass, kFail, kInconclusive, kError };
 enum class CheckStatus { kPass, kFail, kInconclusive, kSkipped };
+// The equivalence gate's decision for one share or one source (the report's `gate`); kNone
+// when nothing was expected, so nothing was gated (the JSON field is left out).
+enum class GateVerdict { kNone, kBalanced, kSkewed, kInconclusive };
 
 // "pass" | "fail" | "inconclusive" | "error", and back. Parse fails on anything else.
 std::string_view VerdictName(Verdict v);
 Result<Verdict> ParseVerdict(std::string_view s);
 std::string_view CheckStatusName(CheckStatus s);
 Result<CheckStatus> ParseCheckStatus(std::string_view s);
+// "" | "balanced" | "skewed" | "inconclusive", and back.
+std::string_view GateVerdictName(GateVerdict g);
+Result<GateVerdict> ParseGateVerdict(std::string_view s);
 
-// Exit code of the contract: pass 0, fail 1, inconclusive 4, error 3.
-int ExitCodeFor(Verdict v);
+// Exit code of the contract: pass kPass (0), fail kFail (1), inconclusive kInconclusive (4),
+// error kCouldNotRun (3).
+ExitCode ExitCodeFor(Verdict v);
 
 // A share of one category (a destination cluster or a version) among a source's answers.
 struct ShareStat {
@@ -39,18 +47,10 @@ struct ShareStat {
   double share = 0;                 // count / ok
   double ci_lo = 0, ci_hi = 1;      // the interval that decided the gate (stats::ShareGate)
   std::optional<double> expected;   // expected share, when one is known
-  std::string gate;                 // "balanced" | "skewed" | "inconclusive" | "" (not gated)
+  GateVerdict gate = GateVerdict::kNone;
   double ci_level = 0;              // the two-sided level of [ci_lo, ci_hi] (0.98); 0 = unknown
 
   friend bool operator==(const ShareStat&, const ShareStat&) = default;
-};
-
-struct InstanceStat {
-  uint64_t count = 0;
-  std::string cluster;  // "" when the instance maps to no known pod
-  std::string version;
-
-  friend bool operator==(const InstanceStat&, const InstanceStat&) = default;
 };
 
 struct LatencyStat {
@@ -86,7 +86,7 @@ struct SourceReport {
   // written before they were kept (merge then falls back to an approximation, and says so).
   std::map<std::string, Histogram> latency_hist;
   std::map<std::string, TestStat> tests;          // "chi_square", "g_test", ...
-  std::string gate;                 // balanced | skewed | inconclusive | "" (nothing expected)
+  GateVerdict gate = GateVerdict::kNone;  // kNone when nothing is expected
   uint64_t requests_to_decide = 0;  // requests per source that would decide an inconclusive gate
   std::vector<std::string> unparsed_samples;  // a few lines that matched nothing
 
@@ -119,6 +119,17 @@ struct Report {
 
   friend bool operator==(const Report&, const Report&) = default;
 };
+
+// "cluster1/sleep-abc", or whichever part is known, or "(unnamed source)": how every check
+// detail and renderer names a source.
+std::string SourceLabel(const SourceReport& s);
+// Sum of s.errors (so s.requests == s.ok + ErrorCount(s)).
+uint64_t ErrorCount(const SourceReport& s);
+// How many more requests would decide an inconclusive gate: requests_to_decide (counted in
+// answers, as the gate counts) less the answers so far; 0 when the gate is not inconclusive.
+// For a report, the largest over its sources (the total's when there are none).
+uint64_t MoreRequestsToDecide(const SourceReport& s);
+uint64_t MoreRequestsToDecide(const Report& r);
 
 // Returns the canonical JSON of `report` (field names of DESIGN.md). Non-finite numbers are
 // written as null. ReportFromJson(ReportToJson(r)) == r for every finite report.

@@ -14,6 +14,8 @@
 #include <utility>
 #include <variant>
 
+#include "meshverify/exit_code.h"
+
 namespace meshverify {
 
 class [[nodiscard]] Status {
@@ -45,9 +47,9 @@ class [[nodiscard]] Status {
   // Returns "OK", or "<CodeName>: <message>", e.g. "InvalidInput: in.txt:3: bad share".
   std::string ToString() const;
 
-  // Returns the process exit code for this status per DESIGN.md: 0 for OK, 2 for input and
-  // usage errors, 3 for "could not run" and internal errors.
-  int ExitCode() const;
+  // Returns the process exit code for this status per DESIGN.md: kPass for OK, kUsage for
+  // input and usage errors, kCouldNotRun for "could not run" and internal errors.
+  ::meshverify::ExitCode ExitCode() const;
 
   // Returns a copy whose message is "<prefix>: <message>"; OK stays OK.
   Status WithPrefix(std::string_view prefix) const;

@@ -1,6 +1,6 @@
 #include "meshverify/aggregate.h"
 
-#include "parse/utf8.h"
+#include "meshverify/utf8.h"
 
 namespace meshverify {
 namespace {
@@ -14,40 +14,27 @@ void Bump(std::map<std::string, uint64_t>& m, std::string_view key, uint64_t n) 
   }
 }
 
-void BumpInstance(SourceCounts& s, std::string_view instance, std::string_view cluster,
-                  std::string_view version, uint64_t n) {
-  SourceCounts::Instance& in = s.by_instance[std::string(instance)];
-  if (in.count == 0) {
-    in.cluster = cluster;
-    in.version = version;
-  } else if (in.cluster.empty() && !cluster.empty()) {
-    in.cluster = cluster;
-  }
-  in.count += n;
-}
-
 void KeepSample(SourceCounts& s, std::string_view sample) {
   if (sample.empty() || s.unparsed_samples.size() >= SourceCounts::kMaxUnparsedSamples) return;
   // Samples go into JSON reports: cut them and make them valid UTF-8 here, once.
   s.unparsed_samples.push_back(SanitizeUtf8(sample, SourceCounts::kMaxSampleBytes));
 }
 
-void MergeCounts(SourceCounts& into, const SourceCounts& from) {
-  into.requests += from.requests;
-  into.ok += from.ok;
-  for (const auto& [k, n] : from.errors) into.errors[k] += n;
-  for (const auto& [k, n] : from.by_cluster) into.by_cluster[k] += n;
-  for (const auto& [k, n] : from.by_version) into.by_version[k] += n;
-  for (const auto& [k, in] : from.by_instance)
-    BumpInstance(into, k, in.cluster, in.version, in.count);
-  for (const auto& [k, h] : from.latency_ms) into.latency_ms[k].Merge(h);
+}  // namespace
+
+void AddCounts(const SourceCounts& from, SourceCounts* into) {
+  into->requests += from.requests;
+  into->ok += from.ok;
+  for (const auto& [k, n] : from.errors) into->errors[k] += n;
+  for (const auto& [k, n] : from.by_cluster) into->by_cluster[k] += n;
+  for (const auto& [k, n] : from.by_version) into->by_version[k] += n;
+  for (const auto& [k, in] : from.by_instance) into->by_instance[k].Add(in.count, in.cluster, in.version);
+  for (const auto& [k, h] : from.latency_ms) into->latency_ms[k].Merge(h);
   for (const std::string& sample : from.unparsed_samples) {
-    if (into.unparsed_samples.size() >= SourceCounts::kMaxUnparsedSamples) break;
-    into.unparsed_samples.push_back(sample);
+    if (into->unparsed_samples.size() >= SourceCounts::kMaxUnparsedSamples) break;
+    into->unparsed_samples.push_back(sample);
   }
 }
-
-}  // namespace
 
 std::string_view ClassifyRecord(const ProbeRecord& r) {
   switch (r.curl_exit) {
@@ -105,7 +92,7 @@ void Aggregator::AddOkCount(std::string_view src_cluster, std::string_view src_p
   s.ok += count;
   Bump(s.by_cluster, dest_cluster, count);
   Bump(s.by_version, version, count);
-  BumpInstance(s, instance, dest_cluster, version, count);
+  s.by_instance[std::string(instance)].Add(count, dest_cluster, version);
 }
 
 void Aggregator::AddError(std::string_view src_cluster, std::string_view src_pod,
@@ -123,13 +110,13 @@ void Aggregator::Merge(const Aggregator& other) {
     return;
   }
   for (const SourceCounts& from : other.sources_) {
-    MergeCounts(Source(from.cluster, from.pod), from);
+    AddCounts(from, &Source(from.cluster, from.pod));
   }
 }
 
 SourceCounts Aggregator::Total() const {
   SourceCounts total;
-  for (const SourceCounts& s : sources_) MergeCounts(total, s);
+  for (const SourceCounts& s : sources_) AddCounts(s, &total);
   return total;
 }
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "analyze/checks.h"
-#include "meshverify/endpoints.h"
+#include "meshverify/expected_shares.h"
 
 namespace meshverify {
 namespace {
@@ -83,25 +83,7 @@ SourceReport ReportFromCounts(const SourceCounts& c, const std::vector<PodInfo>&
 
 SourceCounts Pool(const std::vector<SourceCounts>& sources) {
   SourceCounts t;
-  for (const SourceCounts& s : sources) {
-    t.requests += s.requests;
-    t.ok += s.ok;
-    for (const auto& [k, n] : s.errors) t.errors[k] += n;
-    for (const auto& [k, n] : s.by_cluster) t.by_cluster[k] += n;
-    for (const auto& [k, n] : s.by_version) t.by_version[k] += n;
-    for (const auto& [k, inst] : s.by_instance) {
-      SourceCounts::Instance& ti = t.by_instance[k];
-      ti.count += inst.count;
-      if (ti.cluster.empty()) ti.cluster = inst.cluster;
-      if (ti.version.empty()) ti.version = inst.version;
-    }
-    for (const auto& [k, h] : s.latency_ms) t.latency_ms[k].Merge(h);
-    for (const std::string& u : s.unparsed_samples) {
-      if (t.unparsed_samples.size() < SourceCounts::kMaxUnparsedSamples) {
-        t.unparsed_samples.push_back(u);
-      }
-    }
-  }
+  for (const SourceCounts& s : sources) AddCounts(s, &t);
   return t;
 }
 
@@ -115,8 +97,10 @@ const SourceExpectation* FindExpectation(const std::map<std::string, SourceExpec
   return nullptr;
 }
 
-// Shares of one dimension averaged over sources weighted by their ok counts (equal weights
-// when no source has answers). Empty unless every source has an expectation in it.
+}  // namespace
+
+namespace analyze_internal {
+
 std::map<std::string, double> PooledExpectation(
     const std::vector<std::pair<uint64_t, const std::map<std::string, double>*>>& parts) {
   std::map<std::string, double> out;
@@ -134,7 +118,7 @@ std::map<std::string, double> PooledExpectation(
   return out;
 }
 
-}  // namespace
+}  // namespace analyze_internal
 
 Verdict VerdictOf(const std::vector<CheckResult>& checks) {
   bool inconclusive = false;
@@ -166,7 +150,7 @@ SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
   return e;
 }
 
-Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt) {
+Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
   Report report;
   report.sources.reserve(in.sources.size());
   std::vector<const SourceExpectation*> expectations;
@@ -185,10 +169,11 @@ Report Analyze(const AnalyzeInput& in, const AnalyzeOptions& opt) {
   }
 
   report.total = ReportFromCounts(Pool(in.sources), in.destinations);
-  ComputeShareStatistics(PooledExpectation(by_cluster_parts), PooledExpectation(by_version_parts),
+  ComputeShareStatistics(analyze_internal::PooledExpectation(by_cluster_parts),
+                         analyze_internal::PooledExpectation(by_version_parts),
                          opt, &report.total);
   DropLoneUnknownCluster(&report.total);
-  if (in.sources.size() > 1 && !report.total.gate.empty()) {
+  if (in.sources.size() > 1 && report.total.gate != GateVerdict::kNone) {
     report.notes.push_back(
         "total: expected shares are the sources' expected shares averaged with weights equal "
         "to their ok counts");

@@ -4,15 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace meshverify::analyze_internal {
 namespace {
-
-std::string Percent(double v) { return Fixed(100 * v, 2) + "%"; }
 
 // The level of a shown interval: "99%", "99.75%".
 std::string Level(double level) {
@@ -24,7 +21,7 @@ std::string Level(double level) {
 
 // "cluster2 0.300 [0.281, 0.320] (99%), expected 0.500 ± 0.050" for every share gated `gate`;
 // "v3 got 10 answers, expected none" for an answered share expected to get nothing.
-void DescribeShares(const std::map<std::string, ShareStat>& shares, const std::string& gate,
+void DescribeShares(const std::map<std::string, ShareStat>& shares, GateVerdict gate,
                     double tolerance, std::vector<std::string>* out) {
   for (const auto& [name, s] : shares) {
     if (s.gate != gate) continue;
@@ -33,9 +30,9 @@ void DescribeShares(const std::map<std::string, ShareStat>& shares, const std::s
       continue;
     }
     std::string level = s.ci_level > 0 ? " (" + Level(s.ci_level) + ")" : "";
-    out->push_back(name + " " + Fixed(s.share) + " [" + Fixed(s.ci_lo) + ", " + Fixed(s.ci_hi) +
-                   "]" + level + ", expected " + Fixed(s.expected.value_or(0)) + " ± " +
-                   Fixed(tolerance));
+    out->push_back(name + " " + Fixed(s.share, 3) + " [" + Fixed(s.ci_lo, 3) + ", " +
+                   Fixed(s.ci_hi, 3) + "]" + level + ", expected " +
+                   Fixed(s.expected.value_or(0), 3) + " ± " + Fixed(tolerance, 3));
   }
 }
 
@@ -49,33 +46,14 @@ bool HasUnexpected(const SourceReport& r) {
   return false;
 }
 
-std::string DescribeGate(const SourceReport& r, const std::string& gate, double tolerance) {
+std::string DescribeGate(const SourceReport& r, GateVerdict gate, double tolerance) {
   std::vector<std::string> parts;
   DescribeShares(r.by_cluster, gate, tolerance, &parts);
   DescribeShares(r.by_version, gate, tolerance, &parts);
-  return SourceName(r) + " (" + std::to_string(r.ok) + " answers): " + Join(parts, "; ");
+  return SourceLabel(r) + " (" + std::to_string(r.ok) + " answers): " + Join(parts, "; ");
 }
 
 }  // namespace
-
-std::string SourceName(const SourceReport& r) {
-  if (r.cluster.empty() && r.pod.empty()) return "(all input)";
-  if (r.cluster.empty()) return r.pod;
-  if (r.pod.empty()) return r.cluster;
-  return r.cluster + "/" + r.pod;
-}
-
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-uint64_t SumCounts(const std::map<std::string, uint64_t>& m) {
-  uint64_t n = 0;
-  for (const auto& [k, v] : m) n += v;
-  return n;
-}
 
 std::string DescribeErrors(const std::map<std::string, uint64_t>& errors) {
   std::vector<std::pair<std::string, uint64_t>> v(errors.begin(), errors.end());
@@ -149,7 +127,7 @@ CheckResult CheckErrorRate(const CheckInput& in) {
                 "no request was sent or counted: check that source pods exist and the input "
                 "holds answers");
   }
-  uint64_t errors = SumCounts(t.errors);
+  uint64_t errors = ErrorCount(t);
   double rate = static_cast<double>(errors) / static_cast<double>(t.requests);
   std::string detail = std::to_string(errors) + " of " + std::to_string(t.requests) +
                        " requests failed (" + Percent(rate) + "; allowed " +
@@ -161,9 +139,9 @@ CheckResult CheckErrorRate(const CheckInput& in) {
   detail += ": " + DescribeErrors(t.errors);
   std::vector<std::string> per_source;
   for (const SourceView& s : in.sources) {
-    uint64_t n = SumCounts(s.report->errors);
+    uint64_t n = ErrorCount(*s.report);
     if (n > 0 && in.sources.size() > 1) {
-      per_source.push_back(SourceName(*s.report) + " " + DescribeErrors(s.report->errors));
+      per_source.push_back(SourceLabel(*s.report) + " " + DescribeErrors(s.report->errors));
     }
   }
   if (!per_source.empty()) detail += " (" + Join(per_source, "; ") + ")";
@@ -179,20 +157,20 @@ CheckResult CheckBalance(const CheckInput& in) {
   size_t gated = 0;
   for (const SourceView& s : in.sources) {
     const SourceReport& r = *s.report;
-    if (r.gate.empty()) continue;
+    if (r.gate == GateVerdict::kNone) continue;
     ++gated;
-    if (r.gate == "skewed") {
-      skewed.push_back(DescribeGate(r, "skewed", in.opt.tolerance));
+    if (r.gate == GateVerdict::kSkewed) {
+      skewed.push_back(DescribeGate(r, GateVerdict::kSkewed, in.opt.tolerance));
       unexpected = unexpected || HasUnexpected(r);
       for (const auto* dim : {&r.by_cluster, &r.by_version}) {
         for (const auto& [name, sh] : *dim) {
-          skewed_to_zero = skewed_to_zero || (sh.gate == "skewed" && sh.count == 0);
+          skewed_to_zero = skewed_to_zero || (sh.gate == GateVerdict::kSkewed && sh.count == 0);
         }
       }
     }
-    if (r.gate == "inconclusive") {
-      undecided.push_back(DescribeGate(r, "inconclusive", in.opt.tolerance));
-      if (r.requests_to_decide > r.ok) more = std::max(more, r.requests_to_decide - r.ok);
+    if (r.gate == GateVerdict::kInconclusive) {
+      undecided.push_back(DescribeGate(r, GateVerdict::kInconclusive, in.opt.tolerance));
+      more = std::max(more, MoreRequestsToDecide(r));
     }
   }
   if (gated == 0) {
@@ -221,12 +199,12 @@ CheckResult CheckBalance(const CheckInput& in) {
                                 : "more requests per source would decide; or widen --tolerance";
     return Make("balance", CheckStatus::kInconclusive,
                 std::to_string(undecided.size()) + of + " not decided at tolerance ± " +
-                    Fixed(in.opt.tolerance) + ": " + Join(undecided, " | "),
+                    Fixed(in.opt.tolerance, 3) + ": " + Join(undecided, " | "),
                 hint);
   }
   return Make("balance", CheckStatus::kPass,
               "every share of " + std::to_string(gated) + " source(s) is within expected ± " +
-                  Fixed(in.opt.tolerance) + " at alpha " + Fixed(in.opt.alpha, 4));
+                  Fixed(in.opt.tolerance, 3) + " at alpha " + Fixed(in.opt.alpha, 4));
 }
 
 CheckResult CheckReachability(const CheckInput& in) {
@@ -255,7 +233,7 @@ CheckResult CheckReachability(const CheckInput& in) {
         maybe.push_back(cluster);
       }
     }
-    std::string who = SourceName(r) + " reached " +
+    std::string who = SourceLabel(r) + " reached " +
                       (reached.empty() ? std::string("no cluster") : Join(reached, ", "));
     if (!missing.empty()) {
       std::vector<std::string> names;

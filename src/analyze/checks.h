@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "meshverify/analyze.h"
+#include "meshverify/format.h"
 #include "meshverify/report.h"
 
 namespace meshverify::analyze_internal {
@@ -38,7 +39,7 @@ struct CheckInput {
   const SourceReport* total = nullptr;
   const std::vector<PodInfo>* destinations = nullptr;  // may be empty
   std::vector<std::string> clusters;                   // config clusters, may be empty
-  AnalyzeOptions opt;
+  GateOptions opt;
 };
 
 CheckResult CheckErrorRate(const CheckInput& in);
@@ -48,12 +49,13 @@ CheckResult CheckEndpointsReached(const CheckInput& in);
 CheckResult CheckInstancesKnown(const CheckInput& in);
 CheckResult CheckEndpointsInCidrs(const CheckInput& in);
 
-// "cluster1/sleep-abc", "sleep-abc", or "(all input)" for an unnamed source.
-std::string SourceName(const SourceReport& r);
-// "0.503" (three decimals).
-std::string Fixed(double v, int decimals = 3);
-// Sum of a map of counts.
-uint64_t SumCounts(const std::map<std::string, uint64_t>& m);
+// The pooled total's expected shares of one dimension: the sources' expected shares averaged
+// with weights equal to their ok counts (equal weights when no source has answers). Each part
+// is (ok, expected shares); empty unless every part has a non-empty expectation. Used by
+// Analyze and MergeReports alike.
+std::map<std::string, double> PooledExpectation(
+    const std::vector<std::pair<uint64_t, const std::map<std::string, double>*>>& parts);
+
 // "dns 3, timeout 2" in descending count order.
 std::string DescribeErrors(const std::map<std::string, uint64_t>& errors);
 
@@ -72,6 +74,12 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
                              bool view_known);
 // What to look at when shares are skewed although every category answers.
 std::string HintForSkew();
+// No Running and Ready source pod matches `selector` ("-n NS -l SELECTOR") in some cluster.
+std::string HintForNoSources(const std::string& selector);
+// A sidecar's view still lacks a cluster with Ready destination pods after the wait.
+std::string HintForNotConverged();
+// The prober lost requests (a pod or its exec died, the deadline came first).
+std::string HintForLostRequests();
 
 // A cluster a source must reach.
 struct Requirement {

@@ -58,9 +58,9 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
       if (Answered(r, pod->name) > 0) continue;
       double w = static_cast<double>(e.weight) / static_cast<double>(total_weight);
       double luck = std::pow(1.0 - w, static_cast<double>(r.ok));
-      std::string what = SourceName(r) + " never got an answer from " + pod->name + " (" +
+      std::string what = SourceLabel(r) + " never got an answer from " + pod->name + " (" +
                          e.address + ", " + (e.cluster.empty() ? "no cluster" : e.cluster) +
-                         ", share " + Fixed(w) + ", chance by luck " + Fixed(luck, 4) + ")";
+                         ", share " + Fixed(w, 3) + ", chance by luck " + Fixed(luck, 4) + ")";
       (r.ok > 0 && luck < in.opt.alpha ? missing : undecided).push_back(what);
     }
   }
@@ -100,14 +100,14 @@ CheckResult CheckInstancesKnown(const CheckInput& in) {
       ++instances;
       const PodInfo* pod = PodByName(*in.destinations, name);
       if (pod == nullptr) {
-        unknown.push_back(SourceName(r) + ": " + name + " (" + std::to_string(inst.count) + ")");
+        unknown.push_back(SourceLabel(r) + ": " + name + " (" + std::to_string(inst.count) + ")");
         continue;
       }
       if (!HasView(s)) continue;
       bool listed = false;
       for (const Endpoint& e : s.expect->endpoints) listed = listed || e.address == pod->ip;
       if (!listed) {
-        unlisted.push_back(SourceName(r) + ": " + name + " (" + pod->ip + ", " +
+        unlisted.push_back(SourceLabel(r) + ": " + name + " (" + pod->ip + ", " +
                            std::to_string(inst.count) + " answers)");
       }
     }

@@ -62,7 +62,7 @@ std::string HintForErrors(const std::map<std::string, uint64_t>& errors) {
 
 std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>& missing,
                              bool view_known) {
-  const std::string who = SourceName(r);
+  const std::string who = SourceLabel(r);
   const std::string where = r.cluster.empty() ? "the caller's cluster" : r.cluster;
   std::vector<Unreached> unlisted, unhealthy, routable;
   for (const Unreached& m : missing) {
@@ -109,6 +109,24 @@ std::string HintForSkew() {
   return "look at locality load balancing (traffic kept in the caller's zone or region), "
          "outlier ejection of some endpoints, and endpoint weights (DestinationRule, "
          "ServiceEntry, replicas per version).";
+}
+
+std::string HintForNoSources(const std::string& selector) {
+  return "deploy the source pods (e.g. Istio's sleep sample) in every cluster, check the "
+         "selector and namespace in mesh.yaml, and wait until `kubectl get pods " +
+         selector + "` shows them Ready";
+}
+
+std::string HintForNotConverged() {
+  return "the control plane has not given these sidecars the other cluster's endpoints: check "
+         "the remote secrets (istioctl remote-clusters), istiod's logs, and that the service "
+         "exists in every cluster";
+}
+
+std::string HintForLostRequests() {
+  return "a source pod or its exec failed during the run (pod restarted or deleted, node or "
+         "API server unreachable, or --deadline too short); the lost requests are counted "
+         "as `transport` errors";
 }
 
 }  // namespace meshverify::analyze_internal

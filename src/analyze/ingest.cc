@@ -9,7 +9,7 @@
 
 #include "meshverify/records.h"
 #include "meshverify/reply_parser.h"
-#include "parse/utf8.h"
+#include "meshverify/utf8.h"
 
 namespace meshverify {
 namespace {

@@ -1,6 +1,8 @@
 // MergeReports: several reports (runs, pods, Jobs) -> one, statistics recomputed from counts,
 // latency from the histograms bucket by bucket, the gate at the runs' alpha per look.
 
+#include "meshverify/merge.h"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -11,14 +13,12 @@
 
 #include "analyze/checks.h"
 #include "meshverify/analyze.h"
-#include "meshverify/merge.h"
 #include "meshverify/stats.h"
 
 namespace meshverify {
 namespace {
 
 using analyze_internal::CheckInput;
-using analyze_internal::SourceName;
 using analyze_internal::SourceView;
 
 // Without histograms (reports older than them) percentiles cannot be merged exactly:
@@ -70,16 +70,13 @@ Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out,
   out->requests += in.requests;
   out->ok += in.ok;
   for (const auto& [k, n] : in.errors) out->errors[k] += n;
-  const std::string where = SourceName(in);
+  const std::string where = SourceLabel(in);
   if (Status s = AddShares(where, in.by_cluster, keep_expected, &out->by_cluster); !s.ok())
     return s;
   if (Status s = AddShares(where, in.by_version, keep_expected, &out->by_version); !s.ok())
     return s;
   for (const auto& [k, inst] : in.by_instance) {
-    InstanceStat& o = out->by_instance[k];
-    o.count += inst.count;
-    if (o.cluster.empty()) o.cluster = inst.cluster;
-    if (o.version.empty()) o.version = inst.version;
+    out->by_instance[k].Add(inst.count, inst.cluster, inst.version);
   }
   for (const auto& [k, l] : in.latency_ms) {
     MergeLatency(l, &out->latency_ms[k]);
@@ -106,23 +103,15 @@ std::map<std::string, double> ExpectedOf(const std::map<std::string, ShareStat>&
   return m;
 }
 
-// Shares expected in total: sources' expectations weighted by ok (all sources must have one).
+// Shares expected in total, as Analyze pools them (analyze_internal::PooledExpectation).
 std::map<std::string, double> PooledExpected(const std::vector<SourceReport>& sources,
+                                             const std::vector<SourceExpectation>& expect,
                                              bool by_cluster) {
-  std::map<std::string, double> out;
-  uint64_t ok = 0;
-  for (const SourceReport& s : sources) {
-    if (ExpectedOf(by_cluster ? s.by_cluster : s.by_version).empty()) return {};
-    ok += s.ok;
+  std::vector<std::pair<uint64_t, const std::map<std::string, double>*>> parts;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    parts.emplace_back(sources[i].ok, by_cluster ? &expect[i].by_cluster : &expect[i].by_version);
   }
-  for (const SourceReport& s : sources) {
-    double w = ok == 0 ? 1.0 / static_cast<double>(sources.size())
-                       : static_cast<double>(s.ok) / static_cast<double>(ok);
-    for (const auto& [k, p] : ExpectedOf(by_cluster ? s.by_cluster : s.by_version)) {
-      out[k] += w * p;
-    }
-  }
-  return out;
+  return analyze_internal::PooledExpectation(parts);
 }
 
 int Severity(CheckStatus s) {
@@ -141,7 +130,7 @@ int Severity(CheckStatus s) {
 
 }  // namespace
 
-Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOptions& stated,
+Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& stated,
                             std::span<const std::string> names) {
   if (reports.empty()) return Status::InvalidInput("merge: no reports to merge");
   std::vector<nlohmann::json> configs;
@@ -153,13 +142,13 @@ Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOption
   if (Status s = CheckSameSettings(configs, names); !s.ok()) return s;
   // A sequential run gated each look at alpha / looks; the merged counts are its last look.
   const int looks = LooksOf(reports[0].config);
-  AnalyzeOptions opt = stated;
+  GateOptions opt = stated;
   opt.alpha = stats::SequentialAlpha(stated.alpha, 1, looks);
   Report out;
   out.tool_name = reports[0].tool_name;
   out.tool_version = reports[0].tool_version;
   out.config = reports[0].config;
-  if (out.config.is_object()) out.config["gate"] = AnalyzeOptionsToJson(stated);
+  if (out.config.is_object()) out.config["gate"] = GateOptionsToJson(stated);
   bool any_error = false;
   std::set<std::string> approximate;
   std::set<std::tuple<std::string, std::string, std::string, uint32_t>> seen_endpoints;
@@ -211,8 +200,8 @@ Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOption
     if (Status st = AddSource(s, false, &out.total, &ignored); !st.ok()) return st;
   }
   LatencyFromHistograms(approximate, &out.total);
-  ComputeShareStatistics(PooledExpected(out.sources, true), PooledExpected(out.sources, false), opt,
-                         &out.total);
+  ComputeShareStatistics(PooledExpected(out.sources, expect, true),
+                         PooledExpected(out.sources, expect, false), opt, &out.total);
   std::string note = "merged from " + std::to_string(reports.size()) + " reports; counts summed";
   if (approximate.empty()) {
     note += ", latency percentiles from the merged histograms (within their 0.4% bucket error)";
@@ -225,7 +214,8 @@ Result<Report> MergeReports(std::span<const Report> reports, const AnalyzeOption
   }
   if (looks > 1) {
     std::ostringstream os;
-    os << "; gate at alpha " << stated.alpha << " / " << looks << " looks, as each look of the runs";
+    os << "; gate at alpha " << stated.alpha << " / " << looks
+       << " looks, as each look of the runs";
     note += os.str();
   }
   out.notes.push_back(note);

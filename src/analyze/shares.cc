@@ -29,6 +29,18 @@ void AddExpectedCategories(const std::map<std::string, double>& expected,
   }
 }
 
+GateVerdict VerdictOf(stats::Gate g) {
+  switch (g) {
+    case stats::Gate::kBalanced:
+      return GateVerdict::kBalanced;
+    case stats::Gate::kSkewed:
+      return GateVerdict::kSkewed;
+    case stats::Gate::kInconclusive:
+      return GateVerdict::kInconclusive;
+  }
+  return GateVerdict::kInconclusive;
+}
+
 struct Decision {
   bool any_skewed = false;
   bool all_balanced = true;
@@ -87,11 +99,11 @@ bool SamePartition(const SourceReport& r) {
 
 // Fills share, interval and (when gated) gate of every category of one dimension. Ungated
 // shares show the two-sided Clopper–Pearson interval at level 1 - alpha.
-void GateDimension(uint64_t ok, bool gated, int decisions, const AnalyzeOptions& opt,
+void GateDimension(uint64_t ok, bool gated, int decisions, const GateOptions& opt,
                    std::map<std::string, ShareStat>* shares, Decision* d) {
   for (auto& [name, s] : *shares) {
     s.share = ok == 0 ? 0.0 : static_cast<double>(s.count) / static_cast<double>(ok);
-    s.gate.clear();
+    s.gate = GateVerdict::kNone;
     if (!gated) {
       stats::Interval ci = stats::ClopperPearsonBounds(s.count, ok, opt.alpha / 2, opt.alpha / 2);
       s.ci_lo = ci.lo;
@@ -104,7 +116,7 @@ void GateDimension(uint64_t ok, bool gated, int decisions, const AnalyzeOptions&
     s.ci_lo = g.ci.lo;
     s.ci_hi = g.ci.hi;
     s.ci_level = g.ci_level;
-    s.gate = stats::GateName(g.gate);
+    s.gate = VerdictOf(g.gate);
     if (g.gate == stats::Gate::kSkewed) d->any_skewed = true;
     if (g.gate != stats::Gate::kBalanced) d->all_balanced = false;
     if (g.gate == stats::Gate::kInconclusive)
@@ -143,7 +155,7 @@ std::vector<double> ExpectedVector(const std::map<std::string, ShareStat>& share
 
 void ComputeShareStatistics(const std::map<std::string, double>& expected_by_cluster,
                             const std::map<std::string, double>& expected_by_version,
-                            const AnalyzeOptions& opt, SourceReport* r) {
+                            const GateOptions& opt, SourceReport* r) {
   AddExpectedCategories(expected_by_cluster, &r->by_cluster);
   AddExpectedCategories(expected_by_version, &r->by_version);
   const bool gate_cluster = !expected_by_cluster.empty();
@@ -168,15 +180,15 @@ void ComputeShareStatistics(const std::map<std::string, double>& expected_by_clu
 
   r->requests_to_decide = 0;
   if (!gate_cluster && !gate_version) {
-    r->gate.clear();
+    r->gate = GateVerdict::kNone;
     return;
   }
   if (d.any_skewed) {
-    r->gate = "skewed";
+    r->gate = GateVerdict::kSkewed;
   } else if (d.all_balanced) {
-    r->gate = "balanced";
+    r->gate = GateVerdict::kBalanced;
   } else {
-    r->gate = "inconclusive";
+    r->gate = GateVerdict::kInconclusive;
     uint64_t n = d.n_to_decide;
     if (n <= r->ok || r->ok == 0) {
       // The observed shares give no usable estimate (e.g. no answers): size from the plan.
@@ -189,9 +201,9 @@ void ComputeShareStatistics(const std::map<std::string, double>& expected_by_clu
   }
 }
 
-AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
-                                        const AnalyzeOptions& defaults) {
-  AnalyzeOptions o = defaults;
+GateOptions GateOptionsFromConfig(const nlohmann::json& config,
+                                        const GateOptions& defaults) {
+  GateOptions o = defaults;
   if (!config.is_object()) return o;
   auto gate = config.find("gate");
   if (gate == config.end() || !gate->is_object()) return o;
@@ -205,7 +217,7 @@ AnalyzeOptions AnalyzeOptionsFromConfig(const nlohmann::json& config,
   return o;
 }
 
-nlohmann::json AnalyzeOptionsToJson(const AnalyzeOptions& opt) {
+nlohmann::json GateOptionsToJson(const GateOptions& opt) {
   return {
       {"tolerance", opt.tolerance}, {"alpha", opt.alpha}, {"max_error_rate", opt.max_error_rate}};
 }

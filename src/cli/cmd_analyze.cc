@@ -2,12 +2,7 @@
 // records) -> Ingestor -> Analyze -> report and exit code. Files are read in 1 MiB chunks, so
 // memory depends on the number of categories, not on the size of the input.
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -16,7 +11,6 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/options.h"
 #include "meshverify/analyze.h"
 #include "meshverify/config.h"
 #include "meshverify/ingest.h"
@@ -45,84 +39,32 @@ Exit codes: 0 passed, 1 a check failed, 2 usage or input error (unknown flag, ba
 unreadable or empty input, binary data, malformed record), 4 inconclusive.
 )";
 
-struct AnalyzeFlags {
-  std::vector<std::string> files;
-  std::string format = "auto";
-  std::string pattern;
-  std::string expect;
-  double max_error_rate = 0;
-  GateFlags gate;
-  OutputOptions output;
-  bool help = false;
-};
-
-Status ParseAnalyzeArgs(const Args& args, AnalyzeFlags* f, std::ostream& help_out) {
-  po::options_description desc("meshverify analyze [FILE...|-] [options]");
-  desc.add_options()("help,h", po::bool_switch(&f->help), "show this help")(
-      "format", po::value(&f->format)->value_name("FMT")->default_value("auto"),
-      "input format: auto | raw | jsonl")(
-      "pattern", po::value(&f->pattern)->value_name("REGEX"),
-      "RE2 regex with named groups version, instance (and optionally cluster) for other apps")(
-      "expect", po::value(&f->expect)->value_name("SHARES"),
-      "expected shares, e.g. v1=0.5,v2=0.5 or cluster1=0.5,cluster2=0.5")(
-      "max-error-rate", po::value(&f->max_error_rate)->value_name("R")->default_value(0.0),
-      "largest allowed share of failed requests (0: any error fails)");
-  AddGateOptions(desc, &f->gate);
-  AddOutputOptions(desc, &f->output);
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&f->files)->multitoken(), "input files");
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", -1);
-  po::variables_map vm;
-  if (Status s = ParseArgs("analyze", args, all, &pos, &vm); !s.ok()) return s;
-  if (f->help) {
-    help_out << desc << kHelpTail;
-    return Status::Ok();
-  }
-  if (Status s = ValidateOutput(f->output); !s.ok()) return s;
-  if (Status s = ValidateGate(f->gate); !s.ok()) return s;
-  if (!(f->max_error_rate >= 0 && f->max_error_rate <= 1)) {
-    return Status::Usage("--max-error-rate " + std::to_string(f->max_error_rate) +
-                         ": must be in [0, 1]");
-  }
-  if (f->files.empty()) f->files.push_back("-");
-  return Status::Ok();
+bool Stopped(const Environment& env) {
+  return env.interrupted != nullptr && env.interrupted->load();
 }
 
 // Feeds one input to the ingestor in chunks. Fails with InvalidInput "<path>: <reason>".
-Status IngestOne(const std::string& path, Environment& env, Ingestor* ing, std::vector<char>* buf) {
+Status IngestOne(const std::string& path, Environment& env, Ingestor* ing) {
   ing->BeginSource(path);
-  auto stopped = [&] { return env.interrupted != nullptr && env.interrupted->load(); };
+  Status fed;
+  auto feed = [&](std::string_view chunk) {
+    fed = ing->Feed(chunk);
+    return fed.ok() && !Stopped(env);
+  };
   if (path == "-") {
-    while (*env.in && !stopped()) {
-      env.in->read(buf->data(), static_cast<std::streamsize>(buf->size()));
+    std::vector<char> buf(kChunkBytes);
+    while (*env.in && !Stopped(env)) {
+      env.in->read(buf.data(), static_cast<std::streamsize>(buf.size()));
       std::streamsize n = env.in->gcount();
-      if (n <= 0) break;
-      if (Status s = ing->Feed({buf->data(), static_cast<size_t>(n)}); !s.ok()) return s;
+      if (n <= 0 || !feed({buf.data(), static_cast<size_t>(n)})) break;
     }
     if (env.in->bad()) return Status::InvalidInput("-: read error");
-  } else {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::InvalidInput(path + ": " + std::strerror(errno));
-    Status status;
-    while (!stopped()) {
-      ssize_t n = ::read(fd, buf->data(), buf->size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        status = Status::InvalidInput(path + ": " + std::strerror(errno));
-        break;
-      }
-      if (n == 0) break;
-      status = ing->Feed({buf->data(), static_cast<size_t>(n)});
-      if (!status.ok()) break;
-    }
-    ::close(fd);
-    if (!status.ok()) return status;
+  } else if (Status s = env.fs->ReadChunks(path, kChunkBytes, feed); !s.ok()) {
+    return s;
   }
+  if (!fed.ok()) return fed;
   if (Status s = ing->EndSource(); !s.ok()) return s;
-  if (ing->source_lines() == 0 && !stopped()) return Status::InvalidInput(path + ": no input");
+  if (ing->source_lines() == 0 && !Stopped(env)) return Status::InvalidInput(path + ": no input");
   return Status::Ok();
 }
 
@@ -146,71 +88,88 @@ bool KeysAreClusters(const std::map<std::string, double>& shares,
   return as_cluster > as_version;
 }
 
-nlohmann::json ConfigJson(const AnalyzeFlags& f, const AnalyzeOptions& opt,
-                          const std::map<std::string, double>& shares, bool by_cluster) {
+nlohmann::json ConfigJson(const AnalyzeFlags& f, bool by_cluster) {
   nlohmann::json c = {{"command", "analyze"},
                       {"inputs", f.files},
-                      {"format", f.format},
+                      {"format", InputFormatName(f.format)},
                       {"pattern", f.pattern},
-                      {"gate", AnalyzeOptionsToJson(opt)}};
-  if (!shares.empty()) {
-    c["expect"] = shares;
+                      {"gate", GateOptionsToJson(f.gate)}};
+  if (!f.expect.empty()) {
+    c["expect"] = f.expect;
     c["expect_by"] = by_cluster ? "cluster" : "version";
   }
-  if (f.gate.seed) c["seed"] = *f.gate.seed;
   return c;
 }
 
 }  // namespace
 
-int RunAnalyze(const Args& args, Environment& env) {
-  auto fail = [&](const Status& s) {
-    const std::string& m = s.message();
-    *env.err << (m.rfind("meshverify", 0) == 0 ? "" : "meshverify analyze: ") << m << "\n";
-    return s.ExitCode();
-  };
+Result<AnalyzeFlags> ParseAnalyzeFlags(const Args& args) {
   AnalyzeFlags f;
-  if (Status s = ParseAnalyzeArgs(args, &f, *env.out); !s.ok()) return fail(s);
-  if (f.help) return 0;
-
-  std::map<std::string, double> shares;
-  std::string shares_note;
-  if (!f.expect.empty()) {
-    Result<ShareList> parsed = ParseShareList(f.expect, "--expect");
-    if (!parsed.ok()) return fail(Status::Usage(parsed.status().message()));
-    shares = parsed->shares;
-    shares_note = parsed->note;
+  std::string format = "auto", expect;
+  OutputOptionValues output;
+  po::options_description desc("meshverify analyze [FILE...|-] [options]");
+  desc.add_options()("help,h", "show this help")(
+      "format", po::value(&format)->value_name("FMT")->default_value("auto"),
+      "input format: auto | raw | jsonl")(
+      "pattern", po::value(&f.pattern)->value_name("REGEX"),
+      "RE2 regex with named groups version, instance (and optionally cluster) for other apps")(
+      "expect", po::value(&expect)->value_name("SHARES"),
+      "expected shares, e.g. v1=0.5,v2=0.5 or cluster1=0.5,cluster2=0.5")(
+      "max-error-rate", po::value(&f.gate.max_error_rate)->value_name("R")->default_value(0.0),
+      "largest allowed share of failed requests (0: any error fails)");
+  AddGateOptions(desc, &f.gate);
+  AddOutputOptions(desc, &output);
+  po::variables_map vm;
+  if (Status s = ParseArgsAndFiles(args, desc, &f.files, &vm); !s.ok()) return s;
+  if (vm.count("help") != 0) {
+    f.help = HelpText("", desc, kHelpTail);
+    return f;
   }
-  Result<InputFormat> format = ParseInputFormat(f.format);
-  if (!format.ok()) return fail(Status::Usage(format.status().message()));
-  Result<Ingestor> ing = Ingestor::Create(IngestOptions{*format, f.pattern});
-  if (!ing.ok()) return fail(Status::Usage(ing.status().message()));
+  Result<OutputFlags> out = ResolveOutput(output);
+  if (!out.ok()) return out.status();
+  f.output = *out;
+  if (Status s = ValidateGate(f.gate); !s.ok()) return s;
+  if (!expect.empty()) {
+    Result<ShareList> parsed = ParseShareList(expect, "--expect");
+    if (!parsed.ok()) return parsed.status();
+    f.expect = parsed->shares;
+    f.expect_note = parsed->note;
+  }
+  Result<InputFormat> fmt = ParseInputFormat(format);
+  if (!fmt.ok()) return fmt.status();
+  f.format = *fmt;
+  if (f.files.empty()) f.files.push_back("-");
+  return f;
+}
 
+ExitCode RunAnalyze(const AnalyzeFlags& f, Environment& env) {
+  Result<Ingestor> ing = Ingestor::Create(IngestOptions{f.format, f.pattern});
+  if (!ing.ok()) return ReportError(env, "analyze", ing.status());
   std::optional<std::chrono::steady_clock::time_point> t0;
   std::string started_at;
   if (env.clock != nullptr) {
     started_at = FormatRfc3339(env.clock->Now());
     t0 = env.clock->Monotonic();
   }
-  std::vector<char> buf(kChunkBytes);
   for (const std::string& path : f.files) {
-    if (Status s = IngestOne(path, env, &*ing, &buf); !s.ok()) return fail(s);
-    if (env.interrupted != nullptr && env.interrupted->load()) break;
+    if (Status s = IngestOne(path, env, &*ing); !s.ok()) return ReportError(env, "analyze", s);
+    if (Stopped(env)) break;
   }
 
-  AnalyzeOptions opt{f.gate.tolerance, f.gate.alpha, f.max_error_rate};
   AnalyzeInput in;
   in.sources = ing->aggregate().sources();
-  bool by_cluster = !shares.empty() && KeysAreClusters(shares, in.sources);
-  if (!shares.empty()) (by_cluster ? in.expect[""].by_cluster : in.expect[""].by_version) = shares;
-  Report report = Analyze(in, opt);
+  bool by_cluster = !f.expect.empty() && KeysAreClusters(f.expect, in.sources);
+  if (!f.expect.empty()) {
+    (by_cluster ? in.expect[""].by_cluster : in.expect[""].by_version) = f.expect;
+  }
+  Report report = Analyze(in, f.gate);
   report.tool_version = MESHVERIFY_VERSION;
   report.started_at = started_at;
   if (t0) {
     report.duration_s = std::chrono::duration<double>(env.clock->Monotonic() - *t0).count();
   }
-  report.config = ConfigJson(f, opt, shares, by_cluster);
-  if (env.interrupted != nullptr && env.interrupted->load()) {
+  report.config = ConfigJson(f, by_cluster);
+  if (Stopped(env)) {
     report.interrupted = true;
     report.notes.push_back("interrupted: only the input read before Ctrl-C was analyzed");
   }
@@ -222,12 +181,12 @@ int RunAnalyze(const Args& args, Environment& env) {
     }
     report.notes.push_back(note + (n > ing->notice_samples().size() ? "; ..." : ""));
   }
-  if (!shares_note.empty()) report.notes.push_back(shares_note);
-  if (!shares.empty()) {
+  if (!f.expect_note.empty()) report.notes.push_back(f.expect_note);
+  if (!f.expect.empty()) {
     report.notes.push_back(std::string("--expect keys read as ") +
                            (by_cluster ? "destination clusters" : "versions"));
   }
-  return EmitReport(report, f.output, env);
+  return EmitReport(report, f.output, env, "analyze");
 }
 
 }  // namespace meshverify::cli

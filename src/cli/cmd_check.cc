@@ -1,38 +1,152 @@
-// `meshverify check -c mesh.yaml`: options -> plan -> discover -> probe -> analyze -> report.
+// `meshverify check -c mesh.yaml`: flags -> mesh.yaml with overrides -> the check pipeline
+// (check.h) with the exec prober -> report, records file and exit code.
 #include <ostream>
 #include <string>
 
 #include "cli/check_plan.h"
-#include "cli/check_run.h"
 #include "cli/commands.h"
+#include "meshverify/check.h"
+#include "meshverify/probe.h"
 
 namespace meshverify::cli {
+namespace {
 
-int RunCheck(const Args& args, Environment& env) {
-  Result<CheckPlan> plan = MakeCheckPlan(args, env);
-  if (!plan.ok()) {
-    const std::string& msg = plan.status().message();
-    *env.err << (msg.rfind("meshverify", 0) == 0 ? "" : "meshverify check: ") << msg << "\n";
-    return plan.status().ExitCode();
+constexpr char kHelpHead[] =
+    "usage: meshverify check -c mesh.yaml [options]\n\n"
+    "From every source pod of every cluster, sends requests to the target, reads each\n"
+    "sidecar's endpoint view, and gates traffic shares against what the views predict.\n"
+    "Exit: 0 passed, 1 failed, 2 usage/config error, 3 could not run, 4 inconclusive.\n\n";
+
+// The raw values Boost fills in; ParseCheckFlags checks and converts them.
+struct Values {
+  std::optional<std::string> timeout, deadline, wait;
+  OutputOptionValues output;
+};
+
+po::options_description Describe(CheckFlags* f, Values* v) {
+  po::options_description desc("meshverify check options");
+  desc.add_options()("help,h", "show this help")(
+      "config,c", po::value(&f->config)->value_name("FILE"), "mesh.yaml (required)")(
+      "dry-run", po::bool_switch(&f->dry_run), "validate the config and print the plan; run nothing")(
+      "requests", Optional(&f->requests)->value_name("N"), "at most N requests per source pod")(
+      "looks", Optional(&f->looks)->value_name("K"),
+      "analyse at K evenly spaced points, stop once every gate is decided")(
+      "concurrency", Optional(&f->concurrency)->value_name("C"), "requests in flight per source")(
+      "timeout", Optional(&v->timeout)->value_name("DUR"), "per request (5s, 250ms)")(
+      "deadline", Optional(&v->deadline)->value_name("DUR"), "bound of the whole probing phase")(
+      "wait", Optional(&v->wait)->value_name("DUR"), "bound of the wait for endpoint convergence")(
+      "tolerance", Optional(&f->tolerance)->value_name("D"),
+      "a share is balanced within expected ± D")(
+      "alpha", Optional(&f->alpha)->value_name("A"), "family-wise error rate of the gate")(
+      "max-error-rate", Optional(&f->max_error_rate)->value_name("R"),
+      "errors / requests above R fail")(
+      "exec-requests", po::value(&f->exec_requests)->value_name("N")->default_value(10000),
+      "requests per kubectl exec of a source (0 = all in one)")(
+      "seed", Optional(&f->seed)->value_name("N"),
+      "derive each exec's framing marker from N: the same run sends the same scripts")(
+      "records", po::value(&f->records)->value_name("PATH"), "write every request as JSONL");
+  AddKubeOptions(desc, &f->kube);
+  AddOutputOptions(desc, &v->output);
+  return desc;
+}
+
+Result<std::optional<std::chrono::milliseconds>> Duration(const std::optional<std::string>& text,
+                                                          const std::string& flag,
+                                                          bool zero_ok) {
+  if (!text) return std::optional<std::chrono::milliseconds>();
+  Result<std::chrono::milliseconds> d = ParseDuration(*text, flag);
+  if (!d.ok()) return d.status();
+  if (d->count() < 0 || (!zero_ok && d->count() == 0)) {
+    return Status::Usage(flag + ": must be positive");
   }
-  if (plan->help) {
-    PrintCheckHelp(*env.out);
-    return 0;
+  return std::optional<std::chrono::milliseconds>(*d);
+}
+
+// Progress on stderr, drawn only when it is a terminal.
+class TerminalProgress : public ProgressSink {
+ public:
+  explicit TerminalProgress(std::ostream& err) : err_(err) {}
+  void Phase(std::string_view what) override { err_ << what << "...\n"; }
+  void Probing(uint64_t done, uint64_t of) override {
+    err_ << "\rprobing: " << done << "/" << of << " requests" << std::flush;
   }
-  if (plan->dry_run) {
-    if (plan->output.output == "json") {
-      *env.out << PlanToJson(*plan).dump(2) << "\n";
+  void ProbingDone() override { err_ << "\r" << std::string(40, ' ') << "\r" << std::flush; }
+
+ private:
+  std::ostream& err_;
+};
+
+}  // namespace
+
+Result<CheckFlags> ParseCheckFlags(const Args& args) {
+  CheckFlags f;
+  Values v;
+  po::options_description desc = Describe(&f, &v);
+  po::variables_map vm;
+  if (Status s = ParseArgs(args, desc, nullptr, &vm); !s.ok()) return s;
+  if (vm.count("help") != 0) {
+    f.help = HelpText(kHelpHead, desc, "");
+    return f;
+  }
+  if (f.config.empty()) return Status::Usage("-c/--config FILE is required");
+  Result<OutputFlags> output = ResolveOutput(v.output);
+  if (!output.ok()) return output.status();
+  f.output = *output;
+  if (f.requests && *f.requests == 0) return Status::Usage("--requests: must be positive");
+  if (f.looks && (*f.looks < 1 || *f.looks > 100)) {
+    return Status::Usage("--looks: must be in [1, 100]");
+  }
+  if (f.concurrency && (*f.concurrency < 1 || *f.concurrency > 64)) {
+    return Status::Usage("--concurrency: must be in [1, 64] (one curl each in the pod)");
+  }
+  GateOptions gate{f.tolerance.value_or(0.05), f.alpha.value_or(0.01),
+                   f.max_error_rate.value_or(0)};
+  if (Status s = ValidateGate(gate); !s.ok()) return s;
+  auto timeout = Duration(v.timeout, "--timeout", false);
+  auto deadline = Duration(v.deadline, "--deadline", false);
+  auto wait = Duration(v.wait, "--wait", true);
+  for (const auto* d : {&timeout, &deadline, &wait}) {
+    if (!d->ok()) return d->status();
+  }
+  f.timeout = *timeout;
+  f.deadline = *deadline;
+  f.wait = *wait;
+  return f;
+}
+
+ExitCode RunCheck(const CheckFlags& flags, Environment& env) {
+  Result<std::string> text = ReadFileOrStdin(env, flags.config);
+  if (!text.ok()) return ReportError(env, "check", text.status());
+  Result<MeshConfig> mesh = ParseMeshConfig(*text, flags.config);
+  if (!mesh.ok()) return ReportError(env, "check", mesh.status());
+  if (Status s = ApplyCheckFlags(flags, &*mesh); !s.ok()) return ReportError(env, "check", s);
+  if (flags.dry_run) {
+    if (flags.output.stdout_format->name == "json") {
+      *env.out << PlanToJson(flags, *mesh).dump(2) << "\n";
     } else {
-      PrintPlan(*plan, *env.out);
+      PrintPlan(flags, *mesh, *env.out);
     }
-    return 0;
+    return ExitCode::kPass;
   }
-  Result<Report> report = RunCheckPlan(*plan, env);
-  if (!report.ok()) {
-    *env.err << "meshverify check: could not run: " << report.status().message() << "\n";
-    return report.status().ExitCode();
+  CheckSettings settings;
+  settings.mesh = *mesh;
+  settings.config = PlanToJson(flags, *mesh);
+  settings.keep_records = !flags.records.empty();
+  probe::ExecOptions exec;
+  exec.exec_requests = flags.exec_requests;
+  if (flags.seed) exec.markers = probe::SeededMarkers(*flags.seed);
+  probe::ExecProber prober(*env.runner, *env.clock, exec);
+  TerminalProgress progress(*env.err);
+  Result<CheckRun> run = ::meshverify::RunCheck(settings, *env.runner, prober, *env.clock,
+                                                env.interrupted,
+                                                env.err_is_tty ? &progress : nullptr);
+  if (!run.ok()) return ReportError(env, "check", run.status().WithPrefix("could not run"));
+  if (!flags.records.empty()) {
+    if (Status s = env.fs->WriteFile(flags.records, run->records); !s.ok()) {
+      return ReportError(env, "check", s.WithPrefix("could not run"));
+    }
   }
-  return EmitReport(*report, plan->output, env);
+  return EmitReport(run->report, flags.output, env, "check");
 }
 
 }  // namespace meshverify::cli

@@ -13,7 +13,20 @@ namespace {
 struct Raw {
   std::string timeout;
   int64_t deadline = 0;
+  OutputOptionValues output;
 };
+
+constexpr char kHelpHead[] =
+    "usage: meshverify jobs [run] -c mesh.yaml --shards N [--image IMAGE] -- check|load ARGS...\n\n"
+    "Prints, per cluster of mesh.yaml, an Indexed Job in the source namespace whose N pods run\n"
+    "meshverify in direct mode through their own sidecar, as --shard i/N, each writing its JSON\n"
+    "report to its log (pipe each cluster's part to `kubectl --context CTX apply -f -`, or use\n"
+    "--cluster). `jobs run` applies them, waits, reads every shard's report (kubectl logs),\n"
+    "merges them exactly, writes the merged report and deletes the Jobs. Shards that failed or\n"
+    "never finished are listed by name with their planned requests.\n\n";
+constexpr char kHelpTail[] =
+    "\nExit (run): 0 passed, 1 failed, 2 usage/config, 3 could not run or a shard is missing,\n"
+    "4 inconclusive, 130 interrupted.\n";
 
 po::options_description Describe(JobsFlags* f, Raw* r) {
   po::options_description d("meshverify jobs options");
@@ -36,7 +49,7 @@ po::options_description Describe(JobsFlags* f, Raw* r) {
       "keep", po::bool_switch(&f->keep), "jobs run: leave the Jobs in the clusters")(
       "shard-dir", po::value(&f->shard_dir)->value_name("DIR"),
       "jobs run: keep each shard's report there");
-  AddOutputOptions(d, &f->output);
+  AddOutputOptions(d, &r->output);
   return d;
 }
 
@@ -57,8 +70,9 @@ std::map<std::string, std::string> Destinations(const MeshConfig& m, Environment
     Result<std::vector<PodInfo>> pods = discover::ListPods(
         *env.runner, c, ns, m.target.destinations, std::chrono::milliseconds(30000));
     if (!pods.ok()) {
-      *env.err << "meshverify jobs: " << c.name << ": destination pods unknown ("
-               << pods.status().message() << "); answers will count as cluster 'unknown'\n";
+      ReportError(env, "jobs",
+                  pods.status().WithPrefix(c.name + ": destination pods unknown (answers will "
+                                                    "count as cluster 'unknown')"));
       continue;
     }
     for (const PodInfo& p : *pods) out[p.name] = c.name;
@@ -84,12 +98,12 @@ Result<JobsFlags> ParseJobsFlags(const Args& all) {
   Raw raw;
   po::options_description desc = Describe(&f, &raw);
   po::variables_map vm;
-  if (Status s = ParseArgs("jobs", mine, desc, nullptr, &vm); !s.ok()) return s;
+  if (Status s = ParseArgs(mine, desc, nullptr, &vm); !s.ok()) return s;
   if (vm.count("help")) {
-    f.help = true;
+    f.help = HelpText(kHelpHead, desc, kHelpTail);
     return f;
   }
-  auto bad = [](const std::string& why) { return Status::Usage("meshverify jobs: " + why); };
+  auto bad = [](const std::string& why) { return Status::Usage(why); };
   if (f.config.empty()) return bad("-c/--config mesh.yaml is required");
   if (f.command.empty())
     return bad("give the command after --: -- check ARGS... or -- load ARGS...");
@@ -102,12 +116,13 @@ Result<JobsFlags> ParseJobsFlags(const Args& all) {
       return bad("--timeout '" + raw.timeout + "': expected e.g. 10m");
     f.timeout = *t;
   }
-  if (Status s = ValidateOutput(f.output); !s.ok()) return s;
-  if (!f.run && (!f.shard_dir.empty() || f.keep || f.timeout || !f.output.json_path.empty() ||
-                 !f.output.junit_path.empty() || !f.output.markdown_path.empty() ||
-                 !f.output.html_path.empty())) {
+  Result<OutputFlags> out = ResolveOutput(raw.output);
+  if (!out.ok()) return out.status();
+  f.output = *out;
+  f.output_given = !f.output.files.empty() || !vm["output"].defaulted();
+  if (!f.run && (!f.shard_dir.empty() || f.keep || f.timeout || f.output_given)) {
     return bad(
-        "--timeout, --keep, --shard-dir, --json, --junit, --markdown and --html are for "
+        "--timeout, --keep, --shard-dir, -o, --json, --junit, --markdown and --html are for "
         "`jobs run`");
   }
   return f;
@@ -131,7 +146,7 @@ Result<jobs::JobSpec> BuildJobSpec(const JobsFlags& f, const MeshConfig& mesh,
   if (Status st = jobs::ValidateSpec(mesh, s); !st.ok()) return st;
   if (f.run && s.command != "load") {
     return Status::Usage(
-        "meshverify jobs run: only load runs as Jobs in this build (check in Jobs needs `check "
+        "jobs run: only load runs as Jobs in this build (check in Jobs needs `check "
         "--direct --shard`, which is not here yet); `meshverify jobs -- check` prints its "
         "manifests");
   }
@@ -140,7 +155,7 @@ Result<jobs::JobSpec> BuildJobSpec(const JobsFlags& f, const MeshConfig& mesh,
     Args a = {"--direct", "--url", s.url};
     a.insert(a.end(), s.args.begin(), s.args.end());
     Result<LoadFlags> lf = ParseLoadFlags(a);
-    if (!lf.ok()) return Status::Usage("meshverify jobs: -- load: " + lf.status().message());
+    if (!lf.ok()) return lf.status().WithPrefix("-- load");
     const double duration =
         lf->duration.count() > 0 || lf->requests ? lf->duration.count() / 1e3 : 10;
     s.duration_s = duration;
@@ -159,33 +174,24 @@ Result<jobs::JobSpec> BuildJobSpec(const JobsFlags& f, const MeshConfig& mesh,
   return s;
 }
 
-int RunJobsCommand(const Args& args, Environment& env) {
-  Result<JobsFlags> f = ParseJobsFlags(args);
-  auto fail = [&](const Status& s) {
-    *env.err << s.message() << "\n";
-    return s.ExitCode();
-  };
-  if (!f.ok()) return fail(f.status());
-  if (f->help) {
-    PrintJobsHelp(*env.out);
-    return 0;
-  }
-  Result<std::string> text = ReadFileOrStdin(env, f->config);
-  if (!text.ok()) return fail(Status::InvalidInput(text.status().message()));
-  Result<MeshConfig> mesh = ParseMeshConfig(*text, f->config);
-  if (!mesh.ok()) return fail(mesh.status());
-  if (!f->cluster.empty()) {
+ExitCode RunJobs(const JobsFlags& f, Environment& env) {
+  Result<std::string> text = ReadFileOrStdin(env, f.config);
+  if (!text.ok()) return ReportError(env, "jobs", Status::InvalidInput(text.status().message()));
+  Result<MeshConfig> mesh = ParseMeshConfig(*text, f.config);
+  if (!mesh.ok()) return ReportError(env, "jobs", mesh.status());
+  if (!f.cluster.empty()) {
     auto& cs = mesh->clusters;
     cs.erase(std::remove_if(cs.begin(), cs.end(),
-                            [&](const ClusterConfig& c) { return c.name != f->cluster; }),
+                            [&](const ClusterConfig& c) { return c.name != f.cluster; }),
              cs.end());
-    if (cs.empty())
-      return fail(
-          Status::Usage("meshverify jobs: --cluster " + f->cluster + ": not in " + f->config));
+    if (cs.empty()) {
+      return ReportError(env, "jobs",
+                         Status::Usage("--cluster " + f.cluster + ": not in " + f.config));
+    }
   }
-  Result<jobs::JobSpec> spec = BuildJobSpec(*f, *mesh, *text, env);
-  if (!spec.ok()) return fail(spec.status());
-  if (f->run) return RunJobsRun(*f, *mesh, *spec, env);
+  Result<jobs::JobSpec> spec = BuildJobSpec(f, *mesh, *text, env);
+  if (!spec.ok()) return ReportError(env, "jobs", spec.status());
+  if (f.run) return RunJobsRun(f, *mesh, *spec, env);
   for (const jobs::ClusterManifests& m : jobs::BuildManifests(*mesh, *spec)) {
     std::string header = "meshverify jobs: run " + spec->run_id + ", " +
                          std::to_string(spec->shards) + " shards of `" + spec->command +
@@ -193,23 +199,7 @@ int RunJobsCommand(const Args& args, Environment& env) {
                          " apply -f -";
     *env.out << jobs::ToYaml(m.objects, header);
   }
-  return 0;
-}
-
-void PrintJobsHelp(std::ostream& os) {
-  JobsFlags f;
-  Raw r;
-  os << "usage: meshverify jobs [run] -c mesh.yaml --shards N [--image IMAGE] -- check|load "
-        "ARGS...\n\n"
-        "Prints, per cluster of mesh.yaml, an Indexed Job in the source namespace whose N pods "
-        "run\nmeshverify in direct mode through their own sidecar, as --shard i/N, each writing "
-        "its JSON\nreport to its log (pipe each cluster's part to `kubectl --context CTX apply "
-        "-f -`, or use --cluster).\n`jobs run` applies them, waits, reads every shard's report "
-        "(kubectl logs), merges them\nexactly, writes the merged report and deletes the Jobs. "
-        "Shards that failed or never finished\nare listed by name with their planned requests.\n"
-        "Exit (run): 0 passed, 1 failed, 2 usage/config, 3 could not run or a shard is missing, "
-        "4 inconclusive,\n130 interrupted.\n\n"
-     << Describe(&f, &r);
+  return ExitCode::kPass;
 }
 
 }  // namespace meshverify::cli

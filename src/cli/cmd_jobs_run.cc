@@ -41,9 +41,9 @@ class WorkDir {
     rmdir(path_.c_str());
   }
   const std::string& path() const { return path_; }
-  Status Write(const std::string& file, const std::string& text) {
+  Status Write(FileSystem& fs, const std::string& file, const std::string& text) {
     files_.push_back(file);
-    return WriteFile(file, text);
+    return fs.WriteFile(file, text);
   }
 
  private:
@@ -53,18 +53,17 @@ class WorkDir {
 
 }  // namespace
 
-int RunJobsRun(const JobsFlags& f, const MeshConfig& mesh, const jobs::JobSpec& spec,
-               Environment& env) {
+ExitCode RunJobsRun(const JobsFlags& f, const MeshConfig& mesh, const jobs::JobSpec& spec,
+                    Environment& env) {
   WorkDir work;
   if (work.path().empty()) {
-    *env.err << "meshverify jobs run: cannot create a temporary directory: " << std::strerror(errno)
-             << "\n";
-    return 3;
+    return ReportError(env, "jobs run",
+                       Status::Unavailable(std::string("cannot create a temporary directory: ") +
+                                           std::strerror(errno)));
   }
   if (!f.shard_dir.empty()) {
     if (Status s = MakeDir(f.shard_dir); !s.ok()) {
-      *env.err << "meshverify jobs run: --shard-dir: " << s.message() << "\n";
-      return 3;
+      return ReportError(env, "jobs run", s.WithPrefix("--shard-dir"));
     }
   }
   jobs::RunOptions o;
@@ -76,23 +75,19 @@ int RunJobsRun(const JobsFlags& f, const MeshConfig& mesh, const jobs::JobSpec& 
     *env.err << "meshverify jobs run: " << line << "\n";
   };
   o.write_file = [&](const std::string& path, const std::string& text) {
-    return work.Write(path, text);
+    return work.Write(*env.fs, path, text);
   };
   const std::vector<jobs::ClusterManifests> manifests = jobs::BuildManifests(mesh, spec);
   *env.err << "meshverify jobs run: run " << spec.run_id << ", " << spec.shards
            << " shards per cluster, waiting at most "
            << std::chrono::duration_cast<std::chrono::seconds>(o.timeout).count() << " s\n";
   Result<jobs::RunResult> r = jobs::RunJobs(spec, manifests, *env.runner, *env.clock, o);
-  if (!r.ok()) {
-    *env.err << r.status().message() << "\n";
-    return r.status().ExitCode();
-  }
-  int code = 0;
+  if (!r.ok()) return ReportError(env, "jobs run", r.status());
+  ExitCode code = ExitCode::kPass;
   for (const jobs::ShardReport& s : r->reports) {
     if (f.shard_dir.empty()) break;
-    if (Status st = WriteFile(f.shard_dir + "/" + s.pod + ".json", s.text); !st.ok()) {
-      *env.err << "meshverify jobs run: " << st.message() << "\n";
-      code = 3;
+    if (Status st = env.fs->WriteFile(f.shard_dir + "/" + s.pod + ".json", s.text); !st.ok()) {
+      code = ReportError(env, "jobs run", st);
     }
   }
   r->merged.config["jobs"] = {{"image", spec.image},
@@ -100,9 +95,9 @@ int RunJobsRun(const JobsFlags& f, const MeshConfig& mesh, const jobs::JobSpec& 
                               {"run_id", spec.run_id},
                               {"command", spec.command},
                               {"args", spec.args}};
-  const int emitted = EmitMergedLoadReport(r->merged, f.output, env);
-  if (r->interrupted) return 130;
-  return code != 0 ? code : emitted;
+  const ExitCode emitted = EmitMergedLoadReport(r->merged, f.output, env, "jobs run");
+  if (r->interrupted) return ExitCode::kInterrupted;
+  return code != ExitCode::kPass ? code : emitted;
 }
 
 }  // namespace meshverify::cli

@@ -21,7 +21,7 @@ using std::chrono::milliseconds;
 Result<std::unique_ptr<Prober>> MakeProber(const LoadFlags& f, Environment& env) {
   if (f.direct) return std::unique_ptr<Prober>(std::make_unique<DirectProber>(*env.clock));
   return Status::Usage(
-      "meshverify load: exec mode (from the source pods) is not in this build yet; use "
+      "exec mode (from the source pods) is not in this build yet; use "
       "--direct (requests from this process, -c optional)");
 }
 
@@ -52,8 +52,7 @@ std::map<std::string, std::string> DestinationClusters(const MeshConfig& m, Envi
     Result<std::vector<PodInfo>> pods =
         discover::ListPods(*env.runner, c, ns, m.target.destinations, milliseconds(30000));
     if (!pods.ok()) {
-      *env.err << "meshverify load: destination clusters unknown: " << pods.status().message()
-               << "\n";
+      ReportError(env, "load", pods.status().WithPrefix("destination clusters unknown"));
       return {};
     }
     for (const PodInfo& p : *pods) out[p.name] = c.name;
@@ -67,7 +66,7 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
   const bool have_mesh = !f.config.empty();
   if (have_mesh) {
     Result<std::string> text = ReadFileOrStdin(env, f.config);
-    if (!text.ok()) return Status::InvalidInput(text.status().message());
+    if (!text.ok()) return text.status();
     Result<MeshConfig> m = ParseMeshConfig(*text, f.config);
     if (!m.ok()) return m.status();
     mesh = std::move(*m);
@@ -75,7 +74,7 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
   }
   for (const auto& [pod, cluster] : f.instance_clusters) s.cluster_of_instance[pod] = cluster;
   s.url = !f.url.empty() ? f.url : have_mesh ? mesh.target.url : "";
-  if (s.url.empty()) return Status::Usage("meshverify load: --direct needs --url URL or -c");
+  if (s.url.empty()) return Status::Usage("--direct needs --url URL or -c");
   s.sources = Sources(f);
   s.rate = f.rate.value_or(0);
   s.concurrency = f.concurrency.value_or(s.rate > 0 ? 64 : have_mesh ? mesh.run.concurrency : 4);
@@ -150,31 +149,21 @@ void DrawProgress(const load::Progress& p, std::ostream& err) {
 
 }  // namespace
 
-int RunLoad(const LoadFlags& f, Environment& env) {
-  if (f.help) {
-    PrintLoadHelp(*env.out);
-    return 0;
-  }
+ExitCode RunLoad(const LoadFlags& f, Environment& env) {
   if (!f.direct && f.config.empty()) {
-    *env.err << "meshverify load: -c/--config FILE is required (or --direct --url URL)\n";
-    return 2;
+    return ReportError(env, "load",
+                       Status::Usage("-c/--config FILE is required (or --direct --url URL)"));
   }
   Result<std::unique_ptr<Prober>> prober = MakeProber(f, env);
-  if (!prober.ok()) {
-    *env.err << prober.status().message() << "\n";
-    return prober.status().ExitCode();
-  }
+  if (!prober.ok()) return ReportError(env, "load", prober.status());
   Result<load::LoadSettings> settings = Settings(f, env);
-  if (!settings.ok()) {
-    *env.err << settings.status().message() << "\n";
-    return settings.status().ExitCode();
-  }
+  if (!settings.ok()) return ReportError(env, "load", settings.status());
+  // Streamed window by window as the run goes: a file of its own, not through env.fs.
   std::ofstream jsonl;
   if (!f.jsonl_path.empty()) {
     jsonl.open(f.jsonl_path, std::ios::trunc);
     if (!jsonl) {
-      *env.err << "meshverify load: " << f.jsonl_path << ": cannot write\n";
-      return 3;
+      return ReportError(env, "load", Status::Unavailable(f.jsonl_path + ": cannot write"));
     }
   }
   load::LoadHooks hooks;
@@ -188,30 +177,18 @@ int RunLoad(const LoadFlags& f, Environment& env) {
   Result<load::LoadReport> report =
       load::RunLoadExperiment(*settings, **prober, *env.clock, env.runner, env.interrupted, hooks);
   if (env.err_is_tty) *env.err << "\r\x1b[K" << std::flush;
-  if (!report.ok()) {
-    *env.err << report.status().message() << "\n";
-    return report.status().ExitCode();
-  }
+  if (!report.ok()) return ReportError(env, "load", report.status());
   if (f.quit_sidecar) {  // the sidecar goes only once the report is out
     EmitLoadReport(*report, f, env);
     env.out->flush();
     if (Status s = HttpPostEmpty(kQuitUrl, std::chrono::seconds(5)); !s.ok()) {
-      *env.err << "meshverify load: --quit-sidecar: " << s.message() << "\n";
+      ReportError(env, "load", s.WithPrefix("--quit-sidecar"));
     }
-    return report->interrupted ? 130 : ExitCodeFor(report->verdict);
+    return report->interrupted ? ExitCode::kInterrupted : ExitCodeFor(report->verdict);
   }
-  if (int code = EmitLoadReport(*report, f, env); code != 0) return code;
-  if (report->interrupted) return 130;
+  if (ExitCode code = EmitLoadReport(*report, f, env); code != ExitCode::kPass) return code;
+  if (report->interrupted) return ExitCode::kInterrupted;
   return ExitCodeFor(report->verdict);
-}
-
-int RunLoadCommand(const Args& args, Environment& env) {
-  Result<LoadFlags> flags = ParseLoadFlags(args);
-  if (!flags.ok()) {
-    *env.err << flags.status().message() << "\n";
-    return flags.status().ExitCode();
-  }
-  return RunLoad(*flags, env);
 }
 
 }  // namespace meshverify::cli

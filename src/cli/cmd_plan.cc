@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "cli/options.h"
 #include "meshverify/config.h"
 #include "meshverify/stats.h"
 
@@ -28,7 +27,7 @@ Result<PlanInput> SharesFrom(const std::string& expect, int categories, bool has
   }
   if (!expect.empty()) {
     Result<std::map<std::string, double>> shares = ParseShares(expect, "--expect");
-    if (!shares.ok()) return Status::Usage(shares.status().message());
+    if (!shares.ok()) return shares.status();
     for (const auto& [name, share] : *shares) {
       in.names.push_back(name);
       in.shares.push_back(share);
@@ -64,63 +63,58 @@ std::string DescribeShares(const PlanInput& in) {
 
 }  // namespace
 
-int RunPlan(const Args& args, Environment& env) {
-  GateFlags gate;
-  double power = 0.9;
-  std::string expect, output = "text";
-  int categories = 2;
-  bool help = false;
+Result<PlanFlags> ParsePlanFlags(const Args& args) {
+  PlanFlags f;
+  std::string output = "text";
   po::options_description desc(
       "meshverify plan [--tolerance D] [--alpha A] [--power P] [--expect v1=0.5,v2=0.5 | "
       "--categories K]");
-  desc.add_options()("help,h", po::bool_switch(&help), "show this help");
-  AddGateOptions(desc, &gate);
-  desc.add_options()("power", po::value(&power)->value_name("P")->default_value(0.9),
+  desc.add_options()("help,h", "show this help");
+  AddGateOptions(desc, &f.gate);
+  desc.add_options()("power", po::value(&f.power)->value_name("P")->default_value(0.9),
                      "probability that a source with the expected shares is gated balanced")(
-      "expect", po::value(&expect)->value_name("SHARES"),
+      "expect", po::value(&f.expect)->value_name("SHARES"),
       "expected shares, e.g. v1=0.5,v2=0.5 (default: equal shares)")(
-      "categories", po::value(&categories)->value_name("K")->default_value(2),
+      "categories", po::value(&f.categories)->value_name("K")->default_value(2),
       "number of equal shares when --expect is not given")(
       "output,o", po::value(&output)->value_name("FMT")->default_value("text"), "text | json");
   po::variables_map vm;
-  auto usage_error = [&](const std::string& message) {
-    *env.err << "meshverify plan: " << message << "\n";
-    return 2;
-  };
-  if (Status s = ParseArgs("plan", args, desc, nullptr, &vm); !s.ok()) {
-    *env.err << s.message() << "\n";
-    return 2;
+  if (Status s = ParseArgs(args, desc, nullptr, &vm); !s.ok()) return s;
+  if (vm.count("help") != 0) {
+    f.help = HelpText("", desc,
+                      "\nPrints the smallest number of requests per source N such that, at N and "
+                      "at every larger\nnumber, a source whose true shares equal the expected "
+                      "ones is gated balanced (every share\nwithin expected ± D, error rate alpha "
+                      "A) with probability at least P: the exact power\nis a sawtooth in n, and N "
+                      "is where it stops dipping below P. Exit code 0, or 2 on bad input.\n");
+    return f;
   }
-  if (help) {
-    *env.out << desc
-             << "\nPrints the smallest number of requests per source N such that, at N and at "
-                "every larger\nnumber, a source whose true shares equal the expected ones is "
-                "gated balanced (every share\nwithin expected ± D, error rate alpha A) with "
-                "probability at least P: the exact power\nis a sawtooth in n, and N is where it "
-                "stops dipping below P. Exit code 0, or 2 on bad input.\n";
-    return 0;
+  if (Status s = ValidateGate(f.gate); !s.ok()) return s;
+  if (!(f.power > 0 && f.power < 1)) {
+    return Status::Usage("--power " + Num(f.power) + ": must be in (0, 1)");
   }
-  if (Status s = ValidateGate(gate); !s.ok()) return usage_error(s.message());
-  if (!(power > 0 && power < 1))
-    return usage_error("--power " + Num(power) + ": must be in (0, 1)");
   if (output != "text" && output != "json") {
-    return usage_error("-o " + output + ": expected text or json");
+    return Status::Usage("-o " + output + ": expected text or json");
   }
-  Result<PlanInput> in = SharesFrom(expect, categories, !vm["categories"].defaulted());
-  if (!in.ok()) return usage_error(in.status().message());
-  Result<uint64_t> n = stats::PlanRequests(in->shares, gate.tolerance, gate.alpha, power);
-  if (!n.ok()) {
-    *env.err << "meshverify " << n.status().message() << "\n";  // "plan: ..."
-    return 2;
-  }
-  if (output == "json") {
+  f.json = output == "json";
+  f.categories_given = !vm["categories"].defaulted();
+  return f;
+}
+
+ExitCode RunPlan(const PlanFlags& f, Environment& env) {
+  Result<PlanInput> in = SharesFrom(f.expect, f.categories, f.categories_given);
+  if (!in.ok()) return ReportError(env, "plan", in.status());
+  Result<uint64_t> n = stats::PlanRequests(in->shares, f.gate.tolerance, f.gate.alpha, f.power);
+  // stats' messages say "plan: ..." themselves.
+  if (!n.ok()) return ReportError(env, "", n.status());
+  if (f.json) {
     nlohmann::json j = {
         {"requests_per_source", *n},
         {"shares", in->shares},
-        {"tolerance", gate.tolerance},
-        {"alpha", gate.alpha},
-        {"power", power},
-        {"power_at_n", stats::BalancedProbability(in->shares, *n, gate.tolerance, gate.alpha)},
+        {"tolerance", f.gate.tolerance},
+        {"alpha", f.gate.alpha},
+        {"power", f.power},
+        {"power_at_n", stats::BalancedProbability(in->shares, *n, f.gate.tolerance, f.gate.alpha)},
         {"method",
          "smallest n from which the exact binomial power stays at or above the "
          "target for every larger n (Bonferroni lower bound over 3+ shares)"}};
@@ -128,10 +122,10 @@ int RunPlan(const Args& args, Environment& env) {
     *env.out << j.dump(2) << "\n";
   } else {
     *env.out << "requests per source: " << *n << " (" << DescribeShares(*in) << ", tolerance "
-             << Num(gate.tolerance) << ", alpha " << Num(gate.alpha) << ", power " << Num(power)
-             << ")\n";
+             << Num(f.gate.tolerance) << ", alpha " << Num(f.gate.alpha) << ", power "
+             << Num(f.power) << ")\n";
   }
-  return 0;
+  return ExitCode::kPass;
 }
 
 }  // namespace meshverify::cli

@@ -1,79 +1,67 @@
-// `meshverify report FILE.json [--format text|markdown|junit|html|json] [-o PATH]`: renders a
+// `meshverify report FILE.json [-o FORMAT] [--json|--junit|--markdown|--html PATH]`: renders a
 // saved report. The exit code is the report's verdict exit code, so a saved run can be
 // re-gated; a file that is not a report gives one line naming the file and place, and exit 2.
 #include <ostream>
 
 #include "cli/commands.h"
-#include "cli/options.h"
 #include "meshverify/render.h"
 
 namespace meshverify::cli {
 namespace {
 
-using Renderer = std::string (*)(const Report&);
-
-Result<Renderer> RendererFor(const std::string& format) {
-  if (format == "text") return RenderText;
-  if (format == "markdown" || format == "md") return RenderMarkdown;
-  if (format == "junit" || format == "xml") return RenderJUnit;
-  if (format == "html") return RenderHtml;
-  if (format == "json") return RenderJson;
-  return Status::Usage("meshverify report: --format " + format +
-                       ": expected text, markdown, junit, html or json");
-}
+constexpr char kHelpTail[] =
+    "\n-f/--format is the old spelling of -o. --list-formats prints each format's name and\n"
+    "file extension.\n"
+    "Exit code: the report's verdict (0 pass, 1 fail, 3 error, 4 inconclusive); 2 when FILE is\n"
+    "not a report.\n";
 
 }  // namespace
 
-int RunReport(const Args& args, Environment& env) {
-  std::string file, format = "text", out_path;
-  bool help = false;
+Result<ReportFlags> ParseReportFlags(const Args& args) {
+  ReportFlags f;
+  OutputOptionValues output;
+  std::optional<std::string> format;
   po::options_description desc("meshverify report FILE.json [options]");
-  desc.add_options()("help,h", po::bool_switch(&help), "show this help")(
-      "format,f", po::value(&format)->value_name("FMT")->default_value("text"),
-      "text | markdown | junit | html | json")("output,o", po::value(&out_path)->value_name("PATH"),
-                                               "write to PATH instead of stdout")(
-      "file", po::value(&file)->value_name("FILE"), "the JSON report ('-' = stdin)");
+  desc.add_options()("help,h", "show this help")(
+      "format,f", Optional(&format)->value_name("FMT"),
+      ("the same as -o: " + RendererChoices()).c_str())(
+      "list-formats", po::bool_switch(&f.list_formats), "list the output formats and exit");
+  AddOutputOptions(desc, &output);
+  po::options_description all;
+  all.add(desc).add_options()("file", po::value(&f.file)->value_name("FILE"),
+                              "the JSON report ('-' = stdin)");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
-  if (Status s = ParseArgs("report", args, desc, &positional, &vm); !s.ok()) {
-    *env.err << s.message() << "\n";
-    return 2;
+  if (Status s = ParseArgs(args, all, &positional, &vm); !s.ok()) return s;
+  if (vm.count("help") != 0) {
+    f.help = HelpText("", desc, kHelpTail);
+    return f;
   }
-  if (help) {
-    *env.out << desc
-             << "\nExit code: the report's verdict (0 pass, 1 fail, 3 error, "
-                "4 inconclusive); 2 when FILE is not a report.\n";
-    return 0;
+  if (f.list_formats) return f;
+  if (format) {
+    if (!vm["output"].defaulted() && output.output != *format) {
+      return Status::Usage("--format " + *format + " and -o " + output.output + " disagree");
+    }
+    output.output = *format;
   }
-  if (file.empty()) {
-    *env.err << "meshverify report: missing FILE.json (see meshverify report --help)\n";
-    return 2;
+  Result<OutputFlags> out = ResolveOutput(output);
+  if (!out.ok()) return out.status();
+  f.output = *out;
+  if (f.file.empty()) return Status::Usage("missing FILE.json (see meshverify report --help)");
+  return f;
+}
+
+ExitCode RunReport(const ReportFlags& f, Environment& env) {
+  if (f.list_formats) {
+    for (const Renderer& r : Renderers()) *env.out << r.name << " " << r.extension << "\n";
+    return ExitCode::kPass;
   }
-  Result<Renderer> render = RendererFor(format);
-  if (!render.ok()) {
-    *env.err << render.status().message() << "\n";
-    return 2;
-  }
-  Result<std::string> text = ReadFileOrStdin(env, file);
-  if (!text.ok()) {
-    *env.err << "meshverify report: " << text.status().message() << "\n";
-    return 2;
-  }
-  Result<Report> report = ParseReport(*text, file == "-" ? "<stdin>" : file);
-  if (!report.ok()) {
-    *env.err << "meshverify report: " << report.status().message() << "\n";
-    return 2;
-  }
-  std::string rendered = (*render)(*report);
-  if (out_path.empty() || out_path == "-") {
-    *env.out << rendered;
-    env.out->flush();
-  } else if (Status s = WriteFile(out_path, rendered); !s.ok()) {
-    *env.err << "meshverify report: " << s.message() << "\n";
-    return 3;
-  }
-  return ExitCodeFor(report->verdict);
+  Result<std::string> text = ReadFileOrStdin(env, f.file);
+  if (!text.ok()) return ReportError(env, "report", text.status());
+  Result<Report> report = ParseReport(*text, f.file == "-" ? "<stdin>" : f.file);
+  if (!report.ok()) return ReportError(env, "report", report.status());
+  return EmitReport(*report, f.output, env, "report");
 }
 
 }  // namespace meshverify::cli

@@ -37,16 +37,19 @@ std::string BoostVersion() {
 
 }  // namespace
 
-int RunVersion(const Args& args, Environment& env) {
+Result<VersionFlags> ParseVersionFlags(const Args& args) {
+  VersionFlags f;
   for (const std::string& a : args) {
     if (a == "-h" || a == "--help") {
-      *env.out << kHelp;
-      return 0;
+      f.help = kHelp;
+      return f;
     }
-    *env.err << "meshverify version: unexpected argument '" << a
-             << "' (see meshverify version --help)\n";
-    return 2;
+    return Status::Usage("unexpected argument '" + a + "' (see meshverify version --help)");
   }
+  return f;
+}
+
+ExitCode RunVersion(const VersionFlags&, Environment& env) {
   std::ostream& out = *env.out;
   out << "meshverify " << MESHVERIFY_VERSION << "\n"
       << "commit         " << MESHVERIFY_GIT_COMMIT << "\n"
@@ -58,7 +61,7 @@ int RunVersion(const Args& args, Environment& env) {
       << "." << NLOHMANN_JSON_VERSION_PATCH << "\n"
       << "yaml-cpp       " << MESHVERIFY_YAML_CPP_VERSION << "\n"
       << "RE2            " << MESHVERIFY_RE2_VERSION << "\n";
-  return 0;
+  return ExitCode::kPass;
 }
 
 }  // namespace meshverify::cli

@@ -1,15 +1,16 @@
 #pragma once
-// What a command may touch: streams, the process's files and the real (or fake) transports.
-// Commands take an Environment& so tests in tests/cli/ run whole commands against fakes.
+// What a command may touch: streams, files and the real (or fake) transports. Commands take an
+// Environment& so that tests in tests/cli/ run whole commands against fakes.
 
 #include <atomic>
 #include <iosfwd>
 #include <string>
-#include <string_view>
 
 #include "meshverify/clock.h"
 #include "meshverify/command_runner.h"
+#include "meshverify/file_system.h"
 #include "meshverify/status.h"
+#include "transport/real_file_system.h"
 
 namespace meshverify::cli {
 
@@ -20,13 +21,14 @@ struct Environment {
   bool err_is_tty = false;      // progress on stderr only when it is a terminal
   CommandRunner* runner = nullptr;
   Clock* clock = nullptr;
+  // Files read and written (configs, inputs, reports); tests put a FakeFileSystem here.
+  FileSystem* fs = &RealFileSystem::Instance();
   // Set by the SIGINT handler; long commands stop early and mark their report interrupted.
   const std::atomic<bool>* interrupted = nullptr;
 };
 
-// Reads a whole file ("-" = env.in). Fails with Unavailable "<path>: <strerror>".
+// Reads a whole file through env.fs, or env.in for "-". Fails with InvalidInput
+// "<path>: <reason>".
 Result<std::string> ReadFileOrStdin(Environment& env, const std::string& path);
-// Writes `text` to `path` atomically (temp file + rename). Fails with Unavailable "<path>: ...".
-Status WriteFile(const std::string& path, std::string_view text);
 
 }  // namespace meshverify::cli

@@ -16,7 +16,7 @@
 namespace meshverify::cli {
 
 struct JobsFlags {
-  bool help = false;
+  std::string help;  // the --help text when -h/--help was given, else ""
   bool run = false;  // `jobs run`
   std::string config;
   int shards = 1;
@@ -31,24 +31,27 @@ struct JobsFlags {
   std::optional<std::chrono::milliseconds> timeout;  // default: the deadline + 60 s
   bool keep = false;
   std::string shard_dir;
-  OutputOptions output;
+  OutputFlags output;
+  bool output_given = false;  // any of --json/--junit/--markdown/--html or -o
   // after --
   std::string command;
   std::vector<std::string> command_args;
 };
 
-// Parses the words after `jobs`. Fails with Usage "meshverify jobs: ..." (exit 2).
+// Parses the words after `jobs` (a first word `run` is `jobs run`). Fails with Usage "<what is
+// wrong>" (exit 2).
 Result<JobsFlags> ParseJobsFlags(const Args& args);
-void PrintJobsHelp(std::ostream& os);
 
 // The spec for `flags`: reads mesh.yaml, checks the command's arguments (load's own parser),
 // finds the destination pods' clusters through kubectl (best effort, said on stderr).
 Result<jobs::JobSpec> BuildJobSpec(const JobsFlags& flags, const MeshConfig& mesh,
                                    const std::string& mesh_text, Environment& env);
 
-int RunJobsCommand(const Args& args, Environment& env);
-// `jobs run`: applies, waits, collects, merges, writes; exit code of the merged verdict.
-int RunJobsRun(const JobsFlags& flags, const MeshConfig& mesh, const jobs::JobSpec& spec,
-               Environment& env);
+// `jobs`: prints the manifests, or (flags.run) RunJobsRun.
+ExitCode RunJobs(const JobsFlags& flags, Environment& env);
+// `jobs run`: applies, waits, collects, merges, writes; the exit code of the merged verdict
+// (kCouldNotRun when nothing ran, or a shard is missing and the rest passed).
+ExitCode RunJobsRun(const JobsFlags& flags, const MeshConfig& mesh, const jobs::JobSpec& spec,
+                    Environment& env);
 
 }  // namespace meshverify::cli

@@ -1,6 +1,8 @@
 #include "cli/load_flags.h"
 
 #include <cstdio>
+#include <sstream>
+
 #include <ostream>
 
 #include "cli/options.h"
@@ -70,31 +72,27 @@ po::options_description Describe(LoadFlags* f, Raw* r) {
 Status Duration(const std::string& text, const char* flag, bool positive,
                 std::chrono::milliseconds* out) {
   Result<std::chrono::milliseconds> d = ParseDuration(text, std::string("--") + flag);
-  if (!d.ok()) return Status::Usage("meshverify load: " + d.status().message());
+  if (!d.ok()) return d.status();
   if (d->count() < 0 || (positive && d->count() == 0)) {
-    return Status::Usage(std::string("meshverify load: --") + flag + " must be positive");
+    return Status::Usage(std::string("--") + flag + " must be positive");
   }
   *out = *d;
   return Status::Ok();
 }
 
-Status Prefixed(const Status& s) {
-  return s.ok() ? s : Status::Usage("meshverify load: " + s.message());
-}
-
 Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
   if (vm.count("rate")) {
-    if (!(r.rate > 0)) return Status::Usage("meshverify load: --rate must be positive");
+    if (!(r.rate > 0)) return Status::Usage("--rate must be positive");
     f->rate = r.rate;
   }
   if (vm.count("concurrency")) {
     if (r.concurrency < 1 || r.concurrency > 10000) {
-      return Status::Usage("meshverify load: --concurrency must be in [1, 10000]");
+      return Status::Usage("--concurrency must be in [1, 10000]");
     }
     f->concurrency = r.concurrency;
   }
   if (vm.count("requests")) {
-    if (r.requests == 0) return Status::Usage("meshverify load: --requests must be positive");
+    if (r.requests == 0) return Status::Usage("--requests must be positive");
     f->requests = r.requests;
   }
   if (vm.count("duration")) {
@@ -111,33 +109,33 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
   }
   for (const std::string& a : r.at) {
     Result<load::EventSpec> e = load::ParseEvent(a);
-    if (!e.ok()) return Prefixed(e.status());
+    if (!e.ok()) return e.status();
     f->events.push_back(*e);
   }
   for (const std::string& text : r.slo) {
     Result<load::Slo> s = load::ParseSlo(text);
-    if (!s.ok()) return Prefixed(s.status());
+    if (!s.ok()) return s.status();
     f->slos.push_back(*s);
   }
   if (vm.count("sweep")) {
     Result<load::Sweep> s = load::ParseSweep(r.sweep);
-    if (!s.ok()) return Prefixed(s.status());
+    if (!s.ok()) return s.status();
     f->sweep = *s;
   }
   if (vm.count("expect")) {
     Result<std::map<std::string, double>> e = ParseShares(r.expect, "--expect");
-    if (!e.ok()) return Prefixed(e.status());
+    if (!e.ok()) return e.status();
     f->expect = *e;
   }
   if (vm.count("tolerance")) {
     if (!(r.tolerance > 0 && r.tolerance <= 0.5)) {
-      return Status::Usage("meshverify load: --tolerance must be in (0, 0.5]");
+      return Status::Usage("--tolerance must be in (0, 0.5]");
     }
     f->tolerance = r.tolerance;
   }
   if (vm.count("alpha")) {
     if (!(r.alpha > 0 && r.alpha < 1))
-      return Status::Usage("meshverify load: --alpha must be in (0, 1)");
+      return Status::Usage("--alpha must be in (0, 1)");
     f->alpha = r.alpha;
   }
   if (vm.count("shard")) {
@@ -145,7 +143,7 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
     char tail = 0;
     if (std::sscanf(r.shard.c_str(), "%d/%d%c", &i, &n, &tail) != 2 || n < 1 || n > 10000 ||
         i < 0 || i >= n) {
-      return Status::Usage("meshverify load: --shard '" + r.shard +
+      return Status::Usage("--shard '" + r.shard +
                            "': expected I/N with 0 <= I < N <= 10000");
     }
     f->shard_index = i;
@@ -154,25 +152,25 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
   for (const std::string& ic : r.instance_cluster) {
     const size_t eq = ic.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == ic.size()) {
-      return Status::Usage("meshverify load: --instance-cluster '" + ic +
+      return Status::Usage("--instance-cluster '" + ic +
                            "': expected POD=CLUSTER");
     }
     f->instance_clusters[ic.substr(0, eq)] = ic.substr(eq + 1);
   }
   if (f->output != "text" && f->output != "json") {
-    return Status::Usage("meshverify load: -o " + f->output + ": expected text or json");
+    return Status::Usage("-o " + f->output + ": expected text or json");
   }
   if (f->sweep && f->sweep->axis == "rate" && f->rate) {
-    return Status::Usage("meshverify load: --sweep rate=... and --rate both set the rate");
+    return Status::Usage("--sweep rate=... and --rate both set the rate");
   }
   if (f->sweep && f->sweep->axis == "concurrency" && f->concurrency) {
-    return Status::Usage("meshverify load: --sweep concurrency=... and --concurrency both set it");
+    return Status::Usage("--sweep concurrency=... and --concurrency both set it");
   }
   if (!f->direct && (!f->url.empty() || !f->source_cluster.empty())) {
-    return Status::Usage("meshverify load: --url and --source-cluster need --direct");
+    return Status::Usage("--url and --source-cluster need --direct");
   }
   if (!f->direct && !f->source_name.empty()) {
-    return Status::Usage("meshverify load: --source-name needs --direct");
+    return Status::Usage("--source-name needs --direct");
   }
   return Status::Ok();
 }
@@ -184,9 +182,11 @@ Result<LoadFlags> ParseLoadFlags(const Args& args) {
   Raw raw;
   po::options_description desc = Describe(&f, &raw);
   po::variables_map vm;
-  if (Status s = ParseArgs("load", args, desc, nullptr, &vm); !s.ok()) return s;
+  if (Status s = ParseArgs(args, desc, nullptr, &vm); !s.ok()) return s;
   if (vm.count("help")) {
-    f.help = true;
+    std::ostringstream help;
+    PrintLoadHelp(help);
+    f.help = help.str();
     return f;
   }
   f.direct = vm.count("direct") != 0;

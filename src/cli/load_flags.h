@@ -14,7 +14,7 @@
 namespace meshverify::cli {
 
 struct LoadFlags {
-  bool help = false;
+  std::string help;  // the --help text when -h/--help was given, else ""
   std::string config;  // -c mesh.yaml; optional with --direct
   std::optional<double> rate;
   std::optional<int> concurrency;
@@ -47,17 +47,17 @@ struct LoadFlags {
 };
 inline constexpr const char* kQuitUrl = "http://127.0.0.1:15020/quitquitquit";
 
-// Parses the words after `load`. Fails with Usage "meshverify load: ..." (one line; exit 2)
+// Parses the words after `load`. Fails with Usage "<what is wrong>" (one line; exit 2)
 // on unknown flags, bad values, a bad --slo, --sweep or --at.
 Result<LoadFlags> ParseLoadFlags(const Args& args);
 void PrintLoadHelp(std::ostream& os);
 
 // Runs the command; returns the exit code (0 pass, 1 an SLO failed, 2 usage or config, 3 could
 // not run, 4 inconclusive, 130 interrupted).
-int RunLoad(const LoadFlags& flags, Environment& env);
+ExitCode RunLoad(const LoadFlags& flags, Environment& env);
 
-// Writes the report in every format asked for, then -o to stdout. Returns 0, or 3 when a file
-// could not be written (said on stderr).
-int EmitLoadReport(const load::LoadReport& report, const LoadFlags& flags, Environment& env);
+// Writes the report in every format asked for, then -o to stdout. Returns kPass, or
+// kCouldNotRun when a file could not be written (said on stderr by ReportError).
+ExitCode EmitLoadReport(const load::LoadReport& report, const LoadFlags& flags, Environment& env);
 
 }  // namespace meshverify::cli

@@ -30,19 +30,16 @@ Status WriteJsonReport(const std::string& path, const load::LoadReport& r) {
 
 }  // namespace
 
-int EmitLoadReport(const load::LoadReport& report, const LoadFlags& f, Environment& env) {
-  int code = 0;
+ExitCode EmitLoadReport(const load::LoadReport& report, const LoadFlags& f, Environment& env) {
+  ExitCode code = ExitCode::kPass;
   auto check = [&](const Status& s) {
-    if (!s.ok()) {
-      *env.err << "meshverify load: " << s.message() << "\n";
-      code = 3;
-    }
+    if (!s.ok()) code = ReportError(env, "load", s);
   };
   if (!f.json_path.empty()) check(WriteJsonReport(f.json_path, report));
-  if (!f.html_path.empty()) check(WriteFile(f.html_path, load::RenderLoadHtml(report)));
-  if (!f.markdown_path.empty()) check(WriteFile(f.markdown_path, load::RenderLoadMarkdown(report)));
+  if (!f.html_path.empty()) check(env.fs->WriteFile(f.html_path, load::RenderLoadHtml(report)));
+  if (!f.markdown_path.empty()) check(env.fs->WriteFile(f.markdown_path, load::RenderLoadMarkdown(report)));
   if (!f.fortio_path.empty()) {
-    check(WriteFile(f.fortio_path, load::RenderFortioJson(report).dump(2) + "\n"));
+    check(env.fs->WriteFile(f.fortio_path, load::RenderFortioJson(report).dump(2) + "\n"));
   }
   if (f.output == "json") {
     load::WriteLoadReportJson(report, *env.out);

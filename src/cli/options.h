@@ -2,37 +2,46 @@
 // Option groups shared by several commands, and a Boost.Program_options wrapper that turns
 // every parse exception into a one-line usage Status.
 
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
 
-#include "cli/commands.h"
+#include "cli/environment.h"
+#include "meshverify/config.h"
+#include "meshverify/exit_code.h"
+#include "meshverify/render.h"
 #include "meshverify/report.h"
 #include "meshverify/status.h"
 
 namespace meshverify::cli {
 
 namespace po = boost::program_options;
+using Args = std::vector<std::string>;
 
-// --json, --junit, --markdown, --html, -o.
-struct OutputOptions {
-  std::string json_path;
-  std::string junit_path;
-  std::string markdown_path;
-  std::string html_path;
-  std::string output = "text";  // stdout format: text | json
+// -o FORMAT (what goes to stdout) and one --FLAG PATH per file format of the renderer
+// registry (--json, --junit, --markdown, --html), as every report-producing command takes them.
+struct OutputFlags {
+  const Renderer* stdout_format = FindRenderer("text");
+  std::vector<std::pair<const Renderer*, std::string>> files;  // registry order
 };
-void AddOutputOptions(po::options_description& desc, OutputOptions* o);
 
-// --tolerance, --alpha, --seed. Defaults: tolerance 0.05, alpha 0.01 (DESIGN.md mesh.yaml gate).
-struct GateFlags {
-  double tolerance = 0.05;
-  double alpha = 0.01;
-  std::optional<uint64_t> seed;
+// What AddOutputOptions binds the options to, before ResolveOutput checks it.
+struct OutputOptionValues {
+  std::string output = "text";
+  std::map<std::string, std::string> paths;  // file flag -> PATH ("" when not given)
 };
-void AddGateOptions(po::options_description& desc, GateFlags* g);
+void AddOutputOptions(po::options_description& desc, OutputOptionValues* values);
+// Fails with Usage "-o <name>: expected text, json, markdown, junit or html".
+Result<OutputFlags> ResolveOutput(const OutputOptionValues& values);
+
+// --tolerance and --alpha into `gate` (defaults: the GateOptions defaults).
+void AddGateOptions(po::options_description& desc, GateOptions* gate);
+// Fails with Usage unless 0 < tolerance <= 0.5, 0 < alpha < 1, 0 <= max_error_rate <= 1.
+Status ValidateGate(const GateOptions& gate);
 
 // --context, --kubeconfig, -n/--namespace, as kubectl.
 struct KubeFlags {
@@ -42,18 +51,29 @@ struct KubeFlags {
 };
 void AddKubeOptions(po::options_description& desc, KubeFlags* k);
 
-// Parses `args` against `desc` (and `positional`, when given) into `vm`. Returns a Usage
-// status "meshverify <command>: <what is wrong>" on unknown or malformed options.
-// Sets *help when -h/--help was given (add it to desc yourself to list it).
-Status ParseArgs(const std::string& command, const Args& args, const po::options_description& desc,
+// An option value that sets *out only when the option is given.
+template <typename T>
+po::typed_value<T>* Optional(std::optional<T>* out) {
+  return po::value<T>()->notifier([out](const T& v) { *out = v; });
+}
+
+// Parses `args` against `desc` (and `positional`, when given) into `vm`. Returns Usage
+// "<what is wrong>" (Boost's words) on unknown or malformed options.
+Status ParseArgs(const Args& args, const po::options_description& desc,
                  const po::positional_options_description* positional, po::variables_map* vm);
 
-// Validates output options (-o value) and checks gate values (0 < tolerance <= 0.5, 0 < alpha < 1).
-Status ValidateOutput(const OutputOptions& o);
-Status ValidateGate(const GateFlags& g);
+// ParseArgs for a command whose other words are files: they land in *files, in order.
+Status ParseArgsAndFiles(const Args& args, const po::options_description& desc,
+                         std::vector<std::string>* files, po::variables_map* vm);
 
-// Writes the report in every format asked for (files), then the -o format to env.out, and
-// returns the exit code for its verdict. File write errors are reported and give exit 3.
-int EmitReport(const Report& report, const OutputOptions& o, Environment& env);
+// `desc` as --help prints it, with `head` before and `tail` after.
+std::string HelpText(const std::string& head, const po::options_description& desc,
+                     const std::string& tail);
+
+// Writes the report to every file asked for, then in the -o format to env.out, and returns the
+// exit code of its verdict; kCouldNotRun (after trying the rest) when a file cannot be written,
+// reported as ReportError(env, command, ...) does.
+ExitCode EmitReport(const Report& report, const OutputFlags& output, Environment& env,
+                    std::string_view command);
 
 }  // namespace meshverify::cli

@@ -27,7 +27,7 @@ int RunMain(std::span<char* const> argv) {
   std::ios::sync_with_stdio(false);
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGINT, OnSigint);
-  SubprocessCommandRunner runner;
+  SubprocessCommandRunner runner(&g_interrupted);  // children stop on Ctrl-C too
   SystemClock clock;
   Environment env;
   env.in = &std::cin;

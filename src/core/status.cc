@@ -21,15 +21,15 @@ std::string Status::ToString() const {
   return std::string(CodeName(code_)) + ": " + message_;
 }
 
-int Status::ExitCode() const {
+ExitCode Status::ExitCode() const {
   switch (code_) {
-    case Code::kOk: return 0;
+    case Code::kOk: return ExitCode::kPass;
     case Code::kInvalidInput:
-    case Code::kUsage: return 2;
+    case Code::kUsage: return ExitCode::kUsage;
     case Code::kUnavailable:
-    case Code::kInternal: return 3;
+    case Code::kInternal: return ExitCode::kCouldNotRun;
   }
-  return 3;
+  return ExitCode::kCouldNotRun;
 }
 
 Status Status::WithPrefix(std::string_view prefix) const {

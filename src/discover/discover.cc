@@ -1,14 +1,12 @@
 // Discover(): pods, views and the convergence wait (discover.h).
 #include "meshverify/discover.h"
 
+#include "meshverify/analyze.h"
+
 #include <thread>
 
 namespace meshverify::discover {
 namespace {
-
-CheckResult Check(std::string name, CheckStatus status, std::string detail, std::string hint = {}) {
-  return CheckResult{std::move(name), status, std::move(detail), std::move(hint)};
-}
 
 // Reads every source's view at the same time (one thread per source: istioctl is slow), and
 // sets `*warnings` to the parsers' warnings, "view of <cluster>/<pod>: <warning>".
@@ -46,12 +44,6 @@ Status ReadViews(CommandRunner& runner, const MeshConfig& config, const ClusterM
   return Status::Ok();
 }
 
-std::string PodList(const std::vector<PodInfo>& pods) {
-  std::string out;
-  for (const PodInfo& p : pods) out += (out.empty() ? "" : ", ") + SourceKey(p);
-  return out;
-}
-
 }  // namespace
 
 Result<Discovery> Discover(CommandRunner& runner, Clock& clock, const MeshConfig& config,
@@ -77,21 +69,8 @@ Result<Discovery> Discover(CommandRunner& runner, Clock& clock, const MeshConfig
     for (PodInfo& p : *dst) d.destinations.push_back(std::move(p));
   }
 
-  std::string where = "-n " + src_ns + " -l " + config.source.selector;
-  if (without_sources.empty()) {
-    d.checks.push_back(Check("sources_found", CheckStatus::kPass,
-                             std::to_string(d.sources.size()) + " Running and Ready source pod" +
-                                 (d.sources.size() == 1 ? "" : "s") + ": " + PodList(d.sources)));
-  } else {
-    std::string names;
-    for (const std::string& n : without_sources) names += (names.empty() ? "" : ", ") + n;
-    d.checks.push_back(
-        Check("sources_found", CheckStatus::kFail,
-              "no Running and Ready pod matches " + where + " in " + names,
-              "deploy the source pods (e.g. Istio's sleep sample) in every cluster, check the "
-              "selector and namespace in mesh.yaml, and wait until `kubectl get pods " +
-                  where + "` shows them Ready"));
-  }
+  d.checks.push_back(SourcesFoundCheck(d.sources, without_sources,
+                                       "-n " + src_ns + " -l " + config.source.selector));
   if (d.sources.empty()) return d;
 
   const auto start = clock.Monotonic();
@@ -108,25 +87,10 @@ Result<Discovery> Discover(CommandRunner& runner, Clock& clock, const MeshConfig
     clock.SleepFor(options.poll);
   }
   d.notes.insert(d.notes.end(), warnings.begin(), warnings.end());
-  d.checks.push_back(Check("endpoint_views", CheckStatus::kPass,
-                           "read " + std::to_string(d.views.size()) + " sidecar view" +
-                               (d.views.size() == 1 ? "" : "s") + " of " +
-                               config.target.envoy_cluster + " with " +
-                               (d.method == ViewMethod::kIstioctl ? "istioctl" : "pilot-agent")));
-  char waited[32];
-  std::snprintf(waited, sizeof(waited), "%.1f", d.waited_s);
-  if (gap.empty()) {
-    d.checks.push_back(Check("converged", CheckStatus::kPass,
-                             "every source's view lists every cluster with Ready destination pods" +
-                                 (d.view_reads > 1 ? " after " + std::string(waited) + " s" : "")));
-  } else {
-    d.checks.push_back(
-        Check("converged", CheckStatus::kFail,
-              "not converged after " + std::string(waited) + " s: " + gap,
-              "the control plane has not given these sidecars the other cluster's endpoints: check "
-              "the remote secrets (istioctl remote-clusters), istiod's logs, and that the service "
-              "exists in every cluster"));
-  }
+  d.checks.push_back(
+      EndpointViewsCheck(d.views.size(), config.target.envoy_cluster,
+                         d.method == ViewMethod::kIstioctl ? "istioctl" : "pilot-agent"));
+  d.checks.push_back(ConvergedCheck(gap, d.waited_s, d.view_reads));
   return d;
 }
 

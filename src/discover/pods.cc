@@ -3,6 +3,7 @@
 
 #include "discover/util.h"
 #include "meshverify/discover.h"
+#include "meshverify/json_parse.h"
 
 namespace meshverify::discover {
 namespace {
@@ -50,12 +51,12 @@ Result<PodInfo> ParsePod(const json& pod, std::string_view cluster, const std::s
 Result<std::vector<PodInfo>> ParsePodList(std::string_view text, std::string_view cluster,
                                           std::string_view source) {
   const std::string src(source);
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return Status::InvalidInput(src + ": byte " + std::to_string(e.byte) + ": not JSON");
+  JsonParse parsed = ParseJsonText(text);
+  if (!parsed.ok()) {
+    return Status::InvalidInput(src + ": byte " + std::to_string(parsed.error->byte) +
+                                ": not JSON");
   }
+  const json& doc = parsed.value;
   std::vector<PodInfo> pods;
   if (doc.is_object() && Str(doc, "kind") == "Pod") {
     Result<PodInfo> p = ParsePod(doc, cluster, src);

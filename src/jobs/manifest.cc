@@ -13,7 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-Status Bad(const std::string& why) { return Status::Usage("meshverify jobs: " + why); }
+Status Bad(const std::string& why) { return Status::Usage(why); }
 
 // Flags the Job sets itself, and files the pod cannot keep.
 const std::set<std::string>& Refused() {

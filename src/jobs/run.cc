@@ -207,7 +207,7 @@ Result<RunResult> RunJobs(const JobSpec& spec, const std::vector<ClusterManifest
     }
   }
   if (std::none_of(cs.begin(), cs.end(), [](const Cluster& c) { return c.applied; })) {
-    return Status::Unavailable("meshverify jobs run: nothing could be applied: " + cs[0].failure);
+    return Status::Unavailable("nothing could be applied: " + cs[0].failure);
   }
   RunResult res;
   res.interrupted = Wait(runner, clock, o, cs);
@@ -231,7 +231,7 @@ Result<RunResult> RunJobs(const JobSpec& spec, const std::vector<ClusterManifest
   }
   if (parsed.empty()) {
     std::string why = missing.empty() ? "no shard" : missing[0].name + ": " + missing[0].detail;
-    return Status::Unavailable("meshverify jobs run: no shard reported (" + why + ")");
+    return Status::Unavailable("no shard reported (" + why + ")");
   }
   Result<load::LoadReport> merged = load::MergeLoadReports(parsed, names);
   if (!merged.ok()) return merged.status();

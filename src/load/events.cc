@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "parse/utf8.h"
+#include "meshverify/utf8.h"
 
 namespace meshverify::load::internal {
 namespace {

@@ -1,7 +1,7 @@
 // Format detection, dispatch and the --cluster filter of endpoint views.
 #include <algorithm>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify {

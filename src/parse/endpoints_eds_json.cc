@@ -1,7 +1,7 @@
 // `istioctl proxy-config eds POD -o json`: an array of Envoy ClusterLoadAssignment objects.
 #include <nlohmann/json.hpp>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 #include "parse/endpoints_json_util.h"
 

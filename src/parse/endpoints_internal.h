@@ -1,6 +1,6 @@
 #pragma once
-// Helpers shared by the endpoint-view parsers (src/parse/endpoints_*.cc) and the cluster map
-// (src/analyze/cluster_map.cc). Not a public API.
+// Helpers shared by the endpoint-view parsers (src/parse/endpoints_*.cc). Not a public API.
+// Addresses and CIDRs are meshverify/ip.h.
 
 #include <array>
 #include <cstdint>
@@ -9,7 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
+#include "meshverify/ip.h"
 #include "meshverify/model.h"
 #include "meshverify/status.h"
 
@@ -28,22 +29,6 @@ std::vector<Line> SplitLines(std::string_view text);
 void StripQuotePrefix(std::vector<Line>* lines);
 
 std::string_view Trim(std::string_view s);
-
-// An IPv4 or IPv6 address in network byte order (IPv4 in the first 4 bytes).
-struct IpAddress {
-  bool v6 = false;
-  std::array<uint8_t, 16> bytes{};
-};
-
-// Parses "10.0.0.1", "fd00::1" or "[fd00::1]" (no zone, no port). nullopt when not an IP.
-std::optional<IpAddress> ParseIp(std::string_view text);
-
-// Parses "10.241.0.0/16" or "fd00:10:244::/56": the network and its prefix length. Fails
-// with a reason (no place) when malformed or when host bits are set.
-Result<std::pair<IpAddress, int>> ParseCidr(std::string_view text);
-
-// True iff the first `prefix_len` bits of `a` and `b` are equal (same family required).
-bool PrefixMatch(const IpAddress& a, const IpAddress& b, int prefix_len);
 
 // Splits an endpoint as istioctl prints it into address and port: "10.0.0.1:80",
 // "fd00::1:80" (istioctl joins IPv6 without brackets), "[fd00::1]:80", "unix:///path" or a
@@ -82,7 +67,7 @@ class Warnings {
 
 // Returns true and sets *health when `status` is an Envoy HealthStatus name (UNKNOWN HEALTHY
 // UNHEALTHY DRAINING TIMEOUT DEGRADED), compared case-insensitively; stores upper case.
-bool NormalizeHealth(std::string_view status, std::string* health);
+bool NormalizeHealth(std::string_view status, HealthStatus* health);
 
 // "region/zone/sub_zone" as Istio's util.LocalityToString prints it: zone only after a
 // region, sub_zone only after a zone.

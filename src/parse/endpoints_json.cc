@@ -4,7 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 #include "parse/endpoints_json_util.h"
 
@@ -13,9 +13,6 @@ namespace meshverify::endpoints_internal {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::string_view kHealthNames[] = {"UNKNOWN",  "HEALTHY", "UNHEALTHY",
-                                             "DRAINING", "TIMEOUT", "DEGRADED"};
 
 // Warns about a socket address that is not an IP (a redacted "X.X.X.X"); Envoy prints
 // resolved addresses only.
@@ -68,20 +65,20 @@ Status ParseHealth(const json& h, const JsonPath& path, Endpoint* ep) {
   if (const json* eds = Field(h, "edsHealthStatus", "eds_health_status")) {
     bool ok = eds->is_string() && NormalizeHealth(eds->get<std::string>(), &ep->health);
     if (!ok && eds->is_number_unsigned() && eds->get<uint64_t>() < 6) {
-      ep->health = std::string(kHealthNames[eds->get<uint64_t>()]);
+      ep->health = static_cast<HealthStatus>(eds->get<uint64_t>());  // Envoy's enum numbers
       ok = true;
     }
     if (!ok) return path.Error("healthStatus.edsHealthStatus", "unknown health status");
   }
   ep->outlier_ejected = JsonTrue(h, "failedOutlierCheck", "failed_outlier_check");
   // Envoy stops routing to a host that failed active health checking whatever EDS says.
-  if (ep->health == "HEALTHY" &&
+  if (ep->health == HealthStatus::kHealthy &&
       (JsonTrue(h, "failedActiveHealthCheck", "failed_active_health_check") ||
        JsonTrue(h, "activeHcTimeout", "active_hc_timeout"))) {
-    ep->health = "UNHEALTHY";
-  } else if (ep->health == "HEALTHY" &&
+    ep->health = HealthStatus::kUnhealthy;
+  } else if (ep->health == HealthStatus::kHealthy &&
              JsonTrue(h, "failedActiveDegradedCheck", "failed_active_degraded_check")) {
-    ep->health = "DEGRADED";
+    ep->health = HealthStatus::kDegraded;
   }
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 // JSON helpers of the endpoint-view parsers.
 #include "parse/endpoints_json_util.h"
 
+#include "meshverify/json_parse.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify::endpoints_internal {
@@ -8,25 +9,17 @@ namespace meshverify::endpoints_internal {
 using nlohmann::json;
 
 Result<json> ParseJson(std::string_view text, std::string_view source) {
-  try {
-    return json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    // what() is "[json.exception.parse_error.101] parse error at line L, column C: <reason>";
-    // keep "line L, column C: <reason>" after the byte offset, as `meshverify report` does.
-    std::string_view what = e.what();
-    constexpr std::string_view kAt = "parse error at ";
-    size_t at = what.find(kAt);
-    std::string where(at == std::string_view::npos ? what : what.substr(at + kAt.size()));
-    // People annotate pasted JSON with comments ("// 1st Replica"); say so plainly.
-    size_t i = e.byte > 0 ? e.byte - 1 : 0;
-    if (i + 1 < text.size() && text[i] == '/' && (text[i + 1] == '/' || text[i + 1] == '*')) {
-      where += " (a comment: JSON has none; remove it)";
-    }
-    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) + ", " +
-                                where);
-  } catch (const json::exception& e) {
-    return Status::InvalidInput(std::string(source) + ": " + e.what());
+  JsonParse parsed = ParseJsonText(text);
+  if (parsed.ok()) return std::move(parsed.value);
+  const JsonError& e = *parsed.error;
+  std::string where = "byte " + std::to_string(e.byte) + ", line " + std::to_string(e.line) +
+                      ", column " + std::to_string(e.column) + ": " + e.reason;
+  // People annotate pasted JSON with comments ("// 1st Replica"); say so plainly.
+  size_t i = e.byte > 0 ? e.byte - 1 : 0;
+  if (i + 1 < text.size() && text[i] == '/' && (text[i + 1] == '/' || text[i + 1] == '*')) {
+    where += " (a comment: JSON has none; remove it)";
   }
+  return Status::InvalidInput(std::string(source) + ": " + where);
 }
 
 const json* Field(const json& obj, std::string_view camel, std::string_view snake) {

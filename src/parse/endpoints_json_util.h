@@ -11,8 +11,9 @@
 
 namespace meshverify::endpoints_internal {
 
-// Parses `text`; a syntax error becomes InvalidInput "<source>: byte N, line L, column C:
-// <reason>", with " (a comment: JSON has none; remove it)" when it is at a // or /* comment.
+// Parses `text` (ParseJsonText); any error becomes InvalidInput "<source>: byte N, line L,
+// column C: <reason>", with " (a comment: JSON has none; remove it)" when it is at a // or /*
+// comment.
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view source);
 
 // The member `camel` or, failing that, `snake` of object `obj`; nullptr when neither exists.

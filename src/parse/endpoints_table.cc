@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify::endpoints_internal {
@@ -293,7 +293,7 @@ bool IsTableHeader(std::string_view line) {
 bool LooksLikeTableRow(std::string_view line) {
   std::vector<std::string_view> words = Words(line);
   if (words.size() < 2) return false;
-  std::string health;
+  HealthStatus health;
   return words[0].find_first_of(":./@") != std::string_view::npos &&
          NormalizeHealth(words[1], &health);
 }

@@ -2,7 +2,7 @@
 // with cluster-level lines (`{cluster}::added_via_api::true`, `{cluster}::outlier::...`).
 #include <map>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/endpoint_parsers.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify::endpoints_internal {
@@ -109,14 +109,14 @@ Status ApplyStat(std::string_view stat, std::string_view value, std::string_view
 void Finish(HostState* h) {
   h->ep.locality = LocalityString(h->region, h->zone, h->sub_zone);
   if (!h->has_flags) return;
-  std::string& health = h->ep.health;
-  health = h->eds_draining    ? "DRAINING"
-           : h->eds_unhealthy ? "UNHEALTHY"
-           : h->eds_degraded  ? "DEGRADED"
-                              : "HEALTHY";
+  HealthStatus& health = h->ep.health;
+  health = h->eds_draining    ? HealthStatus::kDraining
+           : h->eds_unhealthy ? HealthStatus::kUnhealthy
+           : h->eds_degraded  ? HealthStatus::kDegraded
+                              : HealthStatus::kHealthy;
   // Envoy stops routing to a host that failed active health checking whatever EDS says.
-  if (health == "HEALTHY" && h->active_failed) health = "UNHEALTHY";
-  if (health == "HEALTHY" && h->active_degraded) health = "DEGRADED";
+  if (health == HealthStatus::kHealthy && h->active_failed) health = HealthStatus::kUnhealthy;
+  if (health == HealthStatus::kHealthy && h->active_degraded) health = HealthStatus::kDegraded;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // kind Cluster config (kind.x-k8s.io/v1alpha4): only `networking` is read, for pod CIDRs.
 #include <yaml-cpp/yaml.h>
 
-#include "meshverify/endpoints.h"
+#include "meshverify/config.h"
+#include "meshverify/ip.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify {

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "meshverify/config.h"
-#include "meshverify/endpoints.h"
+#include "meshverify/ip.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify {
@@ -107,7 +107,7 @@ class Loader {
   Status Source(const YAML::Node& n, MeshConfig::Source* s) const;
   Status Target(const YAML::Node& n, MeshConfig::Target* t) const;
   Status Expect(const YAML::Node& n, MeshConfig::Expect* e) const;
-  Status Gate(const YAML::Node& n, MeshConfig::Gate* g) const;
+  Status Gate(const YAML::Node& n, GateOptions* g) const;
   Status Run(const YAML::Node& n, MeshConfig::Run* r) const;
 
  private:
@@ -242,7 +242,7 @@ Status Loader::Expect(const YAML::Node& n, MeshConfig::Expect* e) const {
   return Status::Ok();
 }
 
-Status Loader::Gate(const YAML::Node& n, MeshConfig::Gate* g) const {
+Status Loader::Gate(const YAML::Node& n, GateOptions* g) const {
   Status s = CheckKeys(n, "gate", {"tolerance", "alpha", "max_error_rate"});
   for (const auto& kv : n) {
     if (!s.ok()) break;

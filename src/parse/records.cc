@@ -4,7 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "parse/utf8.h"
+#include "meshverify/json_parse.h"
+#include "meshverify/utf8.h"
 
 namespace meshverify {
 namespace {
@@ -17,18 +18,6 @@ std::string Where(std::string_view source, uint64_t line_no) {
   std::ostringstream os;
   os << source << ":" << line_no << ": ";
   return os.str();
-}
-
-// nlohmann's what() reads "[json.exception.parse_error.101] parse error at line 1, column 5:
-// syntax error ..."; the position is reported separately, so keep only the reason.
-std::string ParseErrorDetail(const json::parse_error& e) {
-  std::string_view what = e.what();
-  const size_t at = what.find("parse error at line ");
-  if (at != std::string_view::npos) {
-    const size_t colon = what.find(": ", at);
-    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
-  }
-  return SanitizeUtf8(what, kMaxDetailBytes);
 }
 
 // Reads an optional integer key into *out, within [lo, hi].
@@ -114,18 +103,14 @@ Status FillRecord(const json& j, const std::string& where, ProbeRecord* r) {
 Result<ProbeRecord> ParseRecordLine(std::string_view line, std::string_view source,
                                     uint64_t line_no) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  json j;
-  try {
-    j = json::parse(line);
-  } catch (const json::parse_error& e) {
-    std::ostringstream os;
-    os << Where(source, line_no) << "byte " << e.byte << ": invalid JSON: " << ParseErrorDetail(e);
-    return Status::InvalidInput(os.str());
-  } catch (const json::exception& e) {  // not expected from parse(), but never let one escape
-    return Status::InvalidInput(Where(source, line_no) +
-                                "invalid JSON: " + SanitizeUtf8(e.what(), kMaxDetailBytes));
-  }
+  JsonParse parsed = ParseJsonText(line);
   const std::string where = Where(source, line_no);
+  if (!parsed.ok()) {
+    return Status::InvalidInput(where + "byte " + std::to_string(parsed.error->byte) +
+                                ": invalid JSON: " +
+                                SanitizeUtf8(parsed.error->reason, kMaxDetailBytes));
+  }
+  const json& j = parsed.value;
   if (!j.is_object()) return Status::InvalidInput(where + "expected a JSON object");
   ProbeRecord r;
   if (Status s = FillRecord(j, where, &r); !s.ok()) return s;

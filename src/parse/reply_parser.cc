@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "parse/utf8.h"
+#include "meshverify/utf8.h"
 
 namespace meshverify {
 namespace {

@@ -3,6 +3,7 @@
 #include <cassert>
 #include <charconv>
 #include <cstdlib>
+#include <map>
 
 #include "meshverify/probe.h"
 
@@ -48,7 +49,55 @@ constexpr size_t kMaxFrameLine = 512;
 
 }  // namespace
 
-FrameParser::FrameParser(std::string marker, ExecTarget source, size_t max_body_bytes, Sink sink)
+// The parser's state: the block, the curls and the records held back behind a missing one.
+struct FrameParser::Impl {
+  enum class State { kIdle, kBlock, kDone };
+  // One curl: requests first, first + stride, ...; its output is scanned for W lines.
+  struct Curl {
+    uint64_t first = 0, stride = 1;
+    uint64_t reported = 0;  // W lines seen
+    bool done = false;
+    int status = 0;
+    std::string carry;       // unscanned tail: a partial W line or a possible marker start
+    std::string body;        // bytes since the last W line, cut at max_body_bytes
+    uint64_t body_size = 0;  // their full count
+  };
+
+  Impl(std::string marker, ProbeSource source, size_t max_body_bytes, Sink sink);
+  bool ok() const { return error_.empty(); }
+  void Fail(std::string why);
+  void Feed(std::string_view bytes);
+  void FeedFrameLine(std::string_view* bytes);
+  void OnFrame(std::string_view line);
+  void ScanCurl(Curl& curl, std::string_view bytes);
+  void OnCurlData(Curl& curl, std::string_view data);
+  void OnResult(Curl& curl, std::string_view rest);
+  void EmitReady();
+  void Emit(ProbeRecord&& r);
+  ProbeRecord Lost(uint64_t seq, std::string why) const;
+  uint64_t Stop(const std::string& lost_reason);
+
+  std::string marker_;
+  ProbeSource source_;
+  size_t max_body_bytes_;
+  Sink sink_;
+  std::string frame_prefix_;  // marker_ + " "
+  State state_ = State::kIdle;
+  std::string line_;           // a partial framing line
+  uint64_t payload_left_ = 0;  // bytes of the current D piece still to come
+  size_t payload_curl_ = 0;    // the curl whose output it is
+  uint64_t offset_ = 0;        // stream offset of the next byte, for errors
+  uint64_t line_at_ = 0;       // stream offset of the current framing line
+  std::string error_;
+  uint64_t block_first_ = 0, block_end_ = 0;
+  uint64_t expect_first_ = 0, expect_end_ = 0;  // expect_end_ 0: any block
+  std::vector<Curl> curls_;
+  std::map<uint64_t, ProbeRecord> held_;  // results waiting for an earlier seq
+  uint64_t next_seq_ = 0;
+  uint64_t emitted_ = 0;
+};
+
+FrameParser::Impl::Impl(std::string marker, ProbeSource source, size_t max_body_bytes, Sink sink)
     : marker_(std::move(marker)),
       source_(std::move(source)),
       max_body_bytes_(max_body_bytes),
@@ -57,11 +106,11 @@ FrameParser::FrameParser(std::string marker, ExecTarget source, size_t max_body_
   assert(!marker_.empty());
 }
 
-void FrameParser::Fail(std::string why) {
+void FrameParser::Impl::Fail(std::string why) {
   if (error_.empty()) error_ = std::move(why);
 }
 
-void FrameParser::Feed(std::string_view bytes) {
+void FrameParser::Impl::Feed(std::string_view bytes) {
   while (!bytes.empty() && ok()) {
     if (payload_left_ > 0) {  // inside a D piece: curl output, counted
       size_t take = static_cast<size_t>(std::min<uint64_t>(payload_left_, bytes.size()));
@@ -78,7 +127,7 @@ void FrameParser::Feed(std::string_view bytes) {
 }
 
 // Takes bytes of a framing line off *bytes; handles the line once it is whole.
-void FrameParser::FeedFrameLine(std::string_view* bytes) {
+void FrameParser::Impl::FeedFrameLine(std::string_view* bytes) {
   if (line_.empty()) line_at_ = offset_;
   const std::string at = "byte " + std::to_string(line_at_) + ": ";
   size_t nl = bytes->find('\n');
@@ -100,7 +149,7 @@ void FrameParser::FeedFrameLine(std::string_view* bytes) {
   OnFrame(std::string_view(line).substr(prefix.size()));
 }
 
-void FrameParser::OnFrame(std::string_view rest) {
+void FrameParser::Impl::OnFrame(std::string_view rest) {
   const std::string at = "byte " + std::to_string(line_at_) + ": ";
   std::string_view tag = NextWord(&rest);
   uint64_t j = 0;
@@ -173,7 +222,7 @@ void FrameParser::OnFrame(std::string_view rest) {
 
 // Splits one curl's output into bodies and W lines; keeps in curl.carry what cannot be decided
 // before more of that curl's output arrives.
-void FrameParser::ScanCurl(Curl& curl, std::string_view bytes) {
+void FrameParser::Impl::ScanCurl(Curl& curl, std::string_view bytes) {
   std::string joined;
   std::string_view in = bytes;
   if (!curl.carry.empty()) {
@@ -207,14 +256,14 @@ void FrameParser::ScanCurl(Curl& curl, std::string_view bytes) {
 }
 
 // Bytes between W lines: the body of the request whose W line comes next.
-void FrameParser::OnCurlData(Curl& curl, std::string_view data) {
+void FrameParser::Impl::OnCurlData(Curl& curl, std::string_view data) {
   if (curl.body.size() < max_body_bytes_) {
     curl.body.append(data.substr(0, max_body_bytes_ - curl.body.size()));
   }
   curl.body_size += data.size();
 }
 
-void FrameParser::OnResult(Curl& curl, std::string_view rest) {
+void FrameParser::Impl::OnResult(Curl& curl, std::string_view rest) {
   const std::string where = "curl " + std::to_string(&curl - curls_.data()) + ": ";
   uint64_t urlnum = 0, connects = 0, size = 0;
   double connect_s = 0, total_s = 0;
@@ -257,7 +306,7 @@ void FrameParser::OnResult(Curl& curl, std::string_view rest) {
   EmitReady();
 }
 
-void FrameParser::EmitReady() {
+void FrameParser::Impl::EmitReady() {
   while (!held_.empty() && held_.begin()->first == next_seq_) {
     Emit(std::move(held_.begin()->second));
     held_.erase(held_.begin());
@@ -265,13 +314,13 @@ void FrameParser::EmitReady() {
   }
 }
 
-void FrameParser::Emit(ProbeRecord&& r) {
+void FrameParser::Impl::Emit(ProbeRecord&& r) {
   sink_(std::move(r));
   ++emitted_;
 }
 
 // A request without a result. `why` "" means "its curl ended without reporting it".
-ProbeRecord FrameParser::Lost(uint64_t seq, std::string why) const {
+ProbeRecord FrameParser::Impl::Lost(uint64_t seq, std::string why) const {
   if (!why.empty()) return LostRecord(source_, seq, std::move(why));
   int status = 0;  // the exit status of the curl that had this request
   for (const Curl& curl : curls_) {
@@ -283,7 +332,7 @@ ProbeRecord FrameParser::Lost(uint64_t seq, std::string why) const {
   return lost;
 }
 
-uint64_t FrameParser::Stop(const std::string& lost_reason) {
+uint64_t FrameParser::Impl::Stop(const std::string& lost_reason) {
   if (state_ != State::kBlock) {
     state_ = State::kDone;
     return 0;
@@ -317,5 +366,22 @@ uint64_t FrameParser::Stop(const std::string& lost_reason) {
   state_ = State::kDone;
   return emitted_ - before;
 }
+
+FrameParser::FrameParser(std::string marker, ProbeSource source, size_t max_body_bytes, Sink sink)
+    : impl_(std::make_unique<Impl>(std::move(marker), std::move(source), max_body_bytes,
+                                   std::move(sink))) {}
+FrameParser::~FrameParser() = default;
+
+void FrameParser::Expect(uint64_t first, uint64_t end) {
+  impl_->expect_first_ = first;
+  impl_->expect_end_ = end;
+}
+void FrameParser::Feed(std::string_view bytes) { impl_->Feed(bytes); }
+uint64_t FrameParser::Stop(const std::string& lost_reason) { return impl_->Stop(lost_reason); }
+bool FrameParser::ok() const { return impl_->ok(); }
+const std::string& FrameParser::error() const { return impl_->error_; }
+bool FrameParser::in_block() const { return impl_->state_ == Impl::State::kBlock; }
+uint64_t FrameParser::emitted() const { return impl_->emitted_; }
+uint64_t FrameParser::next_seq() const { return impl_->next_seq_; }
 
 }  // namespace meshverify::probe

@@ -101,7 +101,7 @@ void WriteShareTable(std::ostream& os, std::string_view title,
        << Percent(s.share) << "</td><td class=\"n\">"
        << render::IntervalWithLevel(s.ci_lo, s.ci_hi, s.ci_level) << "</td><td class=\"n\">"
        << (s.expected ? Percent(*s.expected) : "-") << "</td><td>"
-       << (s.gate.empty() ? "-" : H(s.gate)) << "</td></tr>\n";
+       << render::GateCell(s.gate) << "</td></tr>\n";
   }
   os << "</table>\n";
 }
@@ -110,7 +110,7 @@ void WriteSource(std::ostream& os, const std::string& label, const SourceReport&
                  std::optional<double> tolerance) {
   os << "<section class=\"source\">\n<h2>" << H(label) << "</h2>\n<p>" << s.requests
      << " requests, " << s.ok << " ok, " << render::ErrorCount(s) << " errors";
-  if (!s.gate.empty()) os << "; gate <b>" << H(s.gate) << "</b>";
+  if (s.gate != GateVerdict::kNone) os << "; gate <b>" << render::GateCell(s.gate) << "</b>";
   if (uint64_t more = render::MoreRequestsToDecide(s); more > 0) {
     os << " (about " << more << " more requests would decide)";
   }
@@ -190,8 +190,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   for (const Endpoint& e : r.endpoints) {
     os << "<tr><td>" << H(e.source_pod) << "</td><td>" << H(e.address);
     if (e.port) os << ':' << e.port;
-    os << "</td><td>" << H(e.cluster) << "</td><td>" << H(e.health) << "</td><td>"
-       << (e.outlier_ejected ? "ejected" : "ok") << "</td><td class=\"n\">" << e.weight
+    os << "</td><td>" << H(e.cluster) << "</td><td>" << HealthStatusName(e.health) << "</td><td>"
+       << OutlierName(e.outlier_ejected) << "</td><td class=\"n\">" << e.weight
        << "</td><td>" << H(e.locality) << "</td></tr>\n";
   }
   os << "</table>\n</section>\n";

@@ -55,7 +55,7 @@ std::string ShareList(const std::map<std::string, ShareStat>& shares) {
 void SummaryRow(std::ostream& os, const std::string& label, const SourceReport& s) {
   os << "| " << label << " | " << s.requests << " | " << s.ok << " | " << render::ErrorCount(s)
      << " | " << ShareList(s.by_cluster) << " | " << ShareList(s.by_version) << " | "
-     << (s.gate.empty() ? "-" : s.gate);
+     << render::GateCell(s.gate);
   if (uint64_t more = render::MoreRequestsToDecide(s); more > 0) {
     os << " (+" << more << " requests would decide)";
   }
@@ -95,7 +95,7 @@ void WriteShareTable(std::ostream& os, std::string_view title,
   for (const auto& [name, s] : shares) {
     os << "| " << Cell(name) << " | " << s.count << " | " << Percent(s.share) << " | "
        << render::IntervalWithLevel(s.ci_lo, s.ci_hi, s.ci_level) << " | "
-       << (s.expected ? Percent(*s.expected) : "-") << " | " << Cell(s.gate) << " |\n";
+       << (s.expected ? Percent(*s.expected) : "-") << " | " << render::GateCell(s.gate) << " |\n";
   }
   os << "\n";
 }
@@ -147,8 +147,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   for (const Endpoint& e : r.endpoints) {
     os << "| " << Cell(e.source_pod) << " | " << MarkdownEscape(e.address);
     if (e.port) os << ':' << e.port;
-    os << " | " << Cell(e.cluster) << " | " << Cell(e.health) << " | "
-       << (e.outlier_ejected ? "ejected" : "ok") << " | " << e.weight << " | " << Cell(e.locality)
+    os << " | " << Cell(e.cluster) << " | " << HealthStatusName(e.health) << " | "
+       << OutlierName(e.outlier_ejected) << " | " << e.weight << " | " << Cell(e.locality)
        << " |\n";
   }
   os << "\n</details>\n\n";

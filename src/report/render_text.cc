@@ -49,7 +49,7 @@ void WriteShares(std::ostream& os, std::string_view title,
                        PadLeft(render::Percent(s.share), 6) + "  " +
                        PadRight(render::IntervalWithLevel(s.ci_lo, s.ci_hi, s.ci_level), 26) +
                        "  " + PadLeft(s.expected ? render::Percent(*s.expected) : "-", 8) + "  " +
-                       (s.gate.empty() ? "-" : s.gate);
+                       render::GateCell(s.gate);
     os << line << "\n";
   }
 }
@@ -96,7 +96,7 @@ void WriteSource(std::ostream& os, std::string_view label, const SourceReport& s
   std::string head = std::string(label) + ": " + std::to_string(s.requests) + " requests, " +
                      std::to_string(s.ok) + " ok, " + std::to_string(render::ErrorCount(s)) +
                      " errors";
-  if (!s.gate.empty()) head += ", gate " + s.gate;
+  if (s.gate != GateVerdict::kNone) head += ", gate " + render::GateCell(s.gate);
   if (uint64_t more = render::MoreRequestsToDecide(s); more > 0) {
     head += " (about " + std::to_string(more) + " more requests would decide)";
   }
@@ -152,8 +152,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
     os << "  " << PadRight(Truncate(OneLine(e.source_pod), 24), 24) << "  "
        << PadRight(Truncate(addr, 26), 26) << "  "
        << PadRight(Truncate(e.cluster.empty() ? "?" : OneLine(e.cluster), 12), 12) << "  "
-       << PadRight(Truncate(OneLine(e.health), 9), 9) << "  "
-       << PadRight(e.outlier_ejected ? "ejected" : "ok", 7) << "  "
+       << PadRight(HealthStatusName(e.health), 9) << "  "
+       << PadRight(OutlierName(e.outlier_ejected), 7) << "  "
        << PadLeft(std::to_string(e.weight), 6) << "\n";
   }
   if (rows < r.endpoints.size()) {

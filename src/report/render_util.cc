@@ -1,84 +1,10 @@
 #include "report/render_util.h"
 
-#include <charconv>
 #include <cmath>
 
+#include "meshverify/utf8.h"
+
 namespace meshverify::render {
-namespace {
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if none starts there (RFC 3629: no
-// overlongs, no surrogates, nothing above U+10FFFF).
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return n;
-}
-
-uint32_t CodePoint(std::string_view s, size_t i, size_t n) {
-  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[i + k])); };
-  switch (n) {
-    case 1:
-      return b(0);
-    case 2:
-      return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
-    case 3:
-      return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-    default:
-      return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
-  }
-}
-
-// Calls f(code_point, bytes) for each code point of the cleaned string.
-template <typename F>
-void ForEachCodePoint(std::string_view s, F f) {
-  for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8Length(s, i);
-    if (n == 0) {
-      f(0xFFFD, kReplacement);
-      ++i;
-    } else {
-      f(CodePoint(s, i, n), s.substr(i, n));
-      i += n;
-    }
-  }
-}
-
-}  // namespace
-
-std::string Fixed(double v, int decimals) {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[400];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  if (ec != std::errc()) return "n/a";
-  std::string s(buf, end);
-  if (s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-  return s;
-}
-
-std::string Percent(double share) { return Fixed(share * 100, 1) + "%"; }
 
 std::string PValue(double p) {
   if (std::isfinite(p) && p > 0 && p < 0.0001) return "<0.0001";
@@ -160,7 +86,7 @@ std::string XmlEscape(std::string_view s, bool attribute) {
     }
     // XML 1.0 Char: no other C0 controls, no U+FFFE / U+FFFF.
     if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF) {
-      out += kReplacement;
+      out += kUtf8Replacement;
     } else {
       out += bytes;
     }
@@ -249,29 +175,8 @@ std::vector<std::string> Wrap(std::string_view text, size_t width) {
   return lines;
 }
 
-std::string SourceLabel(const SourceReport& s) {
-  if (!s.cluster.empty() && !s.pod.empty()) return s.cluster + "/" + s.pod;
-  if (!s.pod.empty()) return s.pod;
-  if (!s.cluster.empty()) return s.cluster;
-  return "(unnamed source)";
-}
-
-uint64_t ErrorCount(const SourceReport& s) {
-  uint64_t n = 0;
-  for (const auto& [k, v] : s.errors) n += v;
-  return n;
-}
-
-uint64_t MoreRequestsToDecide(const SourceReport& s) {
-  if (s.gate != "inconclusive" || s.requests_to_decide <= s.requests) return 0;
-  return s.requests_to_decide - s.requests;
-}
-
-uint64_t MoreRequestsToDecide(const Report& r) {
-  uint64_t more = 0;
-  for (const SourceReport& s : r.sources) more = std::max(more, MoreRequestsToDecide(s));
-  if (r.sources.empty()) more = MoreRequestsToDecide(r.total);
-  return more;
+std::string GateCell(GateVerdict g) {
+  return g == GateVerdict::kNone ? "-" : std::string(GateVerdictName(g));
 }
 
 std::string VerdictWord(Verdict v) {

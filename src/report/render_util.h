@@ -7,15 +7,14 @@
 #include <string_view>
 #include <vector>
 
+#include "meshverify/format.h"
 #include "meshverify/report.h"
 
 namespace meshverify::render {
 
-// `v` with exactly `decimals` digits after the point ("12.50"); never "-0.0"; "n/a" when not
-// finite. Independent of the C and C++ locales.
-std::string Fixed(double v, int decimals);
-// A share as a percentage with one decimal: 0.5 -> "50.0%".
-std::string Percent(double share);
+// Fixed(v, decimals) and Percent(share): the numbers of every text (meshverify/format.h).
+using ::meshverify::Fixed;
+using ::meshverify::Percent;
 // A p-value: four decimals, or "<0.0001" when smaller but positive.
 std::string PValue(double p);
 // An interval of shares: "[47.1%, 52.9%]".
@@ -47,14 +46,13 @@ std::string PadLeft(std::string_view s, size_t width);
 // Greedy word wrap to lines of at most `width` code points (a longer word gets its own line).
 std::vector<std::string> Wrap(std::string_view text, size_t width);
 
-// "cluster1/sleep-abc", or whichever part is known, or "(unnamed source)".
-std::string SourceLabel(const SourceReport& s);
-uint64_t ErrorCount(const SourceReport& s);
-// Largest number of additional requests per source that would decide an inconclusive gate
-// (requests_to_decide - requests over the sources, or the total when there are none); 0 when
-// unknown or decided.
-uint64_t MoreRequestsToDecide(const Report& r);
-uint64_t MoreRequestsToDecide(const SourceReport& s);
+// SourceLabel, ErrorCount and MoreRequestsToDecide are report.h's: one meaning for every
+// renderer and the checks.
+using ::meshverify::ErrorCount;
+using ::meshverify::MoreRequestsToDecide;
+using ::meshverify::SourceLabel;
+// A gate in a table cell: its name, or "-" when not gated.
+std::string GateCell(GateVerdict g);
 // "PASS", "FAIL", "INCONCLUSIVE", "ERROR" / "SKIP" for checks.
 std::string VerdictWord(Verdict v);
 std::string StatusWord(CheckStatus s);

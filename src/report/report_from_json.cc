@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "meshverify/json_parse.h"
 #include "meshverify/report.h"
 
 namespace meshverify {
@@ -168,14 +169,12 @@ class Reader {
   Status status_;
 };
 
-bool IsGate(std::string_view g) {
-  return g.empty() || g == "balanced" || g == "skewed" || g == "inconclusive";
-}
-
-std::string Gate(Reader& rd, const json& obj, const std::string& ptr) {
+GateVerdict Gate(Reader& rd, const json& obj, const std::string& ptr) {
   std::string g = rd.String(obj, ptr, "gate", /*required=*/false);
-  if (!IsGate(g)) rd.Fail(Child(ptr, "gate"), "expected balanced, skewed or inconclusive");
-  return g;
+  Result<GateVerdict> parsed = ParseGateVerdict(g);
+  if (parsed.ok()) return *parsed;
+  rd.Fail(Child(ptr, "gate"), "expected balanced, skewed or inconclusive");
+  return GateVerdict::kNone;
 }
 
 std::map<std::string, ShareStat> ReadShares(Reader& rd, const json& src, const std::string& sp,
@@ -311,12 +310,18 @@ Endpoint ReadEndpoint(Reader& rd, const json& j, const std::string& p) {
   e.envoy_cluster = rd.String(j, p, "envoy_cluster", false);
   e.address = rd.String(j, p, "address");
   e.port = static_cast<uint32_t>(rd.Unsigned(j, p, "port", true, 65535));
-  e.health = rd.String(j, p, "health");
+  std::string health = rd.String(j, p, "health");
+  std::optional<HealthStatus> status = ParseHealthStatus(health);
+  if (!status && rd.ok()) {
+    rd.Fail(Child(p, "health"),
+            "expected UNKNOWN, HEALTHY, UNHEALTHY, DRAINING, TIMEOUT or DEGRADED");
+  }
+  e.health = status.value_or(HealthStatus::kUnknown);
   std::string outlier = rd.String(j, p, "outlier");
-  if (outlier != "ok" && outlier != "ejected" && rd.ok()) {
+  if (outlier != OutlierName(false) && outlier != OutlierName(true) && rd.ok()) {
     rd.Fail(Child(p, "outlier"), "expected \"ok\" or \"ejected\"");
   }
-  e.outlier_ejected = outlier == "ejected";
+  e.outlier_ejected = outlier == OutlierName(true);
   e.cluster = rd.String(j, p, "cluster");
   e.weight = static_cast<uint32_t>(rd.Unsigned(j, p, "weight", true, kMax32));
   e.locality = rd.String(j, p, "locality");
@@ -409,26 +414,14 @@ Result<Report> ReportFromJson(const nlohmann::json& j, std::string_view source) 
 }
 
 Result<Report> ParseReport(std::string_view text, std::string_view source) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    // what() is "[json.exception.parse_error.101] parse error at line L, column C: <reason>";
-    // keep "line L, column C: <reason>" and put the byte offset first.
-    std::string what = e.what();
-    constexpr std::string_view kAt = "parse error at ";
-    size_t at = what.find(kAt);
-    std::string where = at == std::string::npos ? what : what.substr(at + kAt.size());
-    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) + ", " +
-                                where);
-  } catch (const nlohmann::json::exception& e) {
-    // out_of_range.406: a number literal too large for a double ("1e999").
-    std::string what = e.what();
-    size_t end = what.find("] ");
-    return Status::InvalidInput(std::string(source) + ": " +
-                                (end == std::string::npos ? what : what.substr(end + 2)));
+  JsonParse parsed = ParseJsonText(text);
+  if (!parsed.ok()) {
+    const JsonError& e = *parsed.error;
+    return Status::InvalidInput(std::string(source) + ": byte " + std::to_string(e.byte) +
+                                ", line " + std::to_string(e.line) + ", column " +
+                                std::to_string(e.column) + ": " + e.reason);
   }
-  return ReportFromJson(j, source);
+  return ReportFromJson(parsed.value, source);
 }
 
 }  // namespace meshverify

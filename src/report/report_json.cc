@@ -19,7 +19,7 @@ json ShareToJson(const ShareStat& s) {
             {"share", Num(s.share)},
             {"ci", json::array({Num(s.ci_lo), Num(s.ci_hi)})},
             {"expected", s.expected ? Num(*s.expected) : json(nullptr)}};
-  if (!s.gate.empty()) j["gate"] = s.gate;
+  if (s.gate != GateVerdict::kNone) j["gate"] = GateVerdictName(s.gate);
   if (s.ci_level > 0) j["ci_level"] = Num(s.ci_level);  // absent when unknown (older reports)
   return j;
 }
@@ -64,7 +64,7 @@ json SourceToJson(const SourceReport& s) {
             {"latency_ms", std::move(latency)},
             {"tests", std::move(tests)},
             {"requests_to_decide", s.requests_to_decide}};
-  if (!s.gate.empty()) j["gate"] = s.gate;
+  if (s.gate != GateVerdict::kNone) j["gate"] = GateVerdictName(s.gate);
   if (!s.latency_hist.empty()) {
     json hist = json::object();
     for (const auto& [k, h] : s.latency_hist) hist[k] = h.ToJson();
@@ -83,8 +83,8 @@ json EndpointToJson(const Endpoint& e) {
           {"envoy_cluster", e.envoy_cluster},
           {"address", e.address},
           {"port", e.port},
-          {"health", e.health},
-          {"outlier", e.outlier_ejected ? "ejected" : "ok"},
+          {"health", HealthStatusName(e.health)},
+          {"outlier", OutlierName(e.outlier_ejected)},
           {"cluster", e.cluster},
           {"weight", e.weight},
           {"locality", e.locality},
@@ -139,18 +139,41 @@ Result<CheckStatus> ParseCheckStatus(std::string_view s) {
                               "\": expected pass, fail, inconclusive or skipped");
 }
 
-int ExitCodeFor(Verdict v) {
+std::string_view GateVerdictName(GateVerdict g) {
+  switch (g) {
+    case GateVerdict::kNone:
+      return "";
+    case GateVerdict::kBalanced:
+      return "balanced";
+    case GateVerdict::kSkewed:
+      return "skewed";
+    case GateVerdict::kInconclusive:
+      return "inconclusive";
+  }
+  return "";
+}
+
+Result<GateVerdict> ParseGateVerdict(std::string_view s) {
+  for (GateVerdict g : {GateVerdict::kNone, GateVerdict::kBalanced, GateVerdict::kSkewed,
+                        GateVerdict::kInconclusive}) {
+    if (GateVerdictName(g) == s) return g;
+  }
+  return Status::InvalidInput("gate \"" + std::string(s) +
+                              "\": expected balanced, skewed or inconclusive");
+}
+
+ExitCode ExitCodeFor(Verdict v) {
   switch (v) {
     case Verdict::kPass:
-      return 0;
+      return ExitCode::kPass;
     case Verdict::kFail:
-      return 1;
+      return ExitCode::kFail;
     case Verdict::kInconclusive:
-      return 4;
+      return ExitCode::kInconclusive;
     case Verdict::kError:
-      return 3;
+      return ExitCode::kCouldNotRun;
   }
-  return 3;
+  return ExitCode::kCouldNotRun;
 }
 
 nlohmann::json ReportToJson(const Report& r) {

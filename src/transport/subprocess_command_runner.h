@@ -14,11 +14,8 @@ class SubprocessCommandRunner : public CommandRunner {
  public:
   // `cancel`, when not null, is polled about every 100 ms; once it is true, running children
   // are stopped as on a timeout (their CommandResult has timed_out false and exit 128+signal).
+  // It must outlive the runner.
   explicit SubprocessCommandRunner(const std::atomic<bool>* cancel = nullptr) : cancel_(cancel) {}
-
-  // Sets the cancel flag (see the constructor). Not synchronized with running calls: set it
-  // before starting work.
-  void set_cancel_flag(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
   // Fails with Unavailable "<argv0>: cannot start: <strerror>" when the program is not found
   // or cannot be executed, and Internal on an empty argv.
@@ -34,7 +31,7 @@ class SubprocessCommandRunner : public CommandRunner {
   static constexpr std::chrono::milliseconds kKillGrace{500};
 
  private:
-  const std::atomic<bool>* cancel_;
+  const std::atomic<bool>* const cancel_;
 };
 
 }  // namespace meshverify

@@ -107,6 +107,25 @@ TEST(AggregatorTest, SamplesAreBoundedCutAndValidUtf8) {
   EXPECT_EQ(s.errors.at("unparsed"), 12u);
 }
 
+// One rule for an instance's cluster and version, wherever counts are summed: the first
+// non-empty one. (The aggregator kept the first-seen version even when empty; the pooled total
+// and merged reports took the first non-empty.)
+TEST(AddCountsTest, AnInstanceKeepsTheFirstKnownClusterAndVersion) {
+  Aggregator a, b;
+  a.AddOkCount("c1", "p1", "", "", "hw-1", 2);  // neither known yet
+  b.AddOkCount("c1", "p1", "cluster2", "v2", "hw-1", 3);
+  b.AddOkCount("c1", "p1", "cluster1", "v1", "hw-1", 1);  // later values do not replace them
+  a.Merge(b);
+  const SourceCounts::Instance& merged = a.sources()[0].by_instance.at("hw-1");
+  EXPECT_EQ(merged.count, 6u);
+  EXPECT_EQ(merged.cluster, "cluster2");
+  EXPECT_EQ(merged.version, "v2");
+  SourceCounts pooled;
+  for (const SourceCounts& s : a.sources()) AddCounts(s, &pooled);
+  EXPECT_EQ(pooled.by_instance.at("hw-1"), a.Total().by_instance.at("hw-1"));
+  EXPECT_EQ(pooled.requests, 6u);
+}
+
 TEST(AggregatorTest, MergeAndTotal) {
   Aggregator a, b;
   a.AddOkCount("c1", "p1", "c1", "v1", "i1", 5);

@@ -17,15 +17,8 @@ namespace {
 
 using namespace testing_analyze;  // NOLINT: test builders
 
-AnalyzeInput OneSource(SourceCounts c, std::map<std::string, double> by_version) {
-  AnalyzeInput in;
-  in.expect[""].by_version = std::move(by_version);
-  in.sources = {std::move(c)};
-  return in;
-}
-
 TEST(AnalyzeTest, SharesIntervalsAndGateFollowTheStatsFunctions) {
-  AnalyzeOptions opt;
+  GateOptions opt;
   Report r =
       Analyze(OneSource(FastCounts("", "in.txt", 600, 400), {{"v1", 0.5}, {"v2", 0.5}}), opt);
   ASSERT_EQ(r.sources.size(), 1u);
@@ -41,8 +34,8 @@ TEST(AnalyzeTest, SharesIntervalsAndGateFollowTheStatsFunctions) {
   EXPECT_DOUBLE_EQ(v1.ci_level, 0.99);
   ASSERT_TRUE(v1.expected.has_value());
   EXPECT_DOUBLE_EQ(*v1.expected, 0.5);
-  EXPECT_EQ(v1.gate, stats::GateName(g.gate));
-  EXPECT_EQ(s.gate, "skewed");  // 0.6 at n = 1000 lies outside 0.5 ± 0.05
+  EXPECT_EQ(GateVerdictName(v1.gate), stats::GateName(g.gate));
+  EXPECT_EQ(GateVerdictName(s.gate), "skewed");  // 0.6 at n = 1000 lies outside 0.5 ± 0.05
   // Chi-square 1000 * ((0.6-0.5)^2/0.5 * 2) = 40 on 1 df.
   ASSERT_TRUE(s.tests.count("chi_square"));
   EXPECT_NEAR(s.tests.at("chi_square").statistic, 40.0, 1e-9);
@@ -52,7 +45,7 @@ TEST(AnalyzeTest, SharesIntervalsAndGateFollowTheStatsFunctions) {
   // Clusters are reported but not gated: nothing expected by cluster.
   ASSERT_EQ(s.by_cluster.size(), 2u);
   EXPECT_FALSE(s.by_cluster.at("cluster1").expected.has_value());
-  EXPECT_EQ(s.by_cluster.at("cluster1").gate, "");
+  EXPECT_EQ(GateVerdictName(s.by_cluster.at("cluster1").gate), "");
 }
 
 TEST(AnalyzeTest, UnobservedExpectedCategoryGetsAZeroShare) {
@@ -60,8 +53,8 @@ TEST(AnalyzeTest, UnobservedExpectedCategoryGetsAZeroShare) {
   const SourceReport& s = r.sources[0];
   ASSERT_TRUE(s.by_version.count("v2"));
   EXPECT_EQ(s.by_version.at("v2").count, 0u);
-  EXPECT_EQ(s.by_version.at("v2").gate, "skewed");
-  EXPECT_EQ(s.gate, "skewed");
+  EXPECT_EQ(GateVerdictName(s.by_version.at("v2").gate), "skewed");
+  EXPECT_EQ(GateVerdictName(s.gate), "skewed");
 }
 
 TEST(AnalyzeTest, UnexpectedCategoryIsGatedAgainstZero) {
@@ -69,7 +62,7 @@ TEST(AnalyzeTest, UnexpectedCategoryIsGatedAgainstZero) {
   const ShareStat& v2 = r.sources[0].by_version.at("v2");
   ASSERT_TRUE(v2.expected.has_value());
   EXPECT_EQ(*v2.expected, 0.0);
-  EXPECT_EQ(v2.gate, "skewed");
+  EXPECT_EQ(GateVerdictName(v2.gate), "skewed");
 }
 
 // Issue 11 item 6: 495 v1, 495 v2 and 10 v3 against v1=0.5,v2=0.5 passed; an answer from a
@@ -81,9 +74,9 @@ TEST(AnalyzeTest, AnUnexpectedVersionFailsBalanceWithItsAnswers) {
   c.by_instance["helloworld-v3-x"] = {10, "", "v3"};
   Report r = Analyze(OneSource(c, {{"v1", 0.5}, {"v2", 0.5}}), {});
   const SourceReport& s = r.sources[0];
-  EXPECT_EQ(s.by_version.at("v3").gate, "skewed");
-  EXPECT_EQ(s.by_version.at("v1").gate, "balanced");  // 495 of 1000 on its own is fine
-  EXPECT_EQ(s.gate, "skewed");
+  EXPECT_EQ(GateVerdictName(s.by_version.at("v3").gate), "skewed");
+  EXPECT_EQ(GateVerdictName(s.by_version.at("v1").gate), "balanced");  // 495 of 1000 on its own is fine
+  EXPECT_EQ(GateVerdictName(s.gate), "skewed");
   EXPECT_EQ(r.verdict, Verdict::kFail);
   const CheckResult* balance = FindCheck(r, "balance");
   ASSERT_NE(balance, nullptr);
@@ -110,7 +103,7 @@ TEST(AnalyzeTest, IdenticalPartitionsCountOnce) {
   in.sources = {FastCounts("", "a", 530, 470)};
   Report one = Analyze(in, {});
   const ShareStat& c1 = one.sources[0].by_cluster.at("cluster1");
-  EXPECT_EQ(c1.gate, "inconclusive");
+  EXPECT_EQ(GateVerdictName(c1.gate), "inconclusive");
   EXPECT_DOUBLE_EQ(c1.ci_level, 0.99);  // alpha over one decision
   EXPECT_DOUBLE_EQ(one.sources[0].by_version.at("v1").ci_level, 0.99);
   // v2 answers from both clusters: two partitions, two decisions.
@@ -122,21 +115,21 @@ TEST(AnalyzeTest, IdenticalPartitionsCountOnce) {
   Report two = Analyze(in, {});
   EXPECT_DOUBLE_EQ(two.sources[0].by_cluster.at("cluster1").ci_level, 0.995);
   // Balanced shows the equivalence interval whatever the decisions: level 1 - 2 alpha.
-  EXPECT_EQ(two.sources[0].by_version.at("v1").gate, "balanced");
+  EXPECT_EQ(GateVerdictName(two.sources[0].by_version.at("v1").gate), "balanced");
   EXPECT_DOUBLE_EQ(two.sources[0].by_version.at("v1").ci_level, 0.98);
 }
 
 TEST(AnalyzeTest, InconclusiveGateSaysHowManyRequestsWouldDecide) {
   Report r = Analyze(OneSource(FastCounts("", "", 6, 4), {{"v1", 0.5}, {"v2", 0.5}}), {});
   const SourceReport& s = r.sources[0];
-  EXPECT_EQ(s.gate, "inconclusive");
+  EXPECT_EQ(GateVerdictName(s.gate), "inconclusive");
   EXPECT_GT(s.requests_to_decide, 10u);
   EXPECT_TRUE(s.tests.count("exact") || s.tests.count("chi_square"));
 }
 
 TEST(AnalyzeTest, NoAnswersStillPlansRequests) {
   Report r = Analyze(OneSource(FastCounts("", "", 0, 0), {{"v1", 0.5}, {"v2", 0.5}}), {});
-  EXPECT_EQ(r.sources[0].gate, "inconclusive");
+  EXPECT_EQ(GateVerdictName(r.sources[0].gate), "inconclusive");
   Result<uint64_t> plan = stats::PlanRequests(std::vector<double>{0.5, 0.5}, 0.05, 0.01, 0.9);
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(r.sources[0].requests_to_decide, *plan);
@@ -163,9 +156,9 @@ TEST(AnalyzeTest, TotalHasNoExpectationWhenASourceHasNone) {
   in.sources = {FastCounts("cluster1", "a", 500, 500), FastCounts("cluster2", "b", 500, 500)};
   in.expect["a"].by_cluster = {{"cluster1", 0.5}, {"cluster2", 0.5}};
   Report r = Analyze(in, {});
-  EXPECT_EQ(r.total.gate, "");
-  EXPECT_EQ(r.sources[0].gate, "balanced");
-  EXPECT_EQ(r.sources[1].gate, "");
+  EXPECT_EQ(GateVerdictName(r.total.gate), "");
+  EXPECT_EQ(GateVerdictName(r.sources[0].gate), "balanced");
+  EXPECT_EQ(GateVerdictName(r.sources[1].gate), "");
 }
 
 TEST(AnalyzeTest, LatencyPercentilesPerDestinationCluster) {
@@ -211,91 +204,15 @@ TEST(ExpectationFromEndpointsTest, WeightsRoutableEndpointsAndMapsVersions) {
 }
 
 TEST(AnalyzeOptionsTest, ConfigRoundTripAndDefaults) {
-  AnalyzeOptions o{0.02, 0.001, 0.1};
-  nlohmann::json config = {{"gate", AnalyzeOptionsToJson(o)}};
-  AnalyzeOptions back = AnalyzeOptionsFromConfig(config, {});
+  GateOptions o{0.02, 0.001, 0.1};
+  nlohmann::json config = {{"gate", GateOptionsToJson(o)}};
+  GateOptions back = GateOptionsFromConfig(config, {});
   EXPECT_EQ(back.tolerance, 0.02);
   EXPECT_EQ(back.alpha, 0.001);
   EXPECT_EQ(back.max_error_rate, 0.1);
-  AnalyzeOptions d = AnalyzeOptionsFromConfig(nlohmann::json::object(), o);
+  GateOptions d = GateOptionsFromConfig(nlohmann::json::object(), o);
   EXPECT_EQ(d.tolerance, 0.02);
-  EXPECT_EQ(AnalyzeOptionsFromConfig({{"gate", {{"alpha", 0.2}}}}, {}).alpha, 0.2);
-}
-
-// --- merge ---
-
-Report RunOf(SourceCounts c, std::map<std::string, double> by_version, std::string started) {
-  Report r = Analyze(OneSource(std::move(c), std::move(by_version)), {});
-  r.started_at = std::move(started);
-  r.duration_s = 2;
-  return r;
-}
-
-TEST(MergeReportsTest, SumsSameSourceAndRecomputes) {
-  std::vector<Report> in = {
-      RunOf(FastCounts("cluster1", "a", 6, 4), {{"v1", 0.5}, {"v2", 0.5}}, "2026-01-02T00:00:00Z"),
-      RunOf(FastCounts("cluster1", "a", 2994, 2996), {{"v1", 0.5}, {"v2", 0.5}},
-            "2026-01-01T00:00:00Z")};
-  ASSERT_EQ(in[0].verdict, Verdict::kInconclusive);
-  Result<Report> m = MergeReports(in, {});
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
-  ASSERT_EQ(m->sources.size(), 1u);
-  const SourceReport& s = m->sources[0];
-  EXPECT_EQ(s.ok, 6000u);
-  EXPECT_EQ(s.by_version.at("v1").count, 3000u);
-  EXPECT_EQ(s.gate, "balanced");
-  stats::Interval ci = stats::ClopperPearsonBounds(3000, 6000, 0.01, 0.01);  // balanced: 98%
-  EXPECT_DOUBLE_EQ(s.by_version.at("v1").ci_lo, ci.lo);
-  EXPECT_EQ(m->total.ok, 6000u);
-  EXPECT_EQ(m->started_at, "2026-01-01T00:00:00Z");
-  EXPECT_EQ(m->verdict, Verdict::kPass);
-  EXPECT_TRUE(Accounted(s));
-  EXPECT_TRUE(Accounted(m->total));
-}
-
-TEST(MergeReportsTest, KeepsDistinctSourcesAndUnionsEndpoints) {
-  AnalyzeInput a;
-  a.sources = {FastCounts("cluster1", "sleep-a", 500, 500)};
-  a.destinations = Destinations();
-  a.clusters = {"cluster1", "cluster2"};
-  a.expect["sleep-a"] = ExpectationFromEndpoints(FullView("sleep-a"), a.destinations);
-  AnalyzeInput b = a;
-  b.sources = {FastCounts("cluster2", "sleep-b", 1000, 0)};  // cluster2's source lost its route
-  b.expect.clear();
-  b.expect["sleep-b"] = ExpectationFromEndpoints(FullView("sleep-b"), b.destinations);
-  std::vector<Report> in = {Analyze(a, {}), Analyze(b, {})};
-  in.push_back(in[0]);  // the same run twice sums
-  Result<Report> m = MergeReports(in, {});
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
-  ASSERT_EQ(m->sources.size(), 2u);
-  EXPECT_EQ(m->sources[0].ok, 2000u);
-  EXPECT_EQ(m->endpoints.size(), 4u);
-  const CheckResult* reach = FindCheck(*m, "reachability");
-  ASSERT_NE(reach, nullptr);
-  EXPECT_EQ(reach->status, CheckStatus::kFail);
-  EXPECT_NE(reach->detail.find("sleep-b"), std::string::npos);
-  EXPECT_EQ(m->verdict, Verdict::kFail);
-  // Checks that need destination pods are kept from the inputs, worst first.
-  const CheckResult* reached = FindCheck(*m, "endpoints_reached");
-  ASSERT_NE(reached, nullptr);
-  EXPECT_EQ(reached->status, CheckStatus::kFail);
-}
-
-TEST(MergeReportsTest, RejectsEmptyAndDisagreeingExpectations) {
-  EXPECT_FALSE(MergeReports({}, {}).ok());
-  std::vector<Report> in = {RunOf(FastCounts("", "x", 5, 5), {{"v1", 0.5}, {"v2", 0.5}}, ""),
-                            RunOf(FastCounts("", "x", 5, 5), {{"v1", 0.4}, {"v2", 0.6}}, "")};
-  Result<Report> m = MergeReports(in, {});
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().message(), "merge: x: expected share of v1 differs between reports");
-}
-
-TEST(MergeReportsTest, AnErrorInputKeepsErrorVerdict) {
-  std::vector<Report> in = {RunOf(FastCounts("", "x", 500, 500), {{"v1", 0.5}, {"v2", 0.5}}, "")};
-  in[0].verdict = Verdict::kError;
-  Result<Report> m = MergeReports(in, {});
-  ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->verdict, Verdict::kError);
+  EXPECT_EQ(GateOptionsFromConfig({{"gate", {{"alpha", 0.2}}}}, {}).alpha, 0.2);
 }
 
 }  // namespace

@@ -80,7 +80,7 @@ inline Endpoint Ep(const std::string& source_pod, const std::string& address,
   e.envoy_cluster = "outbound|5000||helloworld.sample.svc.cluster.local";
   e.address = address;
   e.port = 5000;
-  e.health = health;
+  e.health = ParseHealthStatus(health).value();
   e.cluster = cluster;
   return e;
 }
@@ -91,6 +91,14 @@ inline std::vector<Endpoint> FullView(const std::string& source_pod) {
 }
 
 // requests == ok + sum(errors) for one source report.
+// One source whose versions are expected as `by_version` (analyze's --expect).
+inline AnalyzeInput OneSource(SourceCounts c, std::map<std::string, double> by_version) {
+  AnalyzeInput in;
+  in.expect[""].by_version = std::move(by_version);
+  in.sources = {std::move(c)};
+  return in;
+}
+
 inline bool Accounted(const SourceReport& r) {
   uint64_t e = 0;
   for (const auto& [k, n] : r.errors) e += n;

@@ -20,7 +20,7 @@ using namespace testing_analyze;  // NOLINT: test builders
 struct Scenario {
   std::string name;
   std::function<AnalyzeInput()> input;
-  AnalyzeOptions opt;
+  GateOptions opt;
   Verdict verdict;
   std::map<std::string, CheckStatus> checks;  // name -> expected status (others unchecked)
   std::map<std::string, std::string> hints;   // name -> substring of the hint
@@ -246,6 +246,26 @@ TEST(AnalyzeTest, ExtraChecksComeFirstAndCount) {
   ASSERT_FALSE(r.checks.empty());
   EXPECT_EQ(r.checks[0].name, "convergence");
   EXPECT_EQ(r.verdict, Verdict::kFail);
+}
+
+// The error rate in a check's detail is written as the renderers write percentages (one
+// decimal), so the text report's "errors: timeout 10 (0.5%)" and the check agree.
+TEST(CheckErrorRateTest, PercentagesAsTheRenderersWriteThem) {
+  Report r = Analyze(Offline(Counts("", "", 995, 995, {{"timeout", 10}})), {});
+  const CheckResult* c = FindCheck(r, "error_rate");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->detail, "10 of 2000 requests failed (0.5%; allowed 0.0%): timeout 10");
+}
+
+// A source with no cluster and no pod (stdin, a pooled view) is named as the renderers name it.
+TEST(CheckBalanceTest, AnUnnamedSourceIsNamedAsTheRenderersNameIt) {
+  Report r = Analyze(Offline(Counts("", "", 700, 300)), {});
+  const CheckResult* c = FindCheck(r, "balance");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, CheckStatus::kFail);
+  EXPECT_NE(c->detail.find("(unnamed source) (1000 answers): v1 0.700"), std::string::npos)
+      << c->detail;
+  EXPECT_EQ(SourceLabel(r.sources[0]), "(unnamed source)");
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ Endpoint Ep(std::string address, std::string health = "HEALTHY", bool ejected = 
             uint32_t weight = 1, uint32_t priority = 0) {
   Endpoint e;
   e.address = std::move(address);
-  e.health = std::move(health);
+  e.health = ParseHealthStatus(health).value();
   e.outlier_ejected = ejected;
   e.weight = weight;
   e.priority = priority;

@@ -43,7 +43,7 @@ AnalyzeInput Input(SourceCounts c) {
 
 Report WithConfig(Report r, int looks) {
   r.config = {{"command", "check"},
-              {"gate", AnalyzeOptionsToJson({})},
+              {"gate", GateOptionsToJson({})},
               {"run", {{"requests", 4000}, {"looks", looks}}},
               {"shard", {{"index", 0}, {"count", 3}}}};
   return r;
@@ -115,8 +115,8 @@ TEST(MergeExactTest, GateRunsAtAlphaPerLookOfTheRuns) {
   const stats::Interval at4 = stats::ClopperPearsonBounds(2120, 4000, 0.0025, 0.0025);
   ASSERT_LT(at1.hi, 0.55);
   ASSERT_GT(at4.hi, 0.55);
-  EXPECT_EQ(one->sources[0].gate, "balanced");
-  EXPECT_NE(four->sources[0].gate, "balanced");
+  EXPECT_EQ(one->sources[0].gate, GateVerdict::kBalanced);
+  EXPECT_NE(four->sources[0].gate, GateVerdict::kBalanced);
   EXPECT_DOUBLE_EQ(four->config["gate"]["alpha"].get<double>(), 0.01);  // the stated alpha
   EXPECT_NE(four->notes[0].find("/ 4 looks"), std::string::npos) << four->notes[0];
 }

@@ -1,5 +1,5 @@
-// `meshverify analyze` and `meshverify merge` run whole through cli::Run with string streams
-// and a FakeClock: exit codes, error lines and key report fields.
+// `meshverify analyze` run whole through cli::Run with string streams and a FakeClock: exit
+// codes, error lines and key report fields.
 
 #include <gtest/gtest.h>
 
@@ -10,46 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "cli/run.h"
-#include "fakes/fake_clock.h"
+#include "cli/cli_test_util.h"
+#include "fakes/fake_file_system.h"
 
 namespace meshverify::cli {
 namespace {
 
-const std::string kData = std::string(MESHVERIFY_TEST_DATA) + "/analyze/";
-const char* kV1 = "Hello version: v1, instance: helloworld-v1-86f77cd7bd-cpxhv\n";
-const char* kV2 = "Hello version: v2, instance: helloworld-v2-79d5467d55-4xq2m\n";
-
-struct Outcome {
-  int code;
-  std::string out, err;
-  nlohmann::json json() const { return nlohmann::json::parse(out, nullptr, false); }
-};
-
-Outcome RunCli(std::vector<std::string> words, const std::string& stdin_text = "") {
-  words.insert(words.begin(), "meshverify");
-  std::vector<char*> argv;
-  for (std::string& w : words) argv.push_back(w.data());
-  std::istringstream in(stdin_text);
-  std::ostringstream out, err;
-  testing::FakeClock clock;
-  Environment env;
-  env.in = &in;
-  env.out = &out;
-  env.err = &err;
-  env.clock = &clock;
-  int code = Run(argv, env);
-  return {code, out.str(), err.str()};
-}
-
-std::string Lines(int n1, int n2) {
-  std::string s;
-  for (int i = 0; i < std::max(n1, n2); ++i) {
-    if (i < n1) s += kV1;
-    if (i < n2) s += kV2;
-  }
-  return s;
-}
+using namespace cli_test;  // NOLINT: RunCli, Lines, kData
 
 TEST(CmdAnalyzeTest, BalancedFilePasses) {
   Outcome o =
@@ -209,61 +176,47 @@ TEST(CmdAnalyzeTest, HelpListsOptionsAndExitsZero) {
   }
 }
 
+// Files go through env.fs: no temp file.
 TEST(CmdAnalyzeTest, WritesJsonFileAndTextToStdout) {
-  std::string path = ::testing::TempDir() + "analyze_cli_test.json";
-  Outcome o =
-      RunCli({"analyze", kData + "balanced.txt", "--expect", "v1=0.5,v2=0.5", "--json", path});
+  testing::FakeFileSystem fs;
+  fs.Add("in/balanced.txt", Lines(1000, 1000));
+  Outcome o = RunCli(
+      {"analyze", "in/balanced.txt", "--expect", "v1=0.5,v2=0.5", "--json", "out/r.json"}, "",
+      &fs);
   EXPECT_EQ(o.code, 0) << o.err;
-  std::ifstream f(path);
-  nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
+  ASSERT_TRUE(fs.Contents("out/r.json").has_value());
+  nlohmann::json j = nlohmann::json::parse(*fs.Contents("out/r.json"), nullptr, false);
   ASSERT_FALSE(j.is_discarded());
   EXPECT_EQ(j["schema"], "meshverify.report/v1");
+  EXPECT_EQ(j["total"]["requests"], 2000);
   EXPECT_FALSE(o.out.empty());
   EXPECT_NE(o.out.front(), '{');
-  std::remove(path.c_str());
 }
 
-// --- merge ---
-
-std::string SaveReport(const std::string& name, const std::vector<std::string>& args,
-                       const std::string& stdin_text) {
-  std::string path = ::testing::TempDir() + name;
-  std::vector<std::string> all = args;
-  all.insert(all.end(), {"--json", path});
-  Outcome o = RunCli(all, stdin_text);
-  EXPECT_NE(o.code, 2) << o.err;
-  return path;
+// Every file format of the registry has its flag; -o is what goes to stdout.
+TEST(CmdAnalyzeTest, EveryFileFlagWritesItsFormatAndOPicksStdout) {
+  testing::FakeFileSystem fs;
+  Outcome o = RunCli({"analyze", "--expect", "v1=0.5,v2=0.5", "-o", "markdown", "--junit", "r.xml",
+                      "--html", "r.html", "--markdown", "r.md", "--json", "r.json"},
+                     Lines(1000, 1000), &fs);
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out.rfind("## ", 0), 0u) << o.out;
+  EXPECT_EQ(fs.Contents("r.md"), o.out);
+  EXPECT_EQ(fs.Contents("r.xml")->rfind("<?xml", 0), 0u);
+  EXPECT_EQ(fs.Contents("r.html")->rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_EQ(fs.Contents("r.json")->front(), '{');
 }
 
-TEST(CmdMergeTest, TwoInconclusiveRunsOfOneSourceMergeToAPass) {
-  // The same source (stdin, "-") twice: 500 + 500 answers decide where 500 alone do not.
-  std::string a =
-      SaveReport("merge_a.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
-  std::string b =
-      SaveReport("merge_b.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
-  Outcome single = RunCli({"report", a});
-  EXPECT_EQ(single.code, 4) << single.err;
-  Outcome m = RunCli({"merge", a, b, "-o", "json"});
-  EXPECT_EQ(m.code, 0) << m.err;
-  nlohmann::json j = m.json();
-  ASSERT_FALSE(j.is_discarded()) << m.out;
-  ASSERT_EQ(j["sources"].size(), 1u);
-  EXPECT_EQ(j["sources"][0]["ok"], 1000);
-  EXPECT_EQ(j["config"]["merged_from"].size(), 2u);
-  // A tighter tolerance from the command line overrides the reports' config.
-  EXPECT_EQ(RunCli({"merge", a, b, "--tolerance", "0.01"}).code, 4);
-  std::remove(a.c_str());
-  std::remove(b.c_str());
-}
-
-TEST(CmdMergeTest, BadInputsExit2) {
-  EXPECT_EQ(RunCli({"merge"}).code, 2);
-  Outcome missing = RunCli({"merge", kData + "missing.json"});
-  EXPECT_EQ(missing.code, 2);
-  EXPECT_EQ(missing.err.rfind("meshverify merge: " + kData + "missing.json", 0), 0u) << missing.err;
-  Outcome garbage = RunCli({"merge", kData + "balanced.txt"});
-  EXPECT_EQ(garbage.code, 2);
-  EXPECT_EQ(std::count(garbage.err.begin(), garbage.err.end(), '\n'), 1) << garbage.err;
+TEST(CmdAnalyzeTest, AFileThatCannotBeWrittenIsExit3AfterTheRest) {
+  testing::FakeFileSystem fs;
+  fs.Fail("r.json");
+  Outcome o = RunCli({"analyze", "--expect", "v1=0.5,v2=0.5", "--json", "r.json", "--markdown",
+                      "r.md"},
+                     Lines(1000, 1000), &fs);
+  EXPECT_EQ(o.code, 3);
+  EXPECT_EQ(o.err, "meshverify analyze: r.json: Permission denied\n");
+  EXPECT_TRUE(fs.Contents("r.md").has_value());  // the other file and stdout are still written
+  EXPECT_NE(o.out.find("PASS"), std::string::npos) << o.out;
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ Outcome Endpoints(const Args& args, const std::string& stdin_text = "") {
   env.in = &in;
   env.out = &out;
   env.err = &err;
-  int code = RunEndpoints(args, env);
+  int code = ToInt(ParseAndRun("endpoints", ParseEndpointsFlags, RunEndpoints, args, env));
   return {code, out.str(), err.str()};
 }
 

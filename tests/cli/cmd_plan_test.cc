@@ -23,7 +23,7 @@ Outcome Plan(const Args& args) {
   env.in = &in;
   env.out = &out;
   env.err = &err;
-  int code = RunPlan(args, env);
+  int code = ToInt(ParseAndRun("plan", ParsePlanFlags, RunPlan, args, env));
   return {code, out.str(), err.str()};
 }
 

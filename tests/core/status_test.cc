@@ -9,14 +9,14 @@ TEST(StatusTest, OkByDefault) {
   Status s;
   EXPECT_TRUE(s.ok());
   EXPECT_EQ(s.ToString(), "OK");
-  EXPECT_EQ(s.ExitCode(), 0);
+  EXPECT_EQ(ToInt(s.ExitCode()), 0);
 }
 
 TEST(StatusTest, CodesMapToExitCodes) {
-  EXPECT_EQ(Status::InvalidInput("x").ExitCode(), 2);
-  EXPECT_EQ(Status::Usage("x").ExitCode(), 2);
-  EXPECT_EQ(Status::Unavailable("x").ExitCode(), 3);
-  EXPECT_EQ(Status::Internal("x").ExitCode(), 3);
+  EXPECT_EQ(ToInt(Status::InvalidInput("x").ExitCode()), 2);
+  EXPECT_EQ(ToInt(Status::Usage("x").ExitCode()), 2);
+  EXPECT_EQ(ToInt(Status::Unavailable("x").ExitCode()), 3);
+  EXPECT_EQ(ToInt(Status::Internal("x").ExitCode()), 3);
 }
 
 TEST(StatusTest, ToStringNamesCodeAndMessage) {

@@ -15,9 +15,11 @@ struct ProbeScriptParams {
   std::string marker;
 };
 
-// Reads "m='<marker>'", "s=<first>; e=<end>; c=<concurrency>" from a generated script.
+// Reads "marker='<marker>'", "first_seq=<first>; end_seq=<end>; concurrency=<concurrency>"
+// from a generated script's parameter line.
 inline std::optional<ProbeScriptParams> ParseProbeScript(const std::string& script) {
-  static const std::regex re(R"(m='([^']*)'.*; s=(\d+); e=(\d+); c=(\d+))");
+  static const std::regex re(
+      R"(marker='([^']*)'.*; first_seq=(\d+); end_seq=(\d+); concurrency=(\d+))");
   std::smatch m;
   if (!std::regex_search(script, m, re)) return std::nullopt;
   return ProbeScriptParams{std::stoull(m[2]), std::stoull(m[3]), std::stoull(m[4]), m[1]};

@@ -20,11 +20,10 @@ struct Run {
 
 Run Parse(std::string_view text, size_t step) {
   Run run;
-  meshverify::probe::FrameParser p("mv:", {"c1", "", "", "ns", "pod", "sleep"}, 16,
-                                   [&](meshverify::ProbeRecord&& r) {
-                                     run.records.push_back(std::move(r));
-                                   });
-  p.Expect(0, 8);  // as ProbeSource does: the records stay bounded by what was asked for
+  meshverify::probe::FrameParser p(
+      "mv:", {"c1", "pod", "", "", "ns", "sleep"}, 16,
+      [&](meshverify::ProbeRecord&& r) { run.records.push_back(std::move(r)); });
+  p.Expect(0, 8);  // as ExecProber does: the records stay bounded by what was asked for
   for (size_t i = 0; i < text.size(); i += step) p.Feed(text.substr(i, step));
   run.error = p.error();
   p.Stop("stopped");

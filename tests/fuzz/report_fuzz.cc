@@ -15,9 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (r.status().message().rfind("fuzz: ", 0) != 0) std::abort();  // errors name the source
     return 0;
   }
-  for (auto render : {meshverify::RenderJson, meshverify::RenderText, meshverify::RenderMarkdown,
-                      meshverify::RenderJUnit, meshverify::RenderHtml}) {
-    if (render(*r).empty()) std::abort();
+  for (const meshverify::Renderer& renderer : meshverify::Renderers()) {
+    if (renderer.render(*r).empty()) std::abort();
   }
   meshverify::Result<meshverify::Report> back = meshverify::ParseReport(meshverify::RenderJson(*r));
   if (!back.ok()) std::abort();

@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!s.ok()) {
     const std::string& m = s.status().message();
     if (m.find('\n') != std::string::npos || m.rfind("--slo '", 0) != 0) std::abort();
-    if (s.status().ExitCode() != 2) std::abort();
+    if (s.status().ExitCode() != meshverify::ExitCode::kUsage) std::abort();
     return 0;
   }
   if (s->lo > s->hi || !(s->quantile > 0 && s->quantile <= 1)) std::abort();

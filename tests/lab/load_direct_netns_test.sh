@@ -3,7 +3,7 @@
 # (`ip netns exec`), exactly as a Job in the mesh runs it: its requests leave through the
 # pod's own sidecar, the target resolves through the pod's hosts file, destination pods are
 # mapped to clusters through the lab's kubectl. A steady run reaches both clusters with every
-# window accounted for; a run with the seed's route dropped at 3 s and restored at 6 s shows
+# window accounted for; a run with the seed's route dropped at 3 s and restored at 7 s shows
 # cluster1's source answered only by cluster1 (or failing) during the fault, both clusters
 # after it, and reports time to detect and to recover.
 set -euo pipefail
@@ -38,8 +38,11 @@ done
 [ "$(jq '.summary.by_connection | length' "$j")" -ge 1 ] || fail "no connection ids"
 pass "steady: $(jq -c '.summary.by_cluster | map_values(.count)' "$j"), $(jq '.summary.by_connection | length' "$j") connections"
 
-in_pod --rate 200 --duration 10s --timeout 2s \
-  --at "3s=$LAB fault route-drop cluster1" --at "6s=$LAB fault route-restore cluster1" \
+# A request to cluster2 sent during the fault waits on its connection until it times out or
+# the route comes back, and then cluster2 answers it: with a 1 s timeout and the restore at
+# 7 s, nothing sent before 6 s can be answered by cluster2.
+in_pod --rate 200 --duration 11s --timeout 1s \
+  --at "3s=$LAB fault route-drop cluster1" --at "7s=$LAB fault route-restore cluster1" \
   --json "$reports/route_drop.json" >/dev/null || true
 j=$reports/route_drop.json
 [ -s "$j" ] || fail "route-drop run wrote no report"
@@ -47,10 +50,11 @@ j=$reports/route_drop.json
   fail "events: $(jq -c '[.events[] | {command, exit_code, output}]' "$j")"
 [ "$(jq '[.windows[], .pooled[] | select(.requests != .ok + ([.errors[]] | add // 0))] | length' "$j")" -eq 0 ] ||
   fail "a window breaks requests == ok + sum(errors) under the fault"
-# Windows wholly inside the fault (start >= 4 s, end <= 6 s): no answer from cluster2.
+# Windows wholly inside the fault, one second after the drop and a timeout before the restore
+# (start >= 4 s, end <= 6 s): no answer from cluster2.
 during=$(jq '[.windows[] | select(.start_s >= 4 and .end_s <= 6) | .by_cluster.cluster2.count] | add' "$j")
 [ "$during" -eq 0 ] || fail "cluster2 answered $during times while the route was down"
-after=$(jq '[.windows[] | select(.start_s >= 8) | .by_cluster.cluster2.count] | add' "$j")
+after=$(jq '[.windows[] | select(.start_s >= 9) | .by_cluster.cluster2.count] | add' "$j")
 [ "$after" -gt 0 ] || fail "cluster2 never answered after the restore"
 detect=$(jq '.events[0].detect_s' "$j")
 recover=$(jq '.events[0].recover_s' "$j")

@@ -106,7 +106,7 @@ TEST(RunLoadExperimentTest, SlosDecideTheVerdictOnSteadyWindows) {
   ASSERT_TRUE(fail.ok());
   EXPECT_EQ(fail->slos.back().status, "fail");
   EXPECT_EQ(fail->verdict, Verdict::kFail);
-  EXPECT_EQ(ExitCodeFor(fail->verdict), 1);
+  EXPECT_EQ(ToInt(ExitCodeFor(fail->verdict)), 1);
 }
 
 TEST(RunLoadExperimentTest, SweepRunsOneStepPerValue) {

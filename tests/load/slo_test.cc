@@ -73,7 +73,7 @@ TEST(ParseSloTest, BadExpressionsGetOneLineLocatedErrors) {
     Result<Slo> s = ParseSlo(text);
     ASSERT_FALSE(s.ok()) << text;
     EXPECT_TRUE(s.status().IsUsage());
-    EXPECT_EQ(s.status().ExitCode(), 2);
+    EXPECT_EQ(ToInt(s.status().ExitCode()), 2);
     EXPECT_EQ(s.status().message(), message) << text;
     EXPECT_EQ(s.status().message().find('\n'), std::string::npos);
   }

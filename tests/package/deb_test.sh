@@ -49,7 +49,7 @@ owner() {
   local p real
   real=$(readlink -f "$1")
   for p in "$1" "$real" "/usr${1#/usr}" "${1#/usr}" "/usr${real#/usr}" "${real#/usr}"; do
-    dpkg -S "$p" 2>/dev/null | head -n 1 | cut -d: -f1 | grep . && return 0
+    dpkg -S "$p" 2>/dev/null | sed -n '1s/:.*//p' | grep . && return 0
   done
   return 0
 }
@@ -57,16 +57,19 @@ owner() {
 echo "== Depends: covers every library the binary links"
 depends=$(dpkg-deb -f "$deb" Depends)
 dpkg-deb -x "$deb" "$tmp/root"
-file "$tmp/root/usr/bin/meshverify" | grep -q 'stripped' || fail "/usr/bin/meshverify not stripped"
-file "$tmp/root/usr/bin/meshverify" | grep -q 'not stripped' && fail "/usr/bin/meshverify not stripped"
+kind=$(file "$tmp/root/usr/bin/meshverify")
+grep -q 'stripped' <<<"$kind" || fail "/usr/bin/meshverify not stripped"
+grep -q 'not stripped' <<<"$kind" && fail "/usr/bin/meshverify not stripped"
 needed=$(objdump -p "$tmp/root/usr/bin/meshverify" | awk '$1 == "NEEDED" { print $2 }')
 [ -n "$needed" ] || fail "objdump found no NEEDED libraries"
 for lib in $needed; do
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+  # awk reads all of ldconfig's output: exiting at the first match would kill ldconfig with
+  # SIGPIPE, and under pipefail that ends the script without a word.
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found { print $NF; found = 1 }')
   [ -n "$path" ] || fail "$lib: not found by ldconfig"
   pkg=$(owner "$path")
   [ -n "$pkg" ] || fail "$lib ($path): no package ships it"
-  sed 's/ *([^)]*)//g; s/, */\n/g; s/ *| */\n/g' <<<"$depends" | grep -qxF "$pkg" ||
+  sed 's/ *([^)]*)//g; s/, */\n/g; s/ *| */\n/g' <<<"$depends" | grep -xF "$pkg" >/dev/null ||
     fail "$lib is from $pkg, not in Depends: $depends"
   echo "  $lib -> $pkg"
 done
@@ -88,9 +91,12 @@ done
   fail "/usr/bin/kubectl-meshverify is not a link to meshverify"
 
 echo "== meshverify --version, kubectl-meshverify --help"
-first=$(/usr/bin/meshverify --version | head -n 1)
+# Whole outputs in variables, never `cmd | head` or `cmd | grep -q`: under pipefail a reader
+# that stops early turns the writer's SIGPIPE into a silent end of the script.
+version_out=$(/usr/bin/meshverify --version)
+first=${version_out%%$'\n'*}
 [ "$first" = "meshverify $version" ] || fail "meshverify --version says '$first'"
-/usr/bin/meshverify --version | grep -qE '^libcurl +[0-9]' || fail "--version names no libcurl"
+grep -qE '^libcurl +[0-9]' <<<"$version_out" || fail "--version names no libcurl"
 help=$(/usr/bin/kubectl-meshverify --help)
 grep -q '^commands:' <<<"$help" || fail "kubectl-meshverify --help: $help"
 [ "$help" = "$("$build/meshverify" --help)" ] || fail "installed --help differs from the build's"

@@ -56,7 +56,7 @@ TEST(EndpointsEdsJsonTest, ReadsLocalityPriorityWeightAndSnakeCase) {
   EXPECT_EQ(e.locality, "eu/eu-1");
   EXPECT_EQ(e.priority, 1u);
   EXPECT_EQ(e.weight, 4u);
-  EXPECT_EQ(e.health, "UNHEALTHY");
+  EXPECT_EQ(HealthStatusName(e.health), "UNHEALTHY");
   EXPECT_EQ(e.hostname, "helloworld-v2-abc");
   EXPECT_EQ(e.workload_cluster_id, "cluster2");
 }

@@ -26,7 +26,7 @@ TEST(EndpointsJsonTest, ReadsRealEnvoyDumpWithMixedSpellings) {
   EXPECT_EQ(pipe.envoy_cluster, "inbound_9092");
   EXPECT_EQ(pipe.address, "unix:///sock/mixer.socket");
   EXPECT_EQ(pipe.port, 0u);
-  EXPECT_EQ(pipe.health, "HEALTHY");
+  EXPECT_EQ(HealthStatusName(pipe.health), "HEALTHY");
   EXPECT_EQ(pipe.counters.at("cx_connect_fail"), 64u);
   EXPECT_EQ(pipe.counters.at("cx_total"), 72u);
   EXPECT_EQ(pipe.counters.at("rq_error"), 78u);
@@ -42,7 +42,7 @@ TEST(EndpointsJsonTest, ReadsRealEnvoyDumpWithMixedSpellings) {
   size_t ejected = 0, unhealthy = 0;
   for (const Endpoint& e : *r) {
     ejected += e.outlier_ejected;
-    unhealthy += e.health == "UNHEALTHY";
+    unhealthy += HealthStatusName(e.health) == "UNHEALTHY";
   }
   EXPECT_EQ(ejected, 1u);
   EXPECT_EQ(unhealthy, 1u);
@@ -95,7 +95,7 @@ TEST(EndpointsJsonTest, ReadsSnakeCaseAndOptionalFields) {
   ASSERT_EQ(r->size(), 3u);
   const Endpoint& e = (*r)[0];
   EXPECT_EQ(e.address, "fd00:10:244::5");
-  EXPECT_EQ(e.health, "DEGRADED");
+  EXPECT_EQ(HealthStatusName(e.health), "DEGRADED");
   EXPECT_TRUE(e.outlier_ejected);
   EXPECT_EQ(e.weight, 3u);
   EXPECT_EQ(e.priority, 1u);
@@ -103,8 +103,8 @@ TEST(EndpointsJsonTest, ReadsSnakeCaseAndOptionalFields) {
   EXPECT_EQ(e.locality, "r1/z1/s1");
   EXPECT_EQ(e.counters.at("rq_total"), UINT64_MAX);
   EXPECT_EQ(e.counters.at("rq_error"), 7u);
-  EXPECT_EQ((*r)[1].health, "UNHEALTHY");  // failed active health check: not routed to
-  EXPECT_EQ((*r)[2].health, "UNKNOWN");    // no healthStatus: proto3 zero value
+  EXPECT_EQ(HealthStatusName((*r)[1].health), "UNHEALTHY");  // failed active health check: not routed to
+  EXPECT_EQ(HealthStatusName((*r)[2].health), "UNKNOWN");    // no healthStatus: proto3 zero value
 }
 
 TEST(EndpointsJsonTest, EmptyViews) {

@@ -56,7 +56,7 @@ TEST(EndpointsTableTest, AgreesWithTheJsonItWasPrintedFrom) {
                              EndpointFormat::kEnvoyClustersJson, "c.json");
   ASSERT_TRUE(table.ok() && json.ok());
   auto key = [](const Endpoint& e) {
-    return e.address + "|" + std::to_string(e.port) + "|" + e.health + "|" +
+    return e.address + "|" + std::to_string(e.port) + "|" + std::string(HealthStatusName(e.health)) + "|" +
            (e.outlier_ejected ? "F" : "OK") + "|" + e.envoy_cluster;
   };
   std::vector<std::string> a, b;
@@ -87,7 +87,7 @@ TEST(EndpointsTableTest, ReadsEdsLocalityAndMisalignedRows) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].locality, "us-east1/us-east1-b");
-  EXPECT_EQ((*r)[1].health, "DRAINING");
+  EXPECT_EQ(HealthStatusName((*r)[1].health), "DRAINING");
   EXPECT_EQ((*r)[1].locality, "");
   EXPECT_EQ((*r)[1].envoy_cluster, "outbound|5000||hw");
 }
@@ -130,7 +130,7 @@ TEST(EndpointsTableTest, StatusIsCaseInsensitive) {
       "ENDPOINT         STATUS      OUTLIER CHECK     CLUSTER\n"
       "10.0.0.1:80      degraded    OK                c\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ((*r)[0].health, "DEGRADED");
+  EXPECT_EQ(HealthStatusName((*r)[0].health), "DEGRADED");
 }
 
 struct ErrorCase {

@@ -44,7 +44,7 @@ inline void ExpectRows(const std::vector<Endpoint>& got, const std::vector<Row>&
     SCOPED_TRACE("row " + std::to_string(i));
     EXPECT_EQ(got[i].address, want[i].address);
     EXPECT_EQ(got[i].port, want[i].port);
-    EXPECT_EQ(got[i].health, want[i].health);
+    EXPECT_EQ(HealthStatusName(got[i].health), want[i].health);
     EXPECT_EQ(got[i].outlier_ejected, want[i].outlier);
     EXPECT_EQ(got[i].envoy_cluster, want[i].envoy_cluster);
   }

@@ -62,7 +62,7 @@ TEST(EndpointsTextTest, ReadsIpv6PipesAndSeveralHosts) {
 TEST(EndpointsTextTest, ActiveHealthCheckFailureIsUnhealthy) {
   auto r = Text("c::10.0.0.1:80::health_flags::/failed_active_hc\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ((*r)[0].health, "UNHEALTHY");
+  EXPECT_EQ(HealthStatusName((*r)[0].health), "UNHEALTHY");
   EXPECT_FALSE((*r)[0].outlier_ejected);
 }
 

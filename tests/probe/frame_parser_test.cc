@@ -17,7 +17,7 @@ struct Collected {
   }
 };
 
-ExecTarget Source() { return {"cluster1", "kind-cluster1", "", "sample", "sleep-abc", "sleep"}; }
+ProbeSource Source() { return {"cluster1", "sleep-abc", "kind-cluster1", "", "sample", "sleep"}; }
 
 // Feeds `text` split every `step` bytes.
 void FeedSplit(FrameParser& p, const std::string& text, size_t step) {

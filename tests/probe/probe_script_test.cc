@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -116,7 +117,7 @@ std::vector<ProbeRecord> RunProbe(const std::string& bin, uint64_t first, uint64
                bin, &status, shell);
   EXPECT_EQ(status, 0);
   std::vector<ProbeRecord> records;
-  FrameParser p(m, ExecTarget{"c1", "", "", "ns", "pod", "sleep"}, 1 << 16,
+  FrameParser p(m, ProbeSource{"c1", "pod", "", "", "ns", "sleep"}, 1 << 16,
                 [&](ProbeRecord&& r) { records.push_back(std::move(r)); });
   for (size_t i = 0; i < out->size(); i += 13) p.Feed(std::string_view(*out).substr(i, 13));
   EXPECT_TRUE(p.ok()) << p.error() << "\n" << *out;
@@ -229,7 +230,7 @@ TEST(ProbeScriptRealCurlTest, RealCurlReadsTheQuotedUrlAndFramesItsBody) {
       RunSh(BuildProbeScript(url, 0, 3, 2, milliseconds(5000), milliseconds(1000), "meshverify-x"),
             "/nonexistent", &status);
   std::vector<ProbeRecord> records;
-  FrameParser p("meshverify-x", ExecTarget{}, 1 << 16,
+  FrameParser p("meshverify-x", ProbeSource{}, 1 << 16,
                 [&](ProbeRecord&& r) { records.push_back(std::move(r)); });
   p.Feed(out);
   ASSERT_TRUE(p.ok()) << p.error() << "\n" << out;
@@ -242,6 +243,19 @@ TEST(ProbeScriptRealCurlTest, RealCurlReadsTheQuotedUrlAndFramesItsBody) {
   (void)system(rm.c_str());
 }
 
+TEST(ProbeScriptBodyTest, IsSrcProbeProbeShAsEmbeddedAtBuildTime) {
+  std::ifstream f(std::string(MESHVERIFY_SOURCE_DIR) + "/src/probe/probe.sh", std::ios::binary);
+  std::string file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(file.empty());
+  EXPECT_EQ(ProbeScriptBody(), file);
+  std::string script = BuildProbeScript("http://h/", 3, 4, 2, milliseconds(1500),
+                                        milliseconds(1000), "mv-1");
+  EXPECT_EQ(script.substr(0, script.find('\n') + 1),
+            "marker='mv-1'; url_config='\"http://h/\"'; first_seq=3; end_seq=7; concurrency=2; "
+            "timeout_s=1.500; flush_s=1\n");
+  EXPECT_EQ(script.substr(script.find('\n') + 1), file);
+}
+
 TEST(ShellQuoteTest, SurvivesTheShell) {
   for (std::string s : {std::string("plain"), std::string(""), std::string("a'b"),
                         std::string("'$(id)' `id` \"x\" \\ \n; rm -rf /tmp/nothing &")}) {
@@ -252,7 +266,7 @@ TEST(ShellQuoteTest, SurvivesTheShell) {
 }
 
 TEST(ExecArgvTest, PodAndNamespaceAreSeparateWordsBeforeTheScript) {
-  ExecTarget t{"cluster1", "kind-cluster1", "/k/conf", "sam ple", "sleep-'$(x)", "sleep"};
+  ProbeSource t{"cluster1", "sleep-'$(x)", "kind-cluster1", "/k/conf", "sam ple", "sleep"};
   std::vector<std::string> argv = ExecArgv(t, "SCRIPT");
   std::vector<std::string> want = {"kubectl",      "exec",    "-n",          "sam ple",
                                    "-c",           "sleep",   "--context",   "kind-cluster1",

@@ -1,5 +1,5 @@
-// Every renderer over every report in tests/data/report/<case>.json, compared byte for byte
-// with tests/data/report/<case>.<ext>.gold. Refresh with scripts/update-goldens.sh and review
+// Every renderer of the registry (Renderers()) over every report in
+// tests/data/report/<case>.json, compared byte for byte with tests/data/report/<case>.<ext>.gold. Refresh with scripts/update-goldens.sh and review
 // the diff.
 #include <gtest/gtest.h>
 
@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "meshverify/render.h"
 #include "meshverify/report.h"
@@ -14,20 +15,28 @@
 namespace meshverify {
 namespace {
 
-struct Renderer {
-  const char* name;
-  const char* ext;
-  std::string (*render)(const Report&);
-};
+const char* const kCases[] = {"empty",        "one_source_pass", "two_sources_fail",   "errors_only",
+                              "inconclusive", "hostile",         "inconclusive_errors"};
 
-const Renderer kRenderers[] = {{"text", "txt", RenderText},
-                               {"markdown", "md", RenderMarkdown},
-                               {"junit", "xml", RenderJUnit},
-                               {"html", "html", RenderHtml},
-                               {"json", "json", RenderJson}};
+std::vector<const Renderer*> RendererPointers() {
+  std::vector<const Renderer*> out;
+  for (const Renderer& r : Renderers()) out.push_back(&r);
+  return out;
+}
 
-const char* const kCases[] = {"empty",       "one_source_pass", "two_sources_fail",
-                              "errors_only", "inconclusive",    "hostile"};
+// The registry holds the formats DESIGN.md promises, each with a golden extension of its own.
+TEST(RendererRegistryTest, EveryFormatOnceFindableByNameAndExtension) {
+  std::vector<std::string> names;
+  for (const Renderer& r : Renderers()) {
+    names.emplace_back(r.name);
+    EXPECT_EQ(FindRenderer(r.name), &r);
+    EXPECT_EQ(FindRenderer(r.extension), &r);
+    EXPECT_NE(r.render, nullptr);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"text", "json", "markdown", "junit", "html"}));
+  EXPECT_EQ(FindRenderer("pdf"), nullptr);
+  EXPECT_EQ(RendererNames(), "text, json, markdown, junit or html");
+}
 
 std::string DataPath(const std::string& name) {
   return std::string(MESHVERIFY_TEST_DATA) + "/report/" + name;
@@ -65,7 +74,8 @@ TEST_P(RenderGoldenTest, MatchesGold) {
   Result<Report> report = ParseReport(input, input_path);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
 
-  std::string gold_path = DataPath(std::string(name) + "." + renderer->ext + ".gold");
+  std::string gold_path =
+      DataPath(std::string(name) + "." + std::string(renderer->extension) + ".gold");
   std::ifstream gold_file(gold_path, std::ios::binary);
   ASSERT_TRUE(gold_file.good()) << "missing gold file " << gold_path
                                 << "; create it with scripts/update-goldens.sh";
@@ -79,13 +89,11 @@ TEST_P(RenderGoldenTest, MatchesGold) {
 
 std::string ParamName(
     const testing::TestParamInfo<std::tuple<const Renderer*, const char*>>& info) {
-  return std::string(std::get<1>(info.param)) + "_" + std::get<0>(info.param)->name;
+  return std::string(std::get<1>(info.param)) + "_" + std::string(std::get<0>(info.param)->name);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllRenderersAllCases, RenderGoldenTest,
-                         testing::Combine(testing::Values(&kRenderers[0], &kRenderers[1],
-                                                          &kRenderers[2], &kRenderers[3],
-                                                          &kRenderers[4]),
+                         testing::Combine(testing::ValuesIn(RendererPointers()),
                                           testing::ValuesIn(kCases)),
                          ParamName);
 

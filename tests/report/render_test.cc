@@ -39,7 +39,7 @@ Report Hostile() {
   s.cluster = "c<1>&\"'";
   s.pod = std::string("pod\x01\x1b[31m\xff\xfe", 10);
   s.requests = s.ok = 2;
-  s.by_cluster["x]]>&<y>"] = {2, 1.0, 0.5, 1.0, 0.5, "skewed"};
+  s.by_cluster["x]]>&<y>"] = {2, 1.0, 0.5, 1.0, 0.5, GateVerdict::kSkewed};
   r.sources = {s};
   r.total = s;
   r.checks = {{"a<b>&\"c'", CheckStatus::kFail, std::string("d\x00\x07\xc3\x28\n", 6), "h<i>"}};
@@ -125,7 +125,7 @@ TEST(RenderMarkdownTest, CellsCannotBreakTables) {
 
 TEST(RenderTextTest, LinesFitAndTerminalIsSafe) {
   Report r = Hostile();
-  r.sources[0].by_cluster[std::string(200, 'n')] = {0, 0, 0, 0.1, 0.5, "skewed"};
+  r.sources[0].by_cluster[std::string(200, 'n')] = {0, 0, 0, 0.1, 0.5, GateVerdict::kSkewed};
   r.checks.push_back({std::string(60, 'c'), CheckStatus::kFail, std::string(500, 'd') + " x y z",
                       "word " + std::string(30, 'w')});
   std::string text = RenderText(r);
@@ -150,13 +150,62 @@ TEST(RenderTextTest, FirstLineSaysVerdictAndWhy) {
             "FAIL: 1 of 2 checks failed (balance) over 2000 requests from 2 sources.");
   r.verdict = Verdict::kInconclusive;
   r.checks[1].status = CheckStatus::kInconclusive;
-  r.sources[0].gate = "inconclusive";
+  r.sources[0].gate = GateVerdict::kInconclusive;
   r.sources[0].requests = 100;
+  r.sources[0].ok = 100;  // requests == ok + errors, as in every report
   r.sources[0].requests_to_decide = 1300;
   std::string text = RenderText(r);
   EXPECT_EQ(text.substr(0, text.find('\n')),
             "INCONCLUSIVE: balance could not be decided over 2000 requests from 2 sources; about "
             "1200 more");
+}
+
+// requests_to_decide counts answers (the gate's n): errors do not bring a source closer.
+TEST(MoreRequestsToDecideTest, CountsFromTheAnswersNotTheRequests) {
+  SourceReport s;
+  s.gate = GateVerdict::kInconclusive;
+  s.requests = 1100;
+  s.ok = 1000;
+  s.errors = {{"timeout", 100}};
+  s.requests_to_decide = 1500;
+  EXPECT_EQ(MoreRequestsToDecide(s), 500u);
+  s.gate = GateVerdict::kBalanced;
+  EXPECT_EQ(MoreRequestsToDecide(s), 0u);
+  s.gate = GateVerdict::kInconclusive;
+  s.requests_to_decide = 900;
+  EXPECT_EQ(MoreRequestsToDecide(s), 0u);
+  Report r;
+  r.sources = {s, s};
+  r.sources[1].requests_to_decide = 1700;
+  EXPECT_EQ(MoreRequestsToDecide(r), 700u);
+  r.sources.clear();
+  r.total = s;
+  r.total.requests_to_decide = 1200;
+  EXPECT_EQ(MoreRequestsToDecide(r), 200u);
+}
+
+// Every renderer says the same number (and so does the balance check: it calls the same
+// function).
+TEST(MoreRequestsToDecideTest, EveryRendererSaysTheSameNumberWithErrorsPresent) {
+  Report r;
+  r.verdict = Verdict::kInconclusive;
+  SourceReport s;
+  s.cluster = "c1";
+  s.pod = "p";
+  s.gate = GateVerdict::kInconclusive;
+  s.requests = 1100;
+  s.ok = 1000;
+  s.errors = {{"timeout", 100}};
+  s.requests_to_decide = 1500;
+  r.sources = {s};
+  r.total = s;
+  for (auto render : {RenderText, RenderHtml}) {
+    std::string out = render(r);
+    EXPECT_NE(out.find("about 500 more"), std::string::npos) << out;
+    EXPECT_EQ(out.find("400 more"), std::string::npos) << out;
+  }
+  EXPECT_NE(RenderMarkdown(r).find("(+500 requests would decide)"), std::string::npos);
+  EXPECT_EQ(RenderMarkdown(r).find("+400"), std::string::npos);
 }
 
 TEST(RenderTextTest, HintFollowsFailedCheck) {

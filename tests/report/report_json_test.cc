@@ -31,15 +31,15 @@ Report FullReport() {
   s.requests = 110;
   s.ok = 100;
   s.errors = {{"timeout", 7}, {"dns", 3}};
-  s.by_cluster["cluster1"] = {60, 0.6, 0.45, 0.73, 0.5, "inconclusive"};
-  s.by_cluster["cluster2"] = {40, 0.4, 0.27, 0.55, std::nullopt, ""};
-  s.by_version["v1"] = {60, 0.6, 0.45, 0.73, 0.5, "skewed"};
+  s.by_cluster["cluster1"] = {60, 0.6, 0.45, 0.73, 0.5, GateVerdict::kInconclusive};
+  s.by_cluster["cluster2"] = {40, 0.4, 0.27, 0.55, std::nullopt, GateVerdict::kNone};
+  s.by_version["v1"] = {60, 0.6, 0.45, 0.73, 0.5, GateVerdict::kSkewed};
   s.by_instance["helloworld-v1-x"] = {60, "cluster1", "v1"};
   s.by_instance["stray"] = {40, "", "v2"};
   s.latency_ms["cluster1"] = {60, 1.5, 2.5, 3.5, 4.25};
   s.tests["chi_square"] = {4.0, 1, 0.0455, "pearson"};
   s.tests["exact"] = {0, 1, 0.057, "exact-binomial"};
-  s.gate = "inconclusive";
+  s.gate = GateVerdict::kInconclusive;
   s.requests_to_decide = 2100;
   s.unparsed_samples = {"garbage line", "Hello versio"};
   r.sources = {s, s};
@@ -52,7 +52,7 @@ Report FullReport() {
   e.envoy_cluster = "outbound|5000||helloworld.sample.svc.cluster.local";
   e.address = "10.244.0.9";
   e.port = 5000;
-  e.health = "UNHEALTHY";
+  e.health = HealthStatus::kUnhealthy;
   e.outlier_ejected = true;
   e.weight = 3;
   e.locality = "r/z/s";
@@ -90,11 +90,24 @@ TEST(CheckStatusTest, NamesRoundTrip) {
   EXPECT_FALSE(ParseCheckStatus("skip").ok());
 }
 
+TEST(GateVerdictTest, NamesRoundTripAndNotGatedIsEmpty) {
+  for (GateVerdict g : {GateVerdict::kNone, GateVerdict::kBalanced, GateVerdict::kSkewed,
+                        GateVerdict::kInconclusive}) {
+    Result<GateVerdict> back = ParseGateVerdict(GateVerdictName(g));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, g);
+  }
+  EXPECT_EQ(GateVerdictName(GateVerdict::kNone), "");
+  EXPECT_EQ(GateVerdictName(GateVerdict::kBalanced), "balanced");
+  EXPECT_FALSE(ParseGateVerdict("fine").ok());
+  EXPECT_FALSE(ParseGateVerdict("Balanced").ok());
+}
+
 TEST(ExitCodeForTest, FollowsContract) {
-  EXPECT_EQ(ExitCodeFor(Verdict::kPass), 0);
-  EXPECT_EQ(ExitCodeFor(Verdict::kFail), 1);
-  EXPECT_EQ(ExitCodeFor(Verdict::kError), 3);
-  EXPECT_EQ(ExitCodeFor(Verdict::kInconclusive), 4);
+  EXPECT_EQ(ToInt(ExitCodeFor(Verdict::kPass)), 0);
+  EXPECT_EQ(ToInt(ExitCodeFor(Verdict::kFail)), 1);
+  EXPECT_EQ(ToInt(ExitCodeFor(Verdict::kError)), 3);
+  EXPECT_EQ(ToInt(ExitCodeFor(Verdict::kInconclusive)), 4);
 }
 
 TEST(ReportJsonTest, UsesContractFieldNames) {
@@ -203,6 +216,9 @@ TEST(ReportJsonTest, ErrorsNameTheJsonPointer) {
        "r.json: /total/latency_ms/cluster1/p50: expected number or null"},
       {"/endpoints/0/port", 70000,
        "r.json: /endpoints/0/port: value 70000 out of range (max 65535)"},
+      {"/endpoints/0/health", "healthy",
+       "r.json: /endpoints/0/health: expected UNKNOWN, HEALTHY, UNHEALTHY, DRAINING, TIMEOUT or "
+       "DEGRADED"},
       {"/endpoints/0/outlier", true, "r.json: /endpoints/0/outlier: expected string"},
       {"/endpoints/0/outlier", "yes",
        "r.json: /endpoints/0/outlier: expected \"ok\" or \"ejected\""},
@@ -234,7 +250,10 @@ TEST(ParseReportTest, NumberTooLargeForADoubleIsAnError) {
   ASSERT_NE(at, std::string::npos);
   Result<Report> r = ParseReport(text.replace(at, 6, "1e999"), "h");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), "h: number overflow parsing '1e999'");
+  // Located like every other JSON error (it used to carry no place): the token's last byte.
+  const std::string byte = std::to_string(at + 5);
+  EXPECT_EQ(r.status().message(),
+            "h: byte " + byte + ", line 1, column " + byte + ": number overflow parsing '1e999'");
 }
 
 TEST(ReportJsonTest, InfiniteNumbersAreOutOfRangeOrUndefined) {

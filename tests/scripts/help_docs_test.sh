@@ -60,10 +60,12 @@ echo "== values: files, choices"
 mkdir "$tmp/files" && touch "$tmp/files/mesh.yaml" "$tmp/files/other.json"
 [ "$(cd "$tmp/files" && complete_words "$build/docs/completions/meshverify" meshverify check -c mes)" \
   = mesh.yaml ] || fail "check -c does not complete file names"
-[ "$(complete_words "$build/docs/completions/meshverify" meshverify check -o '')" = "json text" ] ||
-  fail "check -o does not offer text and json"
-[ "$(complete_words "$build/docs/completions/meshverify" meshverify check --output = j)" = json ] ||
-  fail "check --output=j does not offer json"
+# -o is the stdout format, any of the renderer registry's (issue 10: it was text or json).
+[ "$(complete_words "$build/docs/completions/meshverify" meshverify check -o '')" = \
+  "html json junit markdown text" ] || fail "check -o does not offer every output format"
+# ("j" is now json and junit: "js" is json alone.)
+[ "$(complete_words "$build/docs/completions/meshverify" meshverify check --output = js)" = json ] ||
+  fail "check --output=js does not offer json"
 [ "$(complete_words "$build/docs/completions/meshverify" meshverify report -f '')" = \
   "html json junit markdown text" ] || fail "report -f does not offer its formats"
 [ "$(complete_words "$build/docs/completions/meshverify" meshverify plan --alpha '')" = "" ] ||
@@ -82,8 +84,10 @@ kcomplete() { (cd "$tmp/files" && "$kc" "$@") | paste -sd' '; }
 [ "$(kcomplete)" = "$(printf '%s ' "${cmds[@]}"):4" ] || fail "commands: $(kcomplete)"
 [ "$(kcomplete ch)" = "check :4" ] || fail "ch: $(kcomplete ch)"
 [ "$(kcomplete check --kube)" = "--kubeconfig :4" ] || fail "check --kube: $(kcomplete check --kube)"
-[ "$(kcomplete check -o '')" = "text json :4" ] || fail "check -o: $(kcomplete check -o '')"
-[ "$(kcomplete check --output=j)" = "--output=json :4" ] || fail "--output=j: $(kcomplete check --output=j)"
+[ "$(kcomplete check -o '')" = "text json markdown junit html :4" ] || fail "check -o: $(kcomplete check -o '')"
+[ "$(kcomplete check --output=js)" = "--output=json :4" ] || fail "--output=js: $(kcomplete check --output=js)"
+[ "$(kcomplete check --output=j)" = "--output=json --output=junit :4" ] ||
+  fail "--output=j: $(kcomplete check --output=j)"
 [ "$(kcomplete check -c me)" = ":0" ] || fail "check -c leaves file names to the shell: $(kcomplete check -c me)"
 [ "$(kcomplete plan --alpha '')" = ":4" ] || fail "plan --alpha: $(kcomplete plan --alpha '')"
 

@@ -67,7 +67,7 @@ bad "expected check or load" -c "$mesh" -- plan
 bad "--shards must be in" -c "$mesh" --shards 0 -- load
 bad "set by the Job itself" -c "$mesh" -- load --json x.json
 bad "--run-id" -c "$mesh" --run-id UPPER -- load
-bad "-- load: meshverify load: --rate must be positive" -c "$mesh" -- load --rate -1
+bad "meshverify jobs: -- load: --rate must be positive" -c "$mesh" -- load --rate -1
 bad "fault commands cannot run" -c "$mesh" -- load --duration 5s --at 1s=true
 bad "are for \`jobs run\`" -c "$mesh" --json m.json -- load
 bad "only load runs as Jobs" run -c "$mesh" -- check

@@ -36,6 +36,7 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 browse() {  # browse NAME: dump the rendered DOM and a screenshot of $tmp/NAME.html
   local name=$1
+  # shellcheck disable=SC2054 # --window-size=W,H is one word
   local flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
     --disable-background-networking --disable-component-update --disable-sync
     --user-data-dir="$tmp/profile-$name" --window-size=1000,2400 --virtual-time-budget=3000)

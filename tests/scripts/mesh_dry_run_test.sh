@@ -7,7 +7,8 @@
 # no docker/cluster command, and the mesh.yaml loads in `meshverify check --dry-run`.
 set -euo pipefail
 export MESH_CA_KEY_BITS=2048 # short key generation; up.sh defaults to 4096
-src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 up=$src/scripts/mesh/up.sh
 checks=$src/tests/scripts/mesh_checks.py
 # shellcheck source=mesh_fakes.sh
@@ -16,14 +17,6 @@ checks=$src/tests/scripts/mesh_checks.py
 python3 -c 'import yaml' 2>/dev/null || {
   echo "FAIL: python3 cannot import yaml (scripts/deps.sh installs python3-yaml)"
   exit 1
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok   - $*"; }
-bad() {
-  echo "FAIL - $*"
-  fails=$((fails + 1))
 }
 
 # dry NAME ARGS...: up.sh --dry-run --out $tmp/NAME; stdout in NAME.cmds, stderr in NAME.err.
@@ -221,8 +214,4 @@ for name in pr mp other; do
   fi
 done
 
-if [ "$fails" -gt 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "all passed"
+finish mesh_dry_run_test

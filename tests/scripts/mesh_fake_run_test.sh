@@ -11,7 +11,8 @@
 # exit code.
 set -euo pipefail
 export MESH_CA_KEY_BITS=2048 # short key generation; up.sh defaults to 4096
-src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 mesh=$src/scripts/mesh
 # shellcheck source=mesh_fakes.sh
 . "$src/tests/scripts/mesh_fakes.sh"
@@ -19,14 +20,6 @@ mesh=$src/scripts/mesh
 python3 -c 'import yaml' 2>/dev/null || {
   echo "FAIL: python3 cannot import yaml (scripts/deps.sh installs python3-yaml); the fakes need it"
   exit 1
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok   - $*"; }
-bad() {
-  echo "FAIL - $*"
-  fails=$((fails + 1))
 }
 has() { grep -qxF -- "$1" "$tmp/state/calls.log"; }
 count() { grep -cxF -- "$1" "$tmp/state/calls.log" || true; }
@@ -316,8 +309,4 @@ else
   bad "multi-primary up.sh failed: $(tail -n 5 "$tmp/mp.log")"
 fi
 
-if [ "$fails" -gt 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "all passed"
+finish mesh_fake_run_test

@@ -5,17 +5,10 @@
 # real run stops before touching anything. Also --samples-certs without an Istio release.
 set -euo pipefail
 export MESH_CA_KEY_BITS=2048 # short key generation; up.sh defaults to 4096
-src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 up=$src/scripts/mesh/up.sh
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-ok() { echo "ok   - $*"; }
-bad() {
-  echo "FAIL - $*"
-  fails=$((fails + 1))
-}
 
 # bin_without DIR NAME...: DIR holds every command on PATH except NAME... (earlier PATH
 # entries win, as for the shell; one ln for all, this runs on busy machines).
@@ -77,8 +70,4 @@ else
   bad "--samples-certs dry run: $(cat "$tmp/s.err")"
 fi
 
-if [ "$fails" -gt 0 ]; then
-  echo "$fails failure(s)"
-  exit 1
-fi
-echo "all passed"
+finish mesh_prereq_test

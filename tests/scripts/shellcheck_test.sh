@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs shellcheck, which must be clean, on every shell script under scripts/ (files named *.sh and files whose
-# first line is a sh/bash shebang), and on the mesh tests in tests/scripts/. Exit 1 lists the
-# findings. Sourced files are followed (-x), relative to each script's own directory.
+# first line is a sh/bash shebang), on the in-pod probe script src/probe/probe.sh (embedded in
+# the binary; POSIX sh), and on every script test in tests/scripts/ (this one and lib.sh too).
+# Exit 1 lists the findings. Sourced files are followed (-x), relative to each script's own
+# directory.
 set -euo pipefail
-src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 cd "$src"
 
 if ! command -v shellcheck >/dev/null 2>&1; then
@@ -20,20 +23,13 @@ files=()
 while IFS= read -r -d '' f; do
   is_shell "$f" && files+=("$f")
 done < <(find scripts -type f -not -path '*/out/*' -not -path '*/.git/*' -print0 | sort -z)
-for f in tests/scripts/mesh_*.sh tests/scripts/shellcheck_test.sh; do
+for f in src/probe/probe.sh tests/scripts/*.sh; do
   [ -f "$f" ] && files+=("$f")
 done
 [ "${#files[@]}" -gt 0 ] || { echo "FAIL: no shell scripts found under scripts/"; exit 1; }
 
 # The invocation must be able to fail: a known finding (SC2086, unquoted expansion).
-probe=$(mktemp)
-trap 'rm -f "$probe"' EXIT
-# shellcheck disable=SC2016 # the probe must contain a literal, unquoted $1
-printf '#!/usr/bin/env bash\nrm $1\n' >"$probe"
-if shellcheck "$probe" >/dev/null 2>&1; then
-  echo "FAIL: shellcheck reports nothing on a script with an unquoted expansion"
-  exit 1
-fi
+linter_can_fail
 
 echo "shellcheck $(shellcheck --version | sed -n 's/^version: //p') on ${#files[@]} files"
 if out=$(shellcheck -x -P SCRIPTDIR "${files[@]}" 2>&1); then

@@ -8,7 +8,18 @@ LAB_STATE=${MVLAB_STATE:-/run/mvlab}
 LAB_PODS=$LAB_STATE/pods          # the pod table, one pod a line, tab-separated (see below)
 LAB_NAMESPACE=sample              # the Kubernetes namespace of every lab pod
 LAB_ENVOY_CLUSTER='outbound|5000||helloworld.sample.svc.cluster.local'
-LAB_CLUSTERS=(cluster1 cluster2)
+
+# The lab's topology, written once: the seed's two kind clusters, one row each, in order.
+#   cluster   kubeconfig context   node IP on the kind network   pod CIDR (a /16)
+# Routes, pod addresses, contexts and hostIPs are all derived from these rows; scripts/lab/
+# mesh.yaml says the same (tests/scripts/lab_topology_test.sh holds them together).
+LAB_TOPOLOGY=(
+  "cluster1 kind-cluster1 172.18.0.2 10.241.0.0/16"
+  "cluster2 kind-cluster2 172.18.0.3 10.244.0.0/16"
+)
+LAB_CLUSTERS=()
+for lab_row in "${LAB_TOPOLOGY[@]}"; do LAB_CLUSTERS+=("${lab_row%% *}"); done
+unset lab_row
 
 # Pod table columns (1-based, for awk and read):
 #   name cluster app version ip netns status weight hash node uid replicaset-uid
@@ -26,34 +37,69 @@ lab_require_root() {
   fi
 }
 
-# cluster1 -> 1
+# Prints column $2 (1 cluster, 2 context, 3 node IP, 4 pod CIDR) of cluster $1's topology row;
+# fails for a cluster that is not in the lab.
+lab_topology() {
+  local row name context node cidr
+  for row in "${LAB_TOPOLOGY[@]}"; do
+    read -r name context node cidr <<<"$row"
+    [ "$name" = "$1" ] || continue
+    case $2 in
+      1) echo "$name" ;;
+      2) echo "$context" ;;
+      3) echo "$node" ;;
+      4) echo "$cidr" ;;
+      *) return 1 ;;
+    esac
+    return 0
+  done
+  return 1
+}
+
+# cluster1 -> 1 (its row); fails for an unknown cluster.
 lab_cluster_index() {
-  case $1 in
-    cluster1) echo 1 ;;
-    cluster2) echo 2 ;;
-    *) return 1 ;;
-  esac
+  local i=0 row
+  for row in "${LAB_TOPOLOGY[@]}"; do
+    i=$((i + 1))
+    if [ "${row%% *}" = "$1" ]; then
+      echo "$i"
+      return 0
+    fi
+  done
+  return 1
 }
 
-lab_pod_prefix() { # cluster -> first two octets of its pod CIDR
-  case $1 in
-    cluster1) echo 10.241 ;;
-    cluster2) echo 10.244 ;;
-  esac
+lab_pod_cidr() { lab_topology "$1" 4; }
+lab_pod_prefix() { # cluster -> first two octets of its pod CIDR (10.241.0.0/16 -> 10.241)
+  local cidr
+  cidr=$(lab_pod_cidr "$1") || return 1
+  echo "${cidr%.*.*}"
 }
 
-lab_node_ip() { echo "172.18.0.$(($(lab_cluster_index "$1") + 1))"; }
+lab_node_ip() { lab_topology "$1" 3; }
+lab_context() { lab_topology "$1" 2; }
 lab_node_ns() { echo "$LAB_PREFIX-n$(lab_cluster_index "$1")"; }
 lab_node_name() { echo "$1-control-plane"; }
 lab_sidecar_sock() { echo "$LAB_STATE/sidecar-$1.sock"; }
 
 # kind-cluster1 -> cluster1; fails for an unknown context.
 lab_context_cluster() {
-  case $1 in
-    kind-cluster1) echo cluster1 ;;
-    kind-cluster2) echo cluster2 ;;
-    *) return 1 ;;
-  esac
+  local row name context rest
+  for row in "${LAB_TOPOLOGY[@]}"; do
+    read -r name context rest <<<"$row"
+    if [ "$context" = "$1" ]; then
+      echo "$name"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# "cluster1=172.18.0.2 cluster2=172.18.0.3": every cluster's node IP, for awk.
+lab_node_ips() {
+  local cluster out=
+  for cluster in "${LAB_CLUSTERS[@]}"; do out="$out${out:+ }$cluster=$(lab_node_ip "$cluster")"; done
+  echo "$out"
 }
 
 lab_is_up() { [ -s "$LAB_PODS" ]; }
@@ -87,4 +133,23 @@ lab_alive() {
   local state
   state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
   [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# Stops processes $3...: SIGTERM, then up to $1 checks $2 seconds apart for them to go, and
+# SIGKILL for any left at the last check. The one stop-and-wait of the lab (bounded: $1 x $2).
+lab_stop_pids() {
+  local tries=$1 interval=$2 i pid alive
+  shift 2
+  [ "$#" -gt 0 ] || return 0
+  kill -TERM "$@" 2>/dev/null || true
+  for i in $(seq 1 "$tries"); do
+    alive=()
+    for pid in "$@"; do lab_alive "$pid" && alive+=("$pid"); done
+    [ "${#alive[@]}" -eq 0 ] && return 0
+    if [ "$i" -eq "$tries" ]; then
+      kill -KILL "${alive[@]}" 2>/dev/null || true
+      return 0
+    fi
+    sleep "$interval"
+  done
 }

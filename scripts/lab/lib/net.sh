@@ -36,12 +36,15 @@ lab_net_node() {
   ip -n "$ns" link set eth0 up
 }
 
-# The seed's static route on cluster $1's node towards the other cluster's pods.
+# The seed's static route on cluster $1's node towards the other cluster's pods: its pod CIDR
+# via its node.
 lab_route_args() {
-  case $1 in
-    cluster1) echo "10.244.0.0/16 via 172.18.0.3" ;;
-    cluster2) echo "10.241.0.0/16 via 172.18.0.2" ;;
-  esac
+  local other
+  for other in "${LAB_CLUSTERS[@]}"; do
+    [ "$other" = "$1" ] && continue
+    echo "$(lab_pod_cidr "$other") via $(lab_node_ip "$other")"
+    return 0
+  done
 }
 
 lab_route_add() {
@@ -84,22 +87,12 @@ lab_net_namespaces() {
 # Stops every process inside the lab's namespaces (only the lab starts processes there), then
 # deletes the namespaces; their veths go with them.
 lab_net_teardown() {
-  local ns pids i
+  local ns pid
+  local -a pids=()
   for ns in $(lab_net_namespaces); do
-    pids=$(ip netns pids "$ns" 2>/dev/null || true)
-    # shellcheck disable=SC2086
-    [ -n "$pids" ] && kill -TERM $pids 2>/dev/null
+    for pid in $(ip netns pids "$ns" 2>/dev/null || true); do pids+=("$pid"); done
   done
-  for i in $(seq 1 30); do
-    pids=""
-    for ns in $(lab_net_namespaces); do
-      pids="$pids $(ip netns pids "$ns" 2>/dev/null || true)"
-    done
-    [ -z "${pids// /}" ] && break
-    # shellcheck disable=SC2086
-    [ "$i" -eq 30 ] && kill -KILL $pids 2>/dev/null
-    sleep 0.1
-  done
+  lab_stop_pids 30 0.1 "${pids[@]}"
   for ns in $(lab_net_namespaces); do
     ip netns del "$ns" 2>/dev/null || true
   done

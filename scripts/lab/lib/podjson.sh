@@ -8,7 +8,15 @@
 pods_json() {
   local lines=$1 single=$2 started
   started=$(cat "$LAB_STATE/started" 2>/dev/null || echo "2025-01-01T00:00:00Z")
-  printf '%s' "$lines" | awk -F'\t' -v ns="$LAB_NAMESPACE" -v t="$started" -v single="$single" '
+  printf '%s' "$lines" | awk -F'\t' -v ns="$LAB_NAMESPACE" -v t="$started" -v single="$single" \
+    -v node_ips="$(lab_node_ips)" '
+    BEGIN {
+      nip_count = split(node_ips, nip_pairs, " ")
+      for (nip_i = 1; nip_i <= nip_count; nip_i++) {
+        split(nip_pairs[nip_i], nip_pair, "=")
+        node_ip[nip_pair[1]] = nip_pair[2]
+      }
+    }
     function o(s) { print pad s }
     function q(s) { return "\"" s "\"" }
     function container(name, image, port,   e) {
@@ -51,7 +59,7 @@ pods_json() {
       app = $3; up = ($7 == "running"); ready = up ? "true" : "false"
       image = (app == "sleep") ? "curlimages/curl:8.16.0" : "docker.io/istio/examples-helloworld-" $4 ":1.0"
       proxy = "docker.io/istio/proxyv2:1.24.0"
-      host = ($2 == "cluster1") ? "172.18.0.2" : "172.18.0.3"
+      host = node_ip[$2]
       rs = $1; sub(/-[^-]+$/, "", rs); gen = rs "-"
       o("{")
       o("    \"apiVersion\": \"v1\",")

@@ -89,16 +89,11 @@ lab_hw_start() {
 }
 
 lab_hw_stop() {
-  local pidfile pid i
+  local pidfile pid
   pidfile=$(lab_hw_pid "$1")
   [ -s "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    lab_alive "$pid" || break
-    [ "$i" -eq 50 ] && kill -KILL "$pid" 2>/dev/null
-    sleep 0.02
-  done
+  lab_stop_pids 50 0.02 "$pid"
   rm -f "$pidfile"
 }
 

@@ -79,16 +79,11 @@ lab_sidecar_start() {
 }
 
 lab_sidecar_stop() {
-  local pidfile i pid
+  local pidfile pid
   pidfile=$(lab_sidecar_pid "$1")
   [ -s "$pidfile" ] || return 0
   pid=$(head -n1 "$pidfile")
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    lab_alive "$pid" || break
-    [ "$i" -eq 50 ] && kill -KILL "$pid" 2>/dev/null
-    sleep 0.05
-  done
+  lab_stop_pids 50 0.05 "$pid"
   rm -f "$pidfile" "$(lab_sidecar_sock "$1")"
 }
 
@@ -103,9 +98,9 @@ lab_sidecar_all() {
 
 # Waits (bounded: 5 s) until cluster $1's sleep pod gets an answer through its sidecar.
 lab_sidecar_wait() {
-  local cluster=$1 ns i
+  local cluster=$1 ns
   ns="$LAB_PREFIX-c$(lab_cluster_index "$cluster")-sleep"
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     if ip netns exec "$ns" curl -s -o /dev/null -m 1 http://helloworld.sample:5000/hello; then
       return 0
     fi

@@ -1,13 +1,10 @@
-#include "parse/utf8.h"
+#include "meshverify/utf8.h"
 
 #include <cstdint>
 
 namespace meshverify {
-namespace {
 
-// Returns the length of the well-formed UTF-8 sequence at s[i], or 0 if it is ill-formed
-// (Unicode Table 3-7).
-size_t SequenceLength(std::string_view s, size_t i) {
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
   const auto b = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
   const size_t left = s.size() - i;
   const uint8_t c = b(0);
@@ -28,7 +25,19 @@ size_t SequenceLength(std::string_view s, size_t i) {
   return 0;
 }
 
-}  // namespace
+uint32_t DecodeUtf8(std::string_view s, size_t i, size_t length) {
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<uint8_t>(s[i + k])); };
+  switch (length) {
+    case 1:
+      return b(0);
+    case 2:
+      return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    case 3:
+      return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    default:
+      return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  }
+}
 
 bool IsValidUtf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
@@ -36,7 +45,7 @@ bool IsValidUtf8(std::string_view s) {
       ++i;
       continue;
     }
-    const size_t n = SequenceLength(s, i);
+    const size_t n = Utf8SequenceLength(s, i);
     if (n == 0) return false;
     i += n;
   }
@@ -44,12 +53,11 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 std::string SanitizeUtf8(std::string_view s, size_t max_bytes) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(std::min(s.size(), max_bytes));
   for (size_t i = 0; i < s.size();) {
-    const size_t n = SequenceLength(s, i);
-    const std::string_view piece = n == 0 ? kReplacement : s.substr(i, n);
+    const size_t n = Utf8SequenceLength(s, i);
+    const std::string_view piece = n == 0 ? kUtf8Replacement : s.substr(i, n);
     if (out.size() + piece.size() > max_bytes) break;
     out.append(piece);
     i += n == 0 ? 1 : n;

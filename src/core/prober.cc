@@ -1,4 +1,5 @@
-// What every Prober shares (prober.h): summing outcomes, and probing all sources at once.
+// What every Prober shares (prober.h): summing outcomes, lost records, and probing all sources
+// at once.
 #include "meshverify/prober.h"
 
 #include <thread>
@@ -16,6 +17,15 @@ void ProbeOutcome::Add(const ProbeOutcome& later) {
   deadline_reached = deadline_reached || later.deadline_reached;
   interrupted = interrupted || later.interrupted;
   if (!later.last_error.empty()) last_error = later.last_error;
+}
+
+ProbeRecord LostRecord(const ProbeSource& source, uint64_t seq, std::string why) {
+  ProbeRecord r;
+  r.source_cluster = source.cluster;
+  r.source_pod = source.pod;
+  r.seq = seq;
+  r.error = std::move(why);
+  return r;
 }
 
 std::vector<ProbeOutcome> ProbeEverySource(Prober& prober, const std::vector<ProbeSource>& sources,

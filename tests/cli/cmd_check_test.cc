@@ -2,6 +2,7 @@
 // with the lab's captures (tests/data/check/) and synthesized probe streams.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <functional>
@@ -12,6 +13,7 @@
 
 #include "cli/run.h"
 #include "fakes/fake_clock.h"
+#include "fakes/fake_file_system.h"
 #include "fakes/fake_mesh.h"
 
 namespace meshverify::cli {
@@ -40,6 +42,7 @@ class CheckTest : public ::testing::Test {
     env.runner = &runner_;
     env.clock = &clock_;
     env.interrupted = &interrupted_;
+    if (fs_ != nullptr) env.fs = fs_;
     return meshverify::cli::Run(std::span<char* const>(argv.data(), argv.size()), env);
   }
   nlohmann::json Report() { return nlohmann::json::parse(out_.str()); }
@@ -72,7 +75,14 @@ class CheckTest : public ::testing::Test {
   FakeCommandRunner runner_;
   FakeClock clock_;
   std::atomic<bool> interrupted_{false};
+  FileSystem* fs_ = nullptr;  // the real one unless a test sets it
 };
+
+// The fixture's mesh.yaml in a FakeFileSystem, for tests that write files.
+void AddMeshYaml(meshverify::testing::FakeFileSystem& fs) {
+  fs.Add(std::string(MESHVERIFY_TEST_DATA) + "/check/mesh.yaml",
+         meshverify::testing::ReadTestFile("check/mesh.yaml"));
+}
 
 FakeAnswer Alternate(uint64_t seq) { return HelloFrom(seq % 2 == 0 ? 1 : 2); }
 
@@ -168,12 +178,14 @@ TEST_F(CheckTest, RouteDropFailsReachabilityWithTheRoutesHint) {
   // cluster1's source: cluster2's endpoint is listed HEALTHY but only v1 ever answers.
   AddMeshProbe(runner_, "kind-cluster1", [](uint64_t) { return HelloFrom(1); });
   AddMeshProbe(runner_, "kind-cluster2", Alternate);
-  std::string json = ::testing::TempDir() + "/check_route_drop.json";
-  EXPECT_EQ(Check({"--json", json}), 1) << err_.str();
+  meshverify::testing::FakeFileSystem fs;
+  AddMeshYaml(fs);
+  fs_ = &fs;
+  EXPECT_EQ(Check({"--json", "out/check.json"}), 1) << err_.str();
   std::string text = out_.str();
   EXPECT_NE(text.find("FAIL"), std::string::npos) << text;
-  std::ifstream f(json);
-  nlohmann::json r = nlohmann::json::parse(f);
+  ASSERT_TRUE(fs.Contents("out/check.json").has_value());
+  nlohmann::json r = nlohmann::json::parse(*fs.Contents("out/check.json"));
   EXPECT_EQ(r["verdict"], "fail");
   const nlohmann::json* reach = FindCheck(r, "reachability");
   ASSERT_NE(reach, nullptr);
@@ -243,6 +255,53 @@ TEST_F(CheckTest, InterruptKeepsWhatCameBackAndStopsProbing) {
   EXPECT_TRUE(HasNote(r, "interrupted; 200 of 500 requests not sent")) << r["notes"];
 }
 
+TEST_F(CheckTest, RecordsGoToTheirFileOneLinePerRequest) {
+  AddMesh(Alternate);
+  meshverify::testing::FakeFileSystem fs;
+  AddMeshYaml(fs);
+  fs_ = &fs;
+  // 10 requests decide nothing (exit 4); the records are the point.
+  EXPECT_EQ(Check({"--looks", "1", "--requests", "10", "--records", "r.jsonl"}), 4) << err_.str();
+  ASSERT_TRUE(fs.Contents("r.jsonl").has_value());
+  const std::string records = *fs.Contents("r.jsonl");
+  EXPECT_EQ(std::count(records.begin(), records.end(), '\n'), 20);
+  EXPECT_NE(records.find("\"src_pod\":\"" + std::string(meshverify::testing::kSleep2) + "\""),
+            std::string::npos);
+  fs.Fail("r.jsonl");
+  EXPECT_EQ(Check({"--looks", "1", "--requests", "10", "--records", "r.jsonl"}), 3);
+  EXPECT_NE(err_.str().find("meshverify check: could not run: r.jsonl: Permission denied"),
+            std::string::npos)
+      << err_.str();
+}
+
+// --seed makes the exec scripts the same from run to run (the markers are derived from it).
+TEST_F(CheckTest, SeedMakesTheExecScriptsReproducible) {
+  AddMesh(Alternate);
+  auto scripts = [&] {
+    std::vector<std::string> out;
+    for (const FakeCommandRunner::Argv& a : runner_.calls()) {
+      if (a.size() > 1 && a[1] == "exec") out.push_back(a.back());
+    }
+    return out;
+  };
+  EXPECT_EQ(Check({"--looks", "1", "--requests", "10", "--seed", "7"}), 4) << err_.str();
+  std::vector<std::string> first = scripts();
+  EXPECT_EQ(Check({"--looks", "1", "--requests", "10", "--seed", "7"}), 4) << err_.str();
+  std::vector<std::string> both = scripts();
+  ASSERT_EQ(first.size(), 2u);
+  ASSERT_EQ(both.size(), 4u);
+  std::sort(first.begin(), first.end());
+  std::vector<std::string> second(both.begin() + 2, both.end());
+  std::sort(second.begin(), second.end());
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(Check({"--looks", "1", "--requests", "10"}), 4) << err_.str();
+  std::vector<std::string> all = scripts();
+  ASSERT_EQ(all.size(), 6u);
+  std::vector<std::string> unseeded(all.begin() + 4, all.end());
+  std::sort(unseeded.begin(), unseeded.end());
+  EXPECT_NE(unseeded, first);
+}
+
 TEST_F(CheckTest, KubectlErrorIsCouldNotRun) {
   runner_.On(FakeCommandRunner::Prefix({"kubectl"}),
              FakeCommandRunner::Fail(1, "The connection to the server was refused\n"));
@@ -251,6 +310,17 @@ TEST_F(CheckTest, KubectlErrorIsCouldNotRun) {
                             "kind-cluster1 -o json: The connection to the server was refused"),
             std::string::npos)
       << err_.str();
+}
+
+TEST_F(CheckTest, APodListWithANumberNoDoubleHoldsIsALocatedInputError) {
+  runner_.On(FakeCommandRunner::Prefix({"kubectl", "get", "pods"}),
+             FakeCommandRunner::Ok(R"({"kind":"List","items":[{"spec":{"priority":1e999}}]})"));
+  EXPECT_EQ(Check({}), 2);
+  EXPECT_NE(err_.str().find("kubectl get pods -n sample -l app=sleep --context kind-cluster1 -o "
+                            "json: byte 49: not JSON"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_EQ(err_.str().find("internal error"), std::string::npos) << err_.str();
 }
 
 TEST_F(CheckTest, UsageAndConfigErrorsExitTwo) {

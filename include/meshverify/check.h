@@ -1,0 +1,74 @@
+#pragma once
+// The check pipeline, what `meshverify check` runs (DESIGN.md "Data flow"): discovery (source
+// and destination pods, each source sidecar's endpoint view, the bounded wait for convergence)
+// -> probing from every source at once, in looks -> counting -> analysis -> the report.
+//
+// It takes its transports as interfaces and constructs none: discovery goes through a
+// CommandRunner (kubectl, istioctl), requests through a Prober (exec or direct), time through
+// a Clock. So the CLI wires the real ones, and tests/check/ runs the whole pipeline against
+// FakeCommandRunner, FakeProber and FakeClock.
+//
+// Sequential gate: run.requests per source is the most sent, analysed at run.looks evenly
+// spaced totals; probing stops at the first look where every source's gate is decided. Each
+// look's gate runs at alpha / looks (stats::SequentialAlpha), so the gate's error rates hold
+// however early it stops.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "meshverify/clock.h"
+#include "meshverify/command_runner.h"
+#include "meshverify/config.h"
+#include "meshverify/prober.h"
+#include "meshverify/report.h"
+#include "meshverify/status.h"
+
+namespace meshverify {
+
+struct CheckSettings {
+  // The mesh, with the command line's overrides applied. mesh.gate is the gate; mesh.run the
+  // requests, looks, concurrency, timeout, deadline and convergence wait.
+  MeshConfig mesh;
+  // Report::config: the effective settings as the caller describes them (no credentials).
+  nlohmann::json config = nlohmann::json::object();
+  // When set, CheckRun::records gets every request as a meshverify.record/v1 JSONL line.
+  bool keep_records = false;
+};
+
+// Where the pipeline says how far it got, for a person watching (the CLI draws it on a
+// terminal). Calls come from the thread that called RunCheck, never from probe threads.
+class ProgressSink {
+ public:
+  virtual ~ProgressSink() = default;
+  // A phase starts: "discovering pods and endpoint views".
+  virtual void Phase(std::string_view what) = 0;
+  // While probing, about every 200 ms: records so far and the most this look can bring.
+  virtual void Probing(uint64_t done, uint64_t of) = 0;
+  // The look's probing ended.
+  virtual void ProbingDone() = 0;
+};
+
+// What a check run produced.
+struct CheckRun {
+  // The report (verdict, sources, checks, notes); interrupted when `cancel` was set.
+  Report report;
+  // Every request as JSONL (source order, then seq order per source), when keep_records.
+  std::string records;
+};
+
+// Runs the check. Fails with Unavailable when a kubectl or istioctl call of discovery fails
+// (could not run), InvalidInput for a bad target.pattern or unusable pod CIDRs, Usage when the
+// prober refuses the run's spec (Prober::CheckSpec). A failed, lost or interrupted probe is not
+// a failure here: it is a check of the report. `cancel` (may be nullptr) stops discovery's wait
+// and the probing; the report then keeps what came back. `progress` may be nullptr.
+// `runner`, `prober` and `clock` are used from several threads at once.
+[[nodiscard]] Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner,
+                                        Prober& prober, Clock& clock,
+                                        const std::atomic<bool>* cancel = nullptr,
+                                        ProgressSink* progress = nullptr);
+
+}  // namespace meshverify

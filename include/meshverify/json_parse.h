@@ -1,0 +1,35 @@
+#pragma once
+// Parsing JSON text (reports, endpoint views, pod lists, request records) in one place: no
+// exception leaves it, and every failure says where parsing stopped, syntax errors and number
+// overflows ("1e999") alike. Callers phrase the message for their input. Pure; thread-safe.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace meshverify {
+
+// Where and why a JSON text did not parse.
+struct JsonError {
+  uint64_t byte = 0;    // nlohmann's offset of the byte it stopped at (1-based; size + 1 at EOF)
+  uint64_t line = 0;    // 1-based line of that byte
+  uint64_t column = 0;  // 1-based column of that byte within its line
+  // One line of valid UTF-8: "syntax error while parsing value - unexpected end of input;
+  // expected '[', '{', or a literal", "number overflow parsing '1e999'".
+  std::string reason;
+};
+
+// A parsed document, or where it broke.
+struct JsonParse {
+  nlohmann::json value;  // the document when ok()
+  std::optional<JsonError> error;
+  bool ok() const { return !error.has_value(); }
+};
+
+// Parses `text` as one JSON document (RFC 8259, as nlohmann reads it). Never throws.
+JsonParse ParseJsonText(std::string_view text);
+
+}  // namespace meshverify

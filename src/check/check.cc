@@ -1,0 +1,164 @@
+// RunCheck (check.h): discovery, probing in looks, analysis, the report's notes.
+#include "meshverify/check.h"
+
+#include <algorithm>
+#include <map>
+
+#include "check/check_internal.h"
+#include "meshverify/aggregate.h"
+#include "meshverify/analyze.h"
+#include "meshverify/discover.h"
+#include "meshverify/format.h"
+#include "meshverify/reply_parser.h"
+
+namespace meshverify {
+namespace {
+
+using check_internal::Looks;
+using check_internal::SourceSink;
+
+// Expected shares for one source: its view, or the config's shares (by cluster when every
+// name is a cluster, else by version); the view is attached either way for the checks.
+SourceExpectation Expect(const MeshConfig& m, const std::vector<Endpoint>& view,
+                         const std::vector<PodInfo>& destinations) {
+  SourceExpectation e = ExpectationFromEndpoints(view, destinations);
+  if (m.expect.from_endpoints) return e;
+  bool all_clusters = true;
+  for (const auto& [name, share] : m.expect.shares) {
+    bool found = false;
+    for (const ClusterConfig& c : m.clusters) found = found || c.name == name;
+    all_clusters = all_clusters && found;
+  }
+  e.by_cluster.clear();
+  e.by_version.clear();
+  (all_clusters ? e.by_cluster : e.by_version) = m.expect.shares;
+  return e;
+}
+
+// The source pods as the prober's sources, in discovery order.
+std::vector<ProbeSource> SourcesOf(const MeshConfig& m, const discover::Discovery& d) {
+  std::vector<ProbeSource> sources;
+  for (const PodInfo& s : d.sources) {
+    for (const ClusterConfig& c : m.clusters) {
+      if (c.name != s.cluster) continue;
+      sources.push_back({s.cluster, s.name, c.context, c.kubeconfig, s.ns, m.source.container});
+    }
+  }
+  return sources;
+}
+
+// What the sinks hold so far, analysed with the gate at `alpha`.
+Report AnalyzeSoFar(const MeshConfig& m, const discover::Discovery& d,
+                    const std::vector<SourceSink>& sinks, double alpha,
+                    const std::vector<CheckResult>& probe_checks) {
+  AnalyzeInput in;
+  Aggregator all;
+  for (const SourceSink& s : sinks) all.Merge(s.agg);
+  in.sources = all.sources();
+  in.destinations = d.destinations;
+  for (const ClusterConfig& c : m.clusters) in.clusters.push_back(c.name);
+  static const std::vector<Endpoint> kNoView;
+  for (const PodInfo& s : d.sources) {
+    auto view = d.views.find(discover::SourceKey(s));
+    in.expect[discover::SourceKey(s)] =
+        Expect(m, view == d.views.end() ? kNoView : view->second, d.destinations);
+  }
+  in.extra_checks = d.checks;
+  for (const CheckResult& c : probe_checks) in.extra_checks.push_back(c);
+  GateOptions gate = m.gate;
+  gate.alpha = alpha;
+  return Analyze(in, gate);
+}
+
+// True when no source's gate waits for more data.
+bool EveryGateDecided(const Report& r) {
+  for (const SourceReport& s : r.sources) {
+    if (s.gate == GateVerdict::kInconclusive) return false;
+  }
+  return true;
+}
+
+// The report's notes on discovery, the looks and interruptions.
+void AddRunNotes(const MeshConfig& m, const discover::Discovery& d, const Looks& run,
+                 Report* report) {
+  if (run.looks > 1 && run.looked > 0) {
+    report->notes.push_back("sequential gate: looked " + std::to_string(run.looked) + " of " +
+                            std::to_string(run.looks) + " times, " + std::to_string(run.sent) +
+                            " of at most " + std::to_string(m.run.requests) +
+                            " requests per source; alpha " + Fixed(m.gate.alpha, 4) +
+                            " spent as " + Fixed(run.look_alpha, 4) + " per look");
+  }
+  if (!m.expect.note.empty()) report->notes.push_back(m.expect.note);
+  for (const std::string& n : d.notes) report->notes.push_back(n);
+  if (d.view_reads > 1) {
+    report->notes.push_back("waited " + Fixed(d.waited_s, 1) + " s (" +
+                            std::to_string(d.view_reads) + " reads) for the endpoint views");
+  }
+  for (const ProbeOutcome& o : run.outcomes) {
+    if (!o.interrupted) continue;
+    report->notes.push_back(o.source.cluster + "/" + o.source.pod + ": interrupted; " +
+                            std::to_string(o.not_issued) + " of " + std::to_string(run.sent) +
+                            " requests not sent or without a result (not counted)");
+  }
+}
+
+}  // namespace
+
+Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, Prober& prober,
+                          Clock& clock, const std::atomic<bool>* cancel,
+                          ProgressSink* progress) {
+  const MeshConfig& m = settings.mesh;
+  Result<ReplyParser> parser = ReplyParser::Create(m.target.pattern);
+  if (!parser.ok()) return parser.status();
+  check_internal::LookPlan plan;
+  plan.requests = m.run.requests;
+  plan.looks = m.run.looks;
+  plan.alpha = m.gate.alpha;
+  plan.deadline = m.run.deadline;
+  plan.spec.url = m.target.url;
+  plan.spec.concurrency = m.run.concurrency;
+  plan.spec.timeout = m.run.timeout;
+  plan.spec.requests = std::max<uint64_t>(1, m.run.requests);
+  if (Status s = prober.CheckSpec(plan.spec); !s.ok()) return s;
+  const std::string started_at = FormatRfc3339(clock.Now());
+  const auto t0 = clock.Monotonic();
+
+  if (progress != nullptr) progress->Phase("discovering pods and endpoint views");
+  discover::DiscoverOptions dopt;
+  dopt.wait = m.run.wait;
+  dopt.interrupted = cancel;
+  Result<discover::Discovery> found = discover::Discover(runner, clock, m, dopt);
+  if (!found.ok()) return found.status();
+  const discover::Discovery& d = *found;
+
+  std::map<std::string, std::string> cluster_of_pod;
+  for (const PodInfo& p : d.destinations) cluster_of_pod[p.name] = p.cluster;
+  const std::vector<ProbeSource> sources = SourcesOf(m, d);
+  std::atomic<uint64_t> done{0};
+  std::vector<SourceSink> sinks(sources.size());
+  for (SourceSink& s : sinks) {
+    s.parser = &*parser;
+    s.cluster_of_pod = &cluster_of_pod;
+    s.done = &done;
+    s.keep_records = settings.keep_records;
+  }
+  const Looks run = check_internal::ProbeInLooks(
+      plan, prober, clock, sources, sinks, done, cancel, progress, [&](double look_alpha) {
+        return EveryGateDecided(AnalyzeSoFar(m, d, sinks, look_alpha, {}));
+      });
+
+  std::vector<CheckResult> probe_checks;
+  if (!sources.empty()) probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds, prober.mode()));
+  CheckRun out;
+  out.report = AnalyzeSoFar(m, d, sinks, run.look_alpha, probe_checks);
+  out.report.tool_version = MESHVERIFY_VERSION;
+  out.report.started_at = started_at;
+  out.report.duration_s = std::chrono::duration<double>(clock.Monotonic() - t0).count();
+  out.report.config = settings.config;
+  out.report.interrupted = cancel != nullptr && cancel->load();
+  AddRunNotes(m, d, run, &out.report);
+  for (const SourceSink& s : sinks) out.records += s.records;
+  return out;
+}
+
+}  // namespace meshverify

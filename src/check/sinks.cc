@@ -1,0 +1,30 @@
+// Records -> counts, on each source's probe thread (check_internal.h).
+#include <optional>
+
+#include "check/check_internal.h"
+#include "meshverify/records.h"
+
+namespace meshverify::check_internal {
+
+void SourceSink::Add(ProbeRecord&& r) {
+  if (keep_records) records += RecordToJsonLine(r) + "\n";
+  done->fetch_add(1, std::memory_order_relaxed);
+  std::string_view cls = ClassifyRecord(r);
+  if (!cls.empty()) {
+    agg.AddError(r.source_cluster, r.source_pod, cls);
+    return;
+  }
+  std::optional<ReplyView> v = parser->Parse(r.body);
+  if (!v) {
+    agg.AddError(r.source_cluster, r.source_pod, kErrUnparsed, r.body);
+    return;
+  }
+  std::string dest(v->cluster);
+  if (dest.empty()) {
+    auto it = cluster_of_pod->find(std::string(v->instance));
+    if (it != cluster_of_pod->end()) dest = it->second;  // unknown instances keep ""
+  }
+  agg.AddOk(r.source_cluster, r.source_pod, dest, v->version, v->instance, r.total_ms);
+}
+
+}  // namespace meshverify::check_internal

@@ -1,0 +1,120 @@
+# shellcheck shell=sh disable=SC2154 # the parameters below are assigned before this file
+# The in-pod probe of exec mode (include/meshverify/probe.h). `kubectl exec POD -- sh -c` runs
+# it with these parameters assigned first, by BuildProbeScript:
+#   marker       a fresh word per exec; every framing line starts with it
+#   url_config   the target URL as a curl config-file string ("...")
+#   first_seq    the first request of this exec; end_seq is one past the last
+#   concurrency  curls side by side: curl j sends first_seq+j, first_seq+j+concurrency, ...
+#   timeout_s    per request (curl --max-time), in seconds
+#   flush_s      how often the output so far is sent back, in seconds
+#
+# Output, read by FrameParser (one framing line each; a D line is followed by raw bytes):
+#   <marker> S <first_seq> <end_seq>
+#   <marker> F <curl> <its first request> <stride = concurrency>     once per curl
+#   <marker> D <curl> <n>, then the next n bytes of that curl's file  every flush_s, and at the end
+#   <marker> C <curl> <the curl's exit status>                        once per curl, at the end
+#   <marker> E
+# Each curl writes into its own file, per request, the body as received and then
+#   <marker> W <urlnum> <http_code> <exitcode> <time_connect> <time_total> <num_connects> <size>
+# One writer per file and one transfer at a time make that stream unambiguous: a body is the
+# bytes between two W lines, and its length must equal the W line's size.
+#
+# Works with dash and busybox ash (Istio's curl image); needs mktemp, wc, head, tail, sleep, rm
+# and curl >= 7.75. Exits 71 with one line on stderr when no temp dir is writable. Removes its
+# temp dir and stops its curls on exit and on SIGHUP, SIGINT, SIGTERM and SIGPIPE.
+
+# A tmpfs when there is one: a disk-backed /tmp costs more than the requests.
+work_dir=
+for base in /dev/shm "${TMPDIR:-/tmp}"; do
+  work_dir=$(mktemp -d "$base/meshverify.XXXXXX" 2>/dev/null) && break
+done
+if [ -z "$work_dir" ]; then
+  echo "meshverify: no writable temp dir in the pod (/dev/shm, \$TMPDIR, /tmp)" >&2
+  exit 71
+fi
+curl_pids=
+flusher_pid=
+trap 'kill $curl_pids $flusher_pid 2>/dev/null; rm -rf "$work_dir"' EXIT
+trap 'exit 143' HUP INT TERM PIPE
+cd "$work_dir" || exit 71
+
+# Sends what each curl's file gained since the last call: "<marker> D <curl> <n>" and the bytes.
+# The flusher and the main shell never call it at the same time.
+send_new_output() {
+  wc -c out* >sizes
+  while read -r size file; do
+    [ "$file" = total ] && continue
+    curl_index=${file#out}
+    read -r sent <"sent$curl_index"
+    if [ "$size" -gt "$sent" ]; then
+      echo "$marker D $curl_index $((size - sent))"
+      if [ "$sent" -eq 0 ]; then
+        head -c "$size" "$file"
+      else
+        tail -c +$((sent + 1)) "$file" | head -c $((size - sent))
+      fi
+      echo "$size" >"sent$curl_index"
+    fi
+  done <sizes
+}
+
+# Curl j has ceil((end_seq - first_seq - j) / concurrency) requests: the first curls have
+# most_requests, the others one fewer. Both configs are written once.
+most_requests=$(((end_seq - first_seq + concurrency - 1) / concurrency))
+line=0
+while [ "$line" -lt "$most_requests" ]; do
+  printf 'url = %s\n' "$url_config"
+  line=$((line + 1))
+done >config_most
+[ "$most_requests" -gt 1 ] && head -n $((most_requests - 1)) config_most >config_fewer
+
+echo "$marker S $first_seq $end_seq"
+curl_index=0
+while [ "$curl_index" -lt "$concurrency" ] && [ $((first_seq + curl_index)) -lt "$end_seq" ]; do
+  config=config_most
+  if [ $(((end_seq - first_seq - curl_index + concurrency - 1) / concurrency)) -lt "$most_requests" ]; then
+    config=config_fewer
+  fi
+  : >"out$curl_index"
+  echo 0 >"sent$curl_index"
+  # -q: no ~/.curlrc in the pod, so the requests are the ones meshverify describes.
+  curl -q -sS --no-progress-meter --parallel --parallel-max 1 --max-time "$timeout_s" \
+    -K "$config" \
+    -w "$marker W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download}\n" \
+    >"out$curl_index" &
+  curl_pids="$curl_pids $!"
+  echo "$marker F $curl_index $((first_seq + curl_index)) $concurrency"
+  curl_index=$((curl_index + 1))
+done
+
+# The flusher: sends what the curls wrote every flush_s seconds, until told to stop (USR1).
+(
+  stop=0
+  trap 'stop=1' USR1
+  while [ "$stop" -eq 0 ]; do
+    sleep "$flush_s" &
+    sleeper=$!
+    wait "$sleeper"
+    kill "$sleeper" 2>/dev/null
+    [ "$stop" -eq 0 ] && send_new_output
+  done
+) &
+flusher_pid=$!
+
+exit_statuses=
+for pid in $curl_pids; do
+  wait "$pid"
+  exit_statuses="$exit_statuses $?"
+done
+curl_pids=
+kill -USR1 "$flusher_pid" 2>/dev/null
+wait "$flusher_pid"
+flusher_pid=
+send_new_output
+
+curl_index=0
+for status in $exit_statuses; do
+  echo "$marker C $curl_index $status"
+  curl_index=$((curl_index + 1))
+done
+echo "$marker E"

@@ -170,7 +170,7 @@ Result<jobs::JobSpec> BuildJobSpec(const JobsFlags& f, const MeshConfig& mesh,
   }
   s.active_deadline_s = f.deadline_s.value_or(static_cast<int64_t>(run_s) + 300);
   if (Status st = jobs::ValidateSpec(mesh, s); !st.ok()) return st;
-  if (s.command == "load") s.instance_clusters = Destinations(mesh, env);
+  s.instance_clusters = Destinations(mesh, env);
   return s;
 }
 

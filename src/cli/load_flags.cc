@@ -1,11 +1,11 @@
 #include "cli/load_flags.h"
 
-#include <cstdio>
 #include <sstream>
 
 #include <ostream>
 
 #include "cli/options.h"
+#include "cli/shard_flags.h"
 #include "meshverify/config.h"
 
 namespace meshverify::cli {
@@ -138,25 +138,11 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
       return Status::Usage("--alpha must be in (0, 1)");
     f->alpha = r.alpha;
   }
-  if (vm.count("shard")) {
-    int i = -1, n = 0;
-    char tail = 0;
-    if (std::sscanf(r.shard.c_str(), "%d/%d%c", &i, &n, &tail) != 2 || n < 1 || n > 10000 ||
-        i < 0 || i >= n) {
-      return Status::Usage("--shard '" + r.shard +
-                           "': expected I/N with 0 <= I < N <= 10000");
-    }
-    f->shard_index = i;
-    f->shard_count = n;
-  }
-  for (const std::string& ic : r.instance_cluster) {
-    const size_t eq = ic.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == ic.size()) {
-      return Status::Usage("--instance-cluster '" + ic +
-                           "': expected POD=CLUSTER");
-    }
-    f->instance_clusters[ic.substr(0, eq)] = ic.substr(eq + 1);
-  }
+  ShardFlags shard;
+  if (Status s = ParseShardValues(vm, {r.shard, r.instance_cluster}, &shard); !s.ok()) return s;
+  f->shard_index = shard.index;
+  f->shard_count = shard.count;
+  f->instance_clusters = std::move(shard.instance_clusters);
   if (f->output != "text" && f->output != "json") {
     return Status::Usage("-o " + f->output + ": expected text or json");
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/shard_flags.h"  // kQuitUrl
 #include "meshverify/load.h"
 
 namespace meshverify::cli {
@@ -45,7 +46,6 @@ struct LoadFlags {
   // sidecars), at kQuitUrl.
   bool quit_sidecar = false;
 };
-inline constexpr const char* kQuitUrl = "http://127.0.0.1:15020/quitquitquit";
 
 // Parses the words after `load`. Fails with Usage "<what is wrong>" (one line; exit 2)
 // on unknown flags, bad values, a bad --slo, --sweep or --at.

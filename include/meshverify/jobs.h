@@ -155,18 +155,21 @@ struct ShardReport {
 };
 
 struct RunResult {
-  load::LoadReport merged;           // every shard's report merged; shards[] lists all
-  std::vector<ShardReport> reports;  // every shard that wrote one, in (cluster, index) order
-  bool complete = true;              // every shard completed and reported
-  bool interrupted = false;          // cancel was set while waiting
+  // load: every shard's report merged; shards[] lists all. check: empty (the caller merges
+  // `reports` with MergeReports; `missing` lists the shards without one).
+  load::LoadReport merged;
+  std::vector<load::ShardStatus> missing;  // check: shards that failed or never reported
+  std::vector<ShardReport> reports;        // every shard that wrote one, in (cluster, index) order
+  bool complete = true;                    // every shard completed and reported
+  bool interrupted = false;                // cancel was set while waiting
 };
 
 // Applies `manifests`, waits until every Job finished (or the timeout, or cancel), reads every
 // pod's report, merges them and deletes the Jobs (unless keep). Shards that failed, never
 // started or never finished are listed in merged.shards by pod (or index) name with their
 // planned requests in merged.not_reported; then the verdict is fail if the reported part
-// failed an SLO, else error. Fails (Unavailable) only when nothing could be applied or no
-// shard reported at all; Usage for a non-load command.
+// failed an SLO, else error. For check, nothing is merged here: `reports` and `missing` are
+// returned. Fails (Unavailable) only when nothing could be applied or no shard reported at all.
 Result<RunResult> RunJobs(const JobSpec& spec, const std::vector<ClusterManifests>& manifests,
                           CommandRunner& runner, Clock& clock, const RunOptions& options);
 

@@ -144,12 +144,6 @@ Result<jobs::JobSpec> BuildJobSpec(const JobsFlags& f, const MeshConfig& mesh,
   s.memory_limit = f.memory_limit;
   s.ttl_after_finished_s = f.ttl_s;
   if (Status st = jobs::ValidateSpec(mesh, s); !st.ok()) return st;
-  if (f.run && s.command != "load") {
-    return Status::Usage(
-        "jobs run: only load runs as Jobs in this build (check in Jobs needs `check "
-        "--direct --shard`, which is not here yet); `meshverify jobs -- check` prints its "
-        "manifests");
-  }
   double run_s = 600;
   if (s.command == "load") {  // its own parser checks the arguments now, not in the pods
     Args a = {"--direct", "--url", s.url};
@@ -167,6 +161,15 @@ Result<jobs::JobSpec> BuildJobSpec(const JobsFlags& f, const MeshConfig& mesh,
     }
     const double timeout = lf->timeout ? lf->timeout->count() / 1e3 : 5;
     run_s = static_cast<double>(steps) * (duration + 1) + 2 * timeout;
+  }
+  if (s.command == "check") {  // its own parser checks the arguments now, not in the pods
+    Args a = {"-c", f.config};
+    a.insert(a.end(), s.args.begin(), s.args.end());
+    Result<CheckFlags> cf = ParseCheckFlags(a);
+    if (!cf.ok()) return cf.status().WithPrefix("-- check");
+    s.requests = cf->requests.value_or(mesh.run.requests);
+    const auto deadline = cf->deadline.value_or(mesh.run.deadline);
+    run_s = static_cast<double>(deadline.count()) / 1e3 + 30;
   }
   s.active_deadline_s = f.deadline_s.value_or(static_cast<int64_t>(run_s) + 300);
   if (Status st = jobs::ValidateSpec(mesh, s); !st.ok()) return st;

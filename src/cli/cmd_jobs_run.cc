@@ -7,6 +7,7 @@
 #include <cstring>
 #include <ostream>
 
+#include "cli/jobs_check_merge.h"
 #include "cli/jobs_flags.h"
 #include "cli/merge_load.h"
 
@@ -89,6 +90,13 @@ ExitCode RunJobsRun(const JobsFlags& f, const MeshConfig& mesh, const jobs::JobS
     if (Status st = env.fs->WriteFile(f.shard_dir + "/" + s.pod + ".json", s.text); !st.ok()) {
       code = ReportError(env, "jobs run", st);
     }
+  }
+  if (spec.command == "check") {
+    Result<Report> merged = MergeCheckShards(spec, *r);
+    if (!merged.ok()) return ReportError(env, "jobs run", merged.status());
+    const ExitCode emitted = EmitReport(*merged, f.output, env, "jobs run");
+    if (r->interrupted) return ExitCode::kInterrupted;
+    return code != ExitCode::kPass ? code : emitted;
   }
   r->merged.config["jobs"] = {{"image", spec.image},
                               {"shards", spec.shards},

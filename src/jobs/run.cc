@@ -188,12 +188,6 @@ void Cleanup(CommandRunner& runner, const JobSpec& spec, const std::vector<Clust
 
 Result<RunResult> RunJobs(const JobSpec& spec, const std::vector<ClusterManifests>& manifests,
                           CommandRunner& runner, Clock& clock, const RunOptions& o) {
-  if (spec.command != "load") {
-    return Status::Usage(
-        "meshverify jobs run: only load runs as Jobs in this build (check in Jobs needs "
-        "`check --direct --shard`, which is not here yet); `meshverify jobs -- check ...` "
-        "prints its manifests");
-  }
   std::vector<Cluster> cs;
   for (const ClusterManifests& m : manifests) {
     Cluster c;
@@ -214,6 +208,15 @@ Result<RunResult> RunJobs(const JobSpec& spec, const std::vector<ClusterManifest
   std::vector<load::ShardStatus> missing;
   for (const Cluster& c : cs) Collect(runner, spec, c, &res.reports, &missing);
   if (!o.keep) Cleanup(runner, spec, cs, o);
+  if (spec.command == "check") {  // check reports are merged by the caller (MergeReports)
+    if (res.reports.empty()) {
+      std::string why = missing.empty() ? "no shard" : missing[0].name + ": " + missing[0].detail;
+      return Status::Unavailable("no shard reported (" + why + ")");
+    }
+    res.missing = std::move(missing);
+    res.complete = res.missing.empty();
+    return res;
+  }
 
   std::vector<load::LoadReport> parsed;
   std::vector<std::string> names;

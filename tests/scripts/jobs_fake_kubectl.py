@@ -32,17 +32,28 @@ def pod_dir(ctx, name):
     return os.path.join(STATE, ctx, name)
 
 
-def expand(arg, index, pod):
-    return arg.replace("$(MESHVERIFY_SHARD)", str(index)).replace("$(MESHVERIFY_POD)", pod)
+def expand(arg, index, pod, mount):
+    arg = arg.replace("$(MESHVERIFY_SHARD)", str(index)).replace("$(MESHVERIFY_POD)", pod)
+    return arg.replace("/etc/meshverify/", mount + "/") if mount else arg
 
 
 def apply(ctx, path):
     docs = [d for d in yaml.safe_load_all(open(path)) if d]
     kill = os.environ.get("FAKE_KUBE_KILL", "")
     kill_after = float(os.environ.get("FAKE_KUBE_KILL_AFTER", "0.3"))
+    mounts = {}
+    for d in docs:  # ConfigMaps first: their files are what the Jobs mount
+        if d["kind"] == "ConfigMap":
+            mount = os.path.join(STATE, ctx, "configmap-" + d["metadata"]["name"])
+            os.makedirs(mount, exist_ok=True)
+            for key, text in d["data"].items():
+                open(os.path.join(mount, key), "w").write(text)
+            mounts[d["metadata"]["name"]] = mount
     for d in docs:
         if d["kind"] != "Job":
             continue
+        volumes = d["spec"]["template"]["spec"].get("volumes", [])
+        mount = mounts.get(volumes[0]["configMap"]["name"]) if volumes else None
         job = d["metadata"]["name"]
         cluster = d["metadata"]["labels"]["meshverify.io/cluster"]
         run = d["metadata"]["labels"]["meshverify.io/run"]
@@ -50,7 +61,7 @@ def apply(ctx, path):
         for i in range(d["spec"]["completions"]):
             pod = "%s-%d-%s" % (job, i, cluster[-5:])
             os.makedirs(pod_dir(ctx, pod), exist_ok=True)
-            argv = [os.environ["MESHVERIFY_BINARY"]] + [expand(a, i, pod) for a in container["args"]]
+            argv = [os.environ["MESHVERIFY_BINARY"]] + [expand(a, i, pod, mount) for a in container["args"]]
             meta = {"job": job, "run": run, "index": i, "argv": argv}
             json.dump(meta, open(os.path.join(pod_dir(ctx, pod), "meta.json"), "w"))
             killer = ""
@@ -69,6 +80,8 @@ def pods(ctx, run=None, job=None):
     base = os.path.join(STATE, ctx)
     out = []
     for name in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        if name.startswith("configmap-"):
+            continue
         meta = json.load(open(os.path.join(base, name, "meta.json")))
         if (run and meta["run"] != run) or (job and meta["job"] != job):
             continue

@@ -70,5 +70,5 @@ bad "--run-id" -c "$mesh" --run-id UPPER -- load
 bad "meshverify jobs: -- load: --rate must be positive" -c "$mesh" -- load --rate -1
 bad "fault commands cannot run" -c "$mesh" -- load --duration 5s --at 1s=true
 bad "are for \`jobs run\`" -c "$mesh" --json m.json -- load
-bad "only load runs as Jobs" run -c "$mesh" -- check
+bad "meshverify jobs: -- check: --looks: must be in [1, 100]" -c "$mesh" -- check --looks 0
 echo "PASS"

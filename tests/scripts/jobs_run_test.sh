@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `meshverify jobs run -- load` end to end against a fake kubectl (jobs_fake_kubectl.py) whose
+# `meshverify jobs run -- load` and `-- check` end to end against a fake kubectl (jobs_fake_kubectl.py) whose
 # pods are real meshverify processes sending to the real helloworld-server on loopback:
 # apply -> wait -> logs -> exact merge -> shard files -> cleanup; the merged counts are the sum
 # of the shard reports'; a shard killed mid-run (SIGKILL) is listed by name as failed with its
-# planned requests in not_reported and the run exits 3; bad invocations exit 2.
+# planned requests in not_reported and the run exits 3; for check, the merged total, by_cluster
+# and by_version are the shards' sums and a killed shard fails the `shards` check by name;
+# bad invocations exit 2.
 set -uo pipefail
 src=${MESHVERIFY_SOURCE_DIR:?}
 build=${MESHVERIFY_BUILD_DIR:-$src/build}
@@ -69,11 +71,39 @@ grep -q 'incomplete: meshverify-load-kill1-1-ster2 failed' "$s/out" ||
   fail "text report does not name the killed shard: $(head -5 "$s/out")"
 [[ -e $s/deleted ]] && fail "--keep deleted: $(cat "$s/deleted")"
 
+# -- check: the merged report's counts, by_cluster and by_version are the shards' sums.
+s=$tmp/check
+run "$s" 0 --shards 3 --run-id chk1 --json "$s/M.json" --shard-dir "$s/D" -- check --requests 300
+m=$s/M.json
+[[ $(find "$s/D" -name '*.json' | wc -l) -eq 6 ]] || fail "check shard dir: $(ls "$s/D" 2>&1)"
+for field in '.total.requests' '.total.ok' '.total.by_cluster.unknown.count // 0' \
+  '.total.by_version.v1.count // 0'; do
+  [[ $(jq "$field" "$m") == "$(jq -s "map($field) | add" "$s"/D/*.json)" ]] ||
+    fail "check: merged $field $(jq "$field" "$m") != the shards' sum"
+done
+[[ $(jq .total.requests "$m") -eq 600 ]] || fail "check: total $(jq .total.requests "$m"), want 2 x 300"
+[[ $(jq '.sources | length' "$m") -eq 6 ]] || fail "check: one source per shard"
+[[ $(jq -r '.checks[] | select(.name == "shards") | .status' "$m") == pass ]] || fail "check: shards"
+[[ $(jq -r '.sources[0].latency_hist | length' "$m") -ge 1 ]] || fail "check: no histograms"
+
+# -- check with a shard killed mid-run: named in the failed `shards` check, exit 3.
+s=$tmp/check_kill
+FAKE_KUBE_KILL=cluster1/2 FAKE_KUBE_KILL_AFTER=0.05 run "$s" 3 --shards 3 --run-id chk2 \
+  --json "$s/M.json" -- check --requests 30000
+m=$s/M.json
+[[ $(jq -r '.checks[] | select(.name == "shards") | .status' "$m") == fail ]] ||
+  fail "check kill: shards check $(jq -c '.checks[] | select(.name == "shards")' "$m")"
+jq -r '.checks[] | select(.name == "shards") | .detail' "$m" | grep -q 'meshverify-check-chk2-2-ster1 failed' ||
+  fail "check kill: not named: $(jq -r '.checks[] | select(.name == "shards") | .detail' "$m")"
+[[ $(jq '.config.jobs.not_reported' "$m") -eq 10000 ]] ||
+  fail "check kill: not_reported $(jq '.config.jobs.not_reported' "$m"), want 30000/3"
+[[ $(jq -r .verdict "$m") == error ]] || fail "check kill: verdict $(jq -r .verdict "$m")"
+
 # Usage errors: one line, exit 2, nothing applied.
 s=$tmp/usage
 run "$s" 2 --shards 0 -- load --requests 10
 run "$s" 2 --shards 2 -- load --json x.json
 run "$s" 2 --shards 2
 [[ -e $s/calls ]] && grep -q apply "$s/calls" && fail "a usage error applied something"
-[[ $failures -eq 0 ]] && echo "ok: jobs run -- load: exact merge, shard files, cleanup, killed shard by name"
+[[ $failures -eq 0 ]] && echo "ok: jobs run -- load and -- check: exact merge, shard files, cleanup, killed shard by name"
 exit $((failures > 0))

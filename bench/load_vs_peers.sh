@@ -12,7 +12,10 @@
 #   memory    --rate 5000 with 1 s windows for LONG_S seconds (the issue asks 600): peak RSS,
 #             and RSS sampled every 10 s.                          aim: < 100 MB
 # Usage: bench/load_vs_peers.sh [BUILD_DIR]
-#   (env: RUNS=5 SECONDS_EACH=5 LONG_S=600 PARTS="closed open stall memory")
+#   (env: RUNS=5 SECONDS_EACH=5 LONG_S=600 PARTS="closed open stall memory"; PIN=1 runs the
+#   server on CPU 1 and every client on CPU 0; BASELINE=PATH adds another meshverify binary to
+#   the closed-loop rounds, e.g. one built from main, for a before/after in the same run)
+#   The closed loop also prints the server's CPU per request (from /proc) and the load average.
 #
 # Sample run (2026-12-01, 2 cores shared with other developers' builds, load average 7-9; RUNS=5
 # SECONDS_EACH=5): closed loop wrk 34218 req/s (7.8 us CPU/req), hey 19587 (31.0 us/req, both
@@ -27,16 +30,22 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-${MESHVERIFY_BUILD_DIR:-$SRC/build}}
 MV=$BUILD/meshverify
 SERVER=$BUILD/helloworld-server
-RUNS=${RUNS:-5} D=${SECONDS_EACH:-5} LONG_S=${LONG_S:-600}
+RUNS=${RUNS:-5} D=${SECONDS_EACH:-5} LONG_S=${LONG_S:-600} PIN=${PIN:-} BASELINE=${BASELINE:-}
 PARTS=" ${PARTS:-closed open stall memory} "
 part() { [[ $PARTS == *" $1 "* ]]; }
-for t in wrk hey /usr/bin/time jq; do
+for t in wrk hey /usr/bin/time jq taskset; do
   command -v "$t" >/dev/null || { echo "load_vs_peers: $t missing (scripts/deps.sh)"; exit 77; }
 done
 if [ ! -x "$MV" ] || [ ! -x "$SERVER" ]; then echo "load_vs_peers: build meshverify first"; exit 2; fi
 tmp=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$SERVER" --bind 127.0.0.1 --port "$PORT" --version v1 --instance helloworld-v1-bench &
+CLIENT=""
+if [ -n "$PIN" ]; then  # the same for every tool: the server on CPU 1, each client on CPU 0
+  CLIENT="taskset -c 0"
+  taskset -c 1 "$SERVER" --bind 127.0.0.1 --port "$PORT" --version v1 --instance helloworld-v1-bench &
+else
+  "$SERVER" --bind 127.0.0.1 --port "$PORT" --version v1 --instance helloworld-v1-bench &
+fi
 SERVER_PID=$!
 trap 'kill -CONT "$SERVER_PID" 2>/dev/null; kill "$SERVER_PID" 2>/dev/null; rm -rf "$tmp"' EXIT
 URL=http://127.0.0.1:$PORT/hello
@@ -44,47 +53,66 @@ for _ in $(seq 100); do curl -s -o /dev/null "$URL" && break; sleep 0.05; done
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 cpu_us() { awk -v n="$2" '{ if (n > 0) printf "%.2f\n", ($1 + $2) * 1e6 / n; else print "-" }' "$1"; }  # TIMEFILE N
+# The server's own CPU time (user + system, clock ticks) and its share per request.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+server_us() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.2f\n", t * 1e6 / hz / n; else print "-" }'; }
 
 run_wrk() {
-  /usr/bin/time -f "%U %S" -o "$tmp/time" wrk -t1 -c16 -d"${D}s" "$URL" >"$tmp/out" 2>&1
-  local n
+  /usr/bin/time -f "%U %S" -o "$tmp/time" $CLIENT wrk -t1 -c16 -d"${D}s" "$URL" >"$tmp/out" 2>&1
   n=$(awk '/requests in/ { print $1 }' "$tmp/out")
-  echo "$(awk '/Requests\/sec/ { print $2 }' "$tmp/out") $(cpu_us "$tmp/time" "$n")"
+  echo "$(awk '/Requests\/sec/ { print $2 }' "$tmp/out") $(cpu_us "$tmp/time" "$n") $n"
 }
 run_hey() {
-  /usr/bin/time -f "%U %S" -o "$tmp/time" hey -c 16 -z "${D}s" "$URL" >"$tmp/out" 2>&1
-  local n
+  /usr/bin/time -f "%U %S" -o "$tmp/time" $CLIENT hey -c 16 -z "${D}s" "$URL" >"$tmp/out" 2>&1
   n=$(awk '/\[200\]/ { print $2 }' "$tmp/out")
-  echo "$(awk '/Requests\/sec/ { print $2 }' "$tmp/out") $(cpu_us "$tmp/time" "$n")"
+  echo "$(awk '/Requests\/sec/ { print $2 }' "$tmp/out") $(cpu_us "$tmp/time" "$n") $n"
 }
-run_mv() {
-  /usr/bin/time -f "%U %S" -o "$tmp/time" "$MV" load --direct --url "$URL" --concurrency 16 \
+run_meshverify() {  # BINARY
+  /usr/bin/time -f "%U %S" -o "$tmp/time" $CLIENT "$1" load --direct --url "$URL" --concurrency 16 \
     --duration "${D}s" -o json >"$tmp/mv.json"
-  local n ok
+  local ok
   n=$(jq .requests "$tmp/mv.json")
   ok=$(jq '.summary.by_version.v1.count' "$tmp/mv.json")
   [ "$ok" = "$n" ] || { echo "load_vs_peers: $ok of $n bodies attributed to v1" >&2; exit 1; }
-  echo "$(jq "$n / $D" "$tmp/mv.json") $(cpu_us "$tmp/time" "$n")"
+  echo "$(jq "$n / $D" "$tmp/mv.json") $(cpu_us "$tmp/time" "$n") $n"
 }
+run_mv() { run_meshverify "$MV"; }
+run_base() { run_meshverify "$BASELINE"; }
 
 if part closed; then
-echo "== closed loop, 16 connections, ${D}s each, $RUNS rounds (machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 tools=(wrk hey mv)
+[ -n "$BASELINE" ] && tools+=(base)
+nt=${#tools[@]}
+echo "== closed loop, 16 connections, ${D}s each, $RUNS rounds (machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)${PIN:+; server on CPU 1, clients on CPU 0})"
 : >"$tmp/rounds"
 for ((r = 0; r < RUNS; r++)); do
-  declare -A rps=() cpu=()
-  for ((k = 0; k < 3; k++)); do
-    t=${tools[$(((r + k) % 3))]}
-    read -r "rps[$t]" "cpu[$t]" < <("run_$t")
+  declare -A rps=() cpu=() srv=() num=()
+  for ((k = 0; k < nt; k++)); do
+    t=${tools[$(((r + k) % nt))]}
+    s0=$(server_ticks)
+    read -r "rps[$t]" "cpu[$t]" "num[$t]" < <("run_$t")
+    srv[$t]=$(server_us "$(($(server_ticks) - s0))" "${num[$t]}")
   done
-  echo "round $((r + 1)): wrk ${rps[wrk]} req/s (${cpu[wrk]} us/req), hey ${rps[hey]} (${cpu[hey]}), meshverify ${rps[mv]} (${cpu[mv]})"
-  echo "${rps[wrk]} ${rps[hey]} ${rps[mv]} ${cpu[wrk]} ${cpu[hey]} ${cpu[mv]}" >>"$tmp/rounds"
+  line="round $((r + 1)) (load $(cut -d' ' -f1 /proc/loadavg)):"
+  row=""
+  for t in "${tools[@]}"; do
+    line+=" $t ${rps[$t]} req/s (client ${cpu[$t]} us/req, server ${srv[$t]}),"
+    row+="${rps[$t]} ${cpu[$t]} ${srv[$t]} "
+  done
+  echo "${line%,}"
+  echo "$row" >>"$tmp/rounds"
 done
 col() { awk -v c="$1" '{ print $c }' "$tmp/rounds" | median; }
 ratio() { awk -v a="$1" -v b="$2" '{ printf "%.3f\n", $a / $b }' "$tmp/rounds" | median; }
-echo "median req/s: wrk $(col 1), hey $(col 2), meshverify $(col 3)"
-echo "median client CPU per request (us): wrk $(col 4), hey $(col 5), meshverify $(col 6)"
-echo "median of per-round ratios: meshverify/wrk $(ratio 3 1) (aim >= 0.7), meshverify/hey $(ratio 3 2) (aim >= 1.3)"
+range() { awk -v a="$1" -v b="$2" 'NR == 1 { lo = hi = $a / $b } { x = $a / $b; lo = x < lo ? x : lo; hi = x > hi ? x : hi } END { printf "%.2f-%.2f", lo, hi }' "$tmp/rounds"; }
+at() { for ((i = 0; i < nt; i++)); do [ "${tools[$i]}" = "$1" ] && echo $((3 * i + 1 + $2)); done; }  # TOOL FIELD
+summary() { local f=$1 out=""; for t in "${tools[@]}"; do out+=" $t $(col "$(at "$t" "$f")"),"; done; echo "${out%,}"; }
+echo "median req/s:$(summary 0)"
+echo "median client CPU per request (us):$(summary 1)"
+echo "median server CPU per request (us):$(summary 2)"
+echo "median of per-round ratios: meshverify/wrk $(ratio "$(at mv 0)" "$(at wrk 0)") ($(range "$(at mv 0)" "$(at wrk 0)"), aim >= 0.7), meshverify/hey $(ratio "$(at mv 0)" "$(at hey 0)") ($(range "$(at mv 0)" "$(at hey 0)"), aim >= 1.3)"
+[ -n "$BASELINE" ] && echo "meshverify/baseline $(ratio "$(at mv 0)" "$(at base 0)") ($(range "$(at mv 0)" "$(at base 0)"))"
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 
 if part open; then

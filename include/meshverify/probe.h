@@ -61,6 +61,18 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
                              int concurrency, std::chrono::milliseconds timeout,
                              std::chrono::milliseconds flush_every, std::string_view marker);
 
+// The open-loop probe script: BuildProbeScript's, with the source's `rate` (requests/s, > 0)
+// shared by the curls: each paces itself at rate / concurrency (curl --rate, in requests per
+// hour, rounded; one transfer started per interval, none made up in a burst when late), and the
+// curls start 1 / rate apart, so the source's requests are spread evenly. Needs curl >= 7.84.
+std::string BuildPacedProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
+                                  int concurrency, std::chrono::milliseconds timeout,
+                                  std::chrono::milliseconds flush_every, std::string_view marker,
+                                  double rate);
+
+// Each curl's rate in the paced script: rate * 3600 / concurrency per hour, rounded, >= 1.
+double PerHour(double rate, int concurrency);
+
 // The probe script without its parameters: src/probe/probe.sh as embedded.
 std::string_view ProbeScriptBody();
 
@@ -96,6 +108,11 @@ class FrameParser {
   // Accept only the block [first, end) (what the script was asked for), so that a stream
   // cannot make the parser emit records for requests nobody sent.
   void Expect(uint64_t first, uint64_t end);
+  // `hook` sees the results read from each D piece (one curl's output since its last flush),
+  // in that curl's order, before they are emitted, and may change them (ExecProber stamps
+  // their times). Lost records do not pass through it.
+  using PieceHook = std::function<void(const std::vector<ProbeRecord*>& records)>;
+  void OnPiece(PieceHook hook);
   void Feed(std::string_view bytes);
   // For a stream that ended early: emits the records held back behind a missing one, and, when
   // `lost_reason` is not empty, a lost record for each request a curl had in flight. Returns
@@ -125,20 +142,31 @@ struct ExecOptions {
   std::chrono::milliseconds retry_backoff{250};  // sleep before a retry, times the failure count
   std::string kubectl = "kubectl";
   MarkerSource markers = RandomMarkers();
+  // When true (load), each result gets sent_ms, an estimate of its send from the spec's
+  // origin: for the last result of a piece of output, when the piece reached this process
+  // less its time_total; for the ones before it, the next one's send less max(time_total, the
+  // curl's pacing interval) (one curl sends one request at a time). Late by the time from a
+  // piece's last answer to its arrival, never early; whatever order results are emitted in.
+  // Lost records get none (they are counted at their arrival).
+  bool stamp_sent = false;
 };
 
 // The exec-mode Prober: one `kubectl exec ... sh -c <probe script>` per source per batch of
 // exec_requests, retried from the first request without a record when it fails, given up after
-// max_exec_failures failures in a row (the rest become lost records). Closed loop only: a spec
-// with rate > 0 or duration > 0 is refused (CheckSpec). Thread-safe when runner and clock
-// are; Probe is called from one thread per source.
+// max_exec_failures failures in a row (the rest become lost records). Closed loop: the curls
+// send back to back. Open loop (rate > 0): the curls in the pod pace themselves
+// (BuildPacedProbeScript), so the schedule is the pod's, restarted by each exec; no exec starts
+// past origin + duration. Closed loop with a duration: execs of about one second's worth of
+// requests at the rate the previous exec reached (the first: 10 per curl), none started past
+// origin + duration. Thread-safe when runner and clock are; Probe is called from one thread
+// per source.
 class ExecProber : public Prober {
  public:
   // `runner` and `clock` must outlive the prober.
   ExecProber(CommandRunner& runner, Clock& clock, ExecOptions options = {});
 
   std::string_view mode() const override { return "exec"; }
-  // Fails with Usage when spec.rate > 0 or spec.duration > 0 (exec mode has no pacing yet).
+  // Fails with Usage when spec.rate is above 1e6/s or below 1/3600 s.
   Status CheckSpec(const ProbeSpec& spec) const override;
   // attempts counts kubectl exec calls; last_error is "kubectl exec POD (CLUSTER): <reason>".
   ProbeOutcome Probe(const ProbeSource& source, const ProbeSpec& spec,

@@ -115,7 +115,7 @@ Result<AnalyzeFlags> ParseAnalyzeFlags(const Args& args) {
       "RE2 regex with named groups version, instance (and optionally cluster) for other apps")(
       "expect", po::value(&expect)->value_name("SHARES"),
       "expected shares, e.g. v1=0.5,v2=0.5 or cluster1=0.5,cluster2=0.5")(
-      "max-error-rate", po::value(&f.gate.max_error_rate)->value_name("R")->default_value(0.0),
+      "max-error-rate", po::value(&f.gate.max_error_rate)->value_name("R")->default_value(0.0, "0"),
       "largest allowed share of failed requests (0: any error fails)");
   AddGateOptions(desc, &f.gate);
   AddOutputOptions(desc, &output);

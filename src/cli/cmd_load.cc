@@ -8,6 +8,7 @@
 #include "meshverify/config.h"
 #include "meshverify/discover.h"
 #include "meshverify/load.h"
+#include "meshverify/probe.h"
 #include "transport/direct_prober.h"
 #include "transport/http_post.h"
 
@@ -16,18 +17,17 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// The Prober for the mode. Exec mode is the architecture work's ExecProber (issue 10): when it
-// lands, this returns it (built from env.runner and env.clock) and Sources() lists the pods.
+// The Prober for the mode: libcurl in this process, or curl in the source pods through one
+// kubectl exec per pod per batch (its output flushed every 0.2 s, each answer stamped with the
+// time it came in, so windows follow the sends within that).
 Result<std::unique_ptr<Prober>> MakeProber(const LoadFlags& f, Environment& env) {
   if (f.direct) return std::unique_ptr<Prober>(std::make_unique<DirectProber>(*env.clock));
-  return Status::Usage(
-      "exec mode (from the source pods) is not in this build yet; use "
-      "--direct (requests from this process, -c optional)");
-}
-
-std::vector<ProbeSource> Sources(const LoadFlags& f) {
-  return {ProbeSource{f.source_cluster, f.source_name.empty() ? "direct" : f.source_name, "", "",
-                      "", ""}};
+  if (env.runner == nullptr) return Status::Unavailable("exec mode needs kubectl");
+  probe::ExecOptions exec;
+  exec.flush_every = milliseconds(200);
+  exec.stamp_sent = true;
+  return std::unique_ptr<Prober>(
+      std::make_unique<probe::ExecProber>(*env.runner, *env.clock, exec));
 }
 
 // What this shard is to send over all steps (0 when the run is bounded by time alone).
@@ -41,6 +41,30 @@ uint64_t Planned(const load::LoadSettings& s) {
     if (rate > 0) n += static_cast<uint64_t>(std::ceil(rate / s.shard_count * seconds));
   }
   return n;
+}
+
+// Direct mode: this process. Exec mode: every Running and Ready source pod of every cluster.
+Result<std::vector<ProbeSource>> Sources(const LoadFlags& f, const MeshConfig& m,
+                                         Environment& env) {
+  if (f.direct) {
+    return std::vector<ProbeSource>{
+        {f.source_cluster, f.source_name.empty() ? "direct" : f.source_name, "", "", "", ""}};
+  }
+  std::vector<ProbeSource> out;
+  for (const ClusterConfig& c : m.clusters) {
+    Result<std::vector<PodInfo>> pods =
+        discover::ListPods(*env.runner, c, m.source.ns, m.source.selector, milliseconds(30000));
+    if (!pods.ok()) return pods.status().WithPrefix("could not run");
+    for (const PodInfo& p : *pods) {
+      if (!discover::RunningAndReady(p)) continue;
+      out.push_back({c.name, p.name, c.context, c.kubeconfig, p.ns, m.source.container});
+    }
+  }
+  if (out.empty()) {
+    return Status::Unavailable("could not run: no Running and Ready source pod (-n " + m.source.ns +
+                               " -l " + m.source.selector + ") in any cluster");
+  }
+  return out;
 }
 
 // Destination pod -> cluster, from the lab's or the clusters' kubectl; best effort.
@@ -75,9 +99,15 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
   for (const auto& [pod, cluster] : f.instance_clusters) s.cluster_of_instance[pod] = cluster;
   s.url = !f.url.empty() ? f.url : have_mesh ? mesh.target.url : "";
   if (s.url.empty()) return Status::Usage("--direct needs --url URL or -c");
-  s.sources = Sources(f);
+  Result<std::vector<ProbeSource>> sources = Sources(f, mesh, env);
+  if (!sources.ok()) return sources.status();
+  s.sources = std::move(*sources);
   s.rate = f.rate.value_or(0);
-  s.concurrency = f.concurrency.value_or(s.rate > 0 ? 64 : have_mesh ? mesh.run.concurrency : 4);
+  // Exec mode: one curl process per connection in each pod, so no more than the config's.
+  const int open_default = f.direct ? 64 : mesh.run.concurrency;
+  s.concurrency = f.concurrency.value_or(s.rate > 0  ? open_default
+                                         : have_mesh ? mesh.run.concurrency
+                                                     : 4);
   s.requests = f.requests.value_or(0);
   s.duration = f.duration.count() > 0 || f.requests ? f.duration : milliseconds(10000);
   s.window = f.window;

@@ -71,7 +71,7 @@ Result<PlanFlags> ParsePlanFlags(const Args& args) {
       "--categories K]");
   desc.add_options()("help,h", "show this help");
   AddGateOptions(desc, &f.gate);
-  desc.add_options()("power", po::value(&f.power)->value_name("P")->default_value(0.9),
+  desc.add_options()("power", po::value(&f.power)->value_name("P")->default_value(0.9, "0.9"),
                      "probability that a source with the expected shares is gated balanced")(
       "expect", po::value(&f.expect)->value_name("SHARES"),
       "expected shares, e.g. v1=0.5,v2=0.5 (default: equal shares)")(

@@ -24,15 +24,15 @@ WindowCounts CountsOf(const Window& w) {
   c.ok = w.ok;
   c.late = w.late;
   c.last_sent_ms = w.sent_end_s >= 0 ? w.sent_end_s * 1000 : -1;
-  c.errors = w.errors;
+  c.errors.insert(w.errors.begin(), w.errors.end());
   for (const auto& [k, s] : w.by_cluster) {
     if (s.count > 0) c.by_cluster[k] = s.count;
   }
   for (const auto& [k, s] : w.by_version) {
     if (s.count > 0) c.by_version[k] = s.count;
   }
-  c.by_instance = w.by_instance;
-  c.latency = w.latency_hist;
+  c.by_instance.insert(w.by_instance.begin(), w.by_instance.end());
+  c.latency.insert(w.latency_hist.begin(), w.latency_hist.end());
   c.by_connection = w.by_connection;
   return c;
 }

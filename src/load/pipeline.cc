@@ -67,8 +67,12 @@ std::string Measured(std::string_view mode) {
            "from the actual send; both as libcurl timed them in this process";
   }
   return "latency_ms is curl's time_total inside the source pod, from its actual send of each "
-         "request to the end of the answer; the kubectl exec start-up and the schedule's "
-         "wait are not included";
+         "request to the end of the answer (the kubectl exec start-up is not included); a "
+         "request's window is that of its send as estimated when the pod's output came in (it "
+         "sends what curl wrote every 0.2 s): never early, late by up to the time from the "
+         "answer to the arrival of the next flush (more on a loaded machine); open loop: each "
+         "of a pod's --concurrency curls paces itself at rate / concurrency (curl --rate), "
+         "never in a burst, and late sends are not detected (late is 0)";
 }
 
 // Sums a window's outcome counts into the run totals.

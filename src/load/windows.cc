@@ -9,18 +9,33 @@
 namespace meshverify::load::internal {
 namespace {
 
-template <typename K>
-void AddAll(std::map<K, uint64_t>& into, const std::map<K, uint64_t>& from) {
+constexpr size_t kMaxInstancesCached = 4096;
+
+template <typename M>
+void AddAll(M& into, const M& from) {
   for (const auto& [k, n] : from) into[k] += n;
+}
+
+// The entry for `key`, made (value-initialized) if missing; the key string is built only then.
+template <typename V>
+V& Entry(NameMap<V>& m, std::string_view key) {
+  auto it = m.find(key);
+  if (it == m.end()) it = m.emplace(std::string(key), V{}).first;
+  return it->second;
+}
+
+template <typename V>
+std::map<std::string, V> Plain(const NameMap<V>& m) {
+  return std::map<std::string, V>(m.begin(), m.end());
 }
 
 Latency LatencyOf(const Histogram& h) {
   return Latency{h.count(), h.Quantile(0.5), h.Quantile(0.9), h.Quantile(0.99), h.max()};
 }
 
-std::map<std::string, Share> Shares(const std::map<std::string, uint64_t>& counts, uint64_t ok,
+std::map<std::string, Share> Shares(const NameMap<uint64_t>& counts, uint64_t ok,
                                     const std::set<std::string>& always, double alpha) {
-  std::map<std::string, uint64_t> all = counts;
+  NameMap<uint64_t> all = counts;
   for (const std::string& k : always) all.try_emplace(k, 0);
   std::map<std::string, Share> out;
   const int n = static_cast<int>(all.size());
@@ -74,13 +89,13 @@ Window ToWindow(const WindowCounts& c, const std::string& source, const std::str
   w.ok = c.ok;
   w.late = c.late;
   w.sent_end_s = c.last_sent_ms >= 0 ? c.last_sent_ms / 1000.0 : -1;
-  w.errors = c.errors;
+  w.errors = Plain(c.errors);
   w.by_cluster = Shares(c.by_cluster, c.ok, clusters, alpha);
   w.by_version = Shares(c.by_version, c.ok, versions, alpha);
-  w.by_instance = c.by_instance;
+  w.by_instance = Plain(c.by_instance);
   for (const auto& [k, h] : c.latency) w.latency_ms[k] = LatencyOf(h);
   for (const auto& [k, h] : c.send_latency) w.send_latency_ms[k] = LatencyOf(h);
-  w.latency_hist = c.latency;
+  w.latency_hist = Plain(c.latency);
   w.by_connection = c.by_connection;
   return w;
 }
@@ -112,32 +127,39 @@ void SourceWindows::Count(WindowCounts& w, const ProbeRecord& r) {
   if (r.connection > 0) ++w.by_connection[r.connection];
   std::string_view cls = ClassifyRecord(r);
   if (!cls.empty()) {
-    ++w.errors[std::string(cls)];
+    ++Entry(w.errors, cls);
     return;
   }
   std::optional<ReplyView> v = parser_.Parse(r.body);
   if (!v) {
-    ++w.errors[std::string(kErrUnparsed)];
+    ++Entry(w.errors, kErrUnparsed);
     return;
   }
-  std::string dest(v->cluster);
-  if (dest.empty()) {
-    auto it = cluster_of_instance_.find(std::string(v->instance));
-    dest = it == cluster_of_instance_.end() ? kUnknown : it->second;
-  }
+  const std::string_view dest = v->cluster.empty() ? ClusterOfInstance(v->instance) : v->cluster;
   ++w.ok;
-  ++w.by_cluster[dest];
-  ++w.by_version[std::string(v->version)];
-  InstanceStat& in = w.by_instance[std::string(v->instance)];
+  ++Entry(w.by_cluster, dest);
+  ++Entry(w.by_version, v->version);
+  InstanceStat& in = Entry(w.by_instance, v->instance);
   ++in.count;
   if (in.cluster.empty() && dest != kUnknown) in.cluster = dest;
   if (in.version.empty()) in.version = v->version;
   if (r.total_ms >= 0) {
-    w.send_latency[dest].Add(r.total_ms);
+    Entry(w.send_latency, dest).Add(r.total_ms);
     const double waited =
         r.intended_ms >= 0 && r.sent_ms >= r.intended_ms ? r.sent_ms - r.intended_ms : 0;
-    w.latency[dest].Add(waited + r.total_ms);
+    Entry(w.latency, dest).Add(waited + r.total_ms);
   }
+}
+
+const std::string& SourceWindows::ClusterOfInstance(std::string_view instance) {
+  if (auto it = dest_of_instance_.find(instance); it != dest_of_instance_.end()) {
+    return it->second;
+  }
+  if (dest_of_instance_.size() >= kMaxInstancesCached) dest_of_instance_.clear();
+  auto it = cluster_of_instance_.find(std::string(instance));
+  return dest_of_instance_
+      .emplace(std::string(instance), it == cluster_of_instance_.end() ? kUnknown : it->second)
+      .first->second;
 }
 
 void SourceWindows::Add(const ProbeRecord& r, double arrival_ms) {

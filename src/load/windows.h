@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "meshverify/histogram.h"
@@ -16,6 +17,11 @@
 
 namespace meshverify::load::internal {
 
+// A map keyed by name that is looked up by string_view: counting a record builds no key
+// string unless the name is new to the window.
+template <typename V>
+using NameMap = std::map<std::string, V, std::less<>>;
+
 // The counts of one (source, window) or of several pooled.
 struct WindowCounts {
   int step = 0;
@@ -23,9 +29,9 @@ struct WindowCounts {
   double start_ms = 0, end_ms = 0;
   uint64_t requests = 0, ok = 0, late = 0;
   double last_sent_ms = -1;  // the latest actual send counted here (-1: none known)
-  std::map<std::string, uint64_t> errors, by_cluster, by_version;
-  std::map<std::string, InstanceStat> by_instance;
-  std::map<std::string, Histogram> latency, send_latency;  // destination cluster -> ms
+  NameMap<uint64_t> errors, by_cluster, by_version;
+  NameMap<InstanceStat> by_instance;
+  NameMap<Histogram> latency, send_latency;  // destination cluster -> ms
   std::map<uint64_t, uint64_t> by_connection;
 
   // Adds `o`'s counts (its step, index and bounds are kept when this one is empty).
@@ -58,6 +64,8 @@ class SourceWindows {
  private:
   WindowCounts& At(uint64_t index);
   void Count(WindowCounts& w, const ProbeRecord& r);
+  // The destination cluster of an answer that names no cluster: from the instance.
+  const std::string& ClusterOfInstance(std::string_view instance);
 
   int step_;
   double window_ms_;
@@ -66,8 +74,9 @@ class SourceWindows {
   std::map<uint64_t, WindowCounts> open_;
   uint64_t next_close_ = 0;
   uint64_t next_seq_;
-  double watermark_ms_ = -1;          // every request placed before it has its record
-  std::map<uint64_t, double> ahead_;  // records past a missing seq: seq -> time
+  double watermark_ms_ = -1;               // every request placed before it has its record
+  std::map<uint64_t, double> ahead_;       // records past a missing seq: seq -> time
+  NameMap<std::string> dest_of_instance_;  // ClusterOfInstance's answers (bounded)
 };
 
 }  // namespace meshverify::load::internal

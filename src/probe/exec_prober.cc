@@ -1,5 +1,6 @@
 // ExecProber: the probe script run in source pods, with retries and a deadline (probe.h).
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "meshverify/probe.h"
@@ -84,15 +85,42 @@ ExecProber::ExecProber(CommandRunner& runner, Clock& clock, ExecOptions options)
 }
 
 Status ExecProber::CheckSpec(const ProbeSpec& spec) const {
-  if (spec.rate > 0) {
-    return Status::Usage("exec mode sends closed loop only: a request rate (" +
-                         std::to_string(spec.rate) + "/s) needs open-loop pacing, not there yet");
-  }
-  if (spec.duration.count() > 0) {
-    return Status::Usage("exec mode sends a count of requests, not for a duration");
+  if (spec.rate != 0 && (spec.rate > 1e6 || spec.rate < 1.0 / 3600)) {
+    return Status::Usage("exec mode paces from 1 request per hour to 1e6/s per source, not " +
+                         std::to_string(spec.rate) + "/s");
   }
   return Status::Ok();
 }
+
+namespace {
+
+// Requests for the next exec of a closed loop with a duration: about one second at the rate
+// the last exec reached, no more than the time left allows.
+uint64_t NextBatch(uint64_t done, std::chrono::duration<double> took,
+                   std::chrono::duration<double> left, int concurrency) {
+  const double rate = took.count() > 0 ? static_cast<double>(done) / took.count() : 0;
+  const double want = rate * std::min(1.0, std::max(0.0, left.count()));
+  return std::max<uint64_t>(static_cast<uint64_t>(concurrency), static_cast<uint64_t>(want));
+}
+
+// Stamps each result of one curl's D piece (in its order) with an estimate of its send, from
+// `in` (when the piece came in, from the origin): the last one's answer ended before `in`, and
+// one curl sends one request at a time, each at least `interval_ms` after the one before, so
+// each send is at most the next one's less max(its time_total, interval_ms). Upper bounds:
+// late by the time from the last answer to the piece's arrival, never early.
+void StampSends(const std::vector<ProbeRecord*>& piece, std::chrono::duration<double> in,
+                double interval_ms) {
+  double bound = std::chrono::duration<double, std::milli>(in).count();
+  for (auto it = piece.rbegin(); it != piece.rend(); ++it) {
+    ProbeRecord& r = **it;
+    const double took = std::max(0.0, r.total_ms);
+    const double sent = it == piece.rbegin() ? bound - took : bound - std::max(took, interval_ms);
+    r.sent_ms = std::max(0.0, sent);
+    bound = sent;
+  }
+}
+
+}  // namespace
 
 ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
                                const std::atomic<bool>* cancel, const RecordSink& sink) {
@@ -104,7 +132,17 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
     out.not_issued = spec.requests;
     return out;
   }
-  const auto deadline_at = clock_.Monotonic() + spec.deadline;
+  const auto start = clock_.Monotonic();
+  const auto deadline_at = start + spec.deadline;
+  const auto origin = spec.origin == std::chrono::steady_clock::time_point{} ? start : spec.origin;
+  const bool timed = spec.duration.count() > 0;
+  const auto stop_at = origin + spec.duration;  // with `timed`: no exec starts later
+  const int concurrency = std::max(1, spec.concurrency);
+  uint64_t batch = options_.exec_requests;  // 0 = all
+  // Open loop: the least time between two sends of one curl (curl --rate's whole ms).
+  const double interval_ms =
+      spec.rate > 0 ? std::floor(3600000.0 / PerHour(spec.rate, concurrency)) : 0.0;
+  if (timed && spec.rate <= 0) batch = 10 * static_cast<uint64_t>(concurrency);
   const uint64_t n = spec.first_seq + spec.requests;
   uint64_t next = spec.first_seq;  // [first_seq, next) have a record; later ones have none
   int failures = 0;                // consecutive failed execs
@@ -126,20 +164,35 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
       out.deadline_reached = true;
       break;
     }
+    const auto exec_start = clock_.Monotonic();
+    if (timed && exec_start >= stop_at) break;  // the rest are not issued
     uint64_t count = n - next;
+    if (batch > 0) count = std::min(count, batch);
     if (options_.exec_requests > 0) count = std::min(count, options_.exec_requests);
     const uint64_t exec_end = next + count;
     const std::string marker = options_.markers(source, next);
-    std::string script = BuildProbeScript(spec.url, next, count, std::max(1, spec.concurrency),
-                                          spec.timeout, options_.flush_every, marker);
+    std::string script =
+        spec.rate > 0 ? BuildPacedProbeScript(spec.url, next, count, concurrency, spec.timeout,
+                                              options_.flush_every, marker, spec.rate)
+                      : BuildProbeScript(spec.url, next, count, concurrency, spec.timeout,
+                                         options_.flush_every, marker);
     FrameParser parser(marker, source, spec.max_body_bytes, emit);
     parser.Expect(next, exec_end);
+    if (options_.stamp_sent) {
+      parser.OnPiece([&](const std::vector<ProbeRecord*>& piece) {
+        StampSends(piece, clock_.Monotonic() - origin, interval_ms);
+      });
+    }
     ++out.attempts;
     Result<CommandResult> r = runner_.Stream(ExecArgv(source, script, options_.kubectl), left,
                                              [&](std::string_view c) { parser.Feed(c); });
     next = std::max(next, parser.next_seq());  // next_seq() is 0 before the S line
     if (next >= exec_end) {                    // every request of this exec has its record
       failures = 0;
+      if (timed && spec.rate <= 0) {
+        const auto now = clock_.Monotonic();
+        batch = NextBatch(count, now - exec_start, stop_at - now, concurrency);
+      }
       continue;
     }
     if (cancelled()) {

@@ -72,6 +72,7 @@ struct FrameParser::Impl {
   void ScanCurl(Curl& curl, std::string_view bytes);
   void OnCurlData(Curl& curl, std::string_view data);
   void OnResult(Curl& curl, std::string_view rest);
+  void EndPiece();
   void EmitReady();
   void Emit(ProbeRecord&& r);
   ProbeRecord Lost(uint64_t seq, std::string why) const;
@@ -81,7 +82,9 @@ struct FrameParser::Impl {
   ProbeSource source_;
   size_t max_body_bytes_;
   Sink sink_;
-  std::string frame_prefix_;  // marker_ + " "
+  PieceHook on_piece_;           // sees the results of each D piece before they go out
+  std::vector<uint64_t> piece_;  // seqs of the results read in the current D piece
+  std::string frame_prefix_;     // marker_ + " "
   State state_ = State::kIdle;
   std::string line_;           // a partial framing line
   uint64_t payload_left_ = 0;  // bytes of the current D piece still to come
@@ -118,6 +121,7 @@ void FrameParser::Impl::Feed(std::string_view bytes) {
       offset_ += take;
       payload_left_ -= take;
       bytes.remove_prefix(take);
+      if (payload_left_ == 0) EndPiece();
     } else if (state_ == State::kDone) {
       Fail("byte " + std::to_string(offset_) + ": output after the end");
     } else {
@@ -297,12 +301,18 @@ void FrameParser::Impl::OnResult(Curl& curl, std::string_view rest) {
   r.body = std::move(curl.body);
   curl.body.clear();
   curl.body_size = 0;
-  if (seq != next_seq_) {
-    held_.emplace(seq, std::move(r));
-    return;
+  // Held until the piece ends (EndPiece), so that OnPiece sees the piece's results together.
+  held_.emplace(seq, std::move(r));
+  piece_.push_back(seq);
+}
+
+void FrameParser::Impl::EndPiece() {
+  if (on_piece_ && !piece_.empty()) {
+    std::vector<ProbeRecord*> records;
+    for (uint64_t seq : piece_) records.push_back(&held_.at(seq));
+    on_piece_(records);
   }
-  Emit(std::move(r));
-  ++next_seq_;
+  piece_.clear();
   EmitReady();
 }
 
@@ -326,8 +336,8 @@ ProbeRecord FrameParser::Impl::Lost(uint64_t seq, std::string why) const {
   for (const Curl& curl : curls_) {
     if (seq >= curl.first && (seq - curl.first) % curl.stride == 0) status = curl.status;
   }
-  ProbeRecord lost =
-      LostRecord(source_, seq, "curl reported no result (curl exit " + std::to_string(status) + ")");
+  ProbeRecord lost = LostRecord(
+      source_, seq, "curl reported no result (curl exit " + std::to_string(status) + ")");
   lost.curl_exit = status;
   return lost;
 }
@@ -346,7 +356,7 @@ uint64_t FrameParser::Impl::Stop(const std::string& lost_reason) {
         lost.emplace(seq, "");  // ended without reporting it
       } else {
         if (!lost_reason.empty()) lost.emplace(seq, lost_reason);  // in flight
-        break;  // the rest were never sent
+        break;                                                     // the rest were never sent
       }
     }
   }
@@ -376,6 +386,7 @@ void FrameParser::Expect(uint64_t first, uint64_t end) {
   impl_->expect_first_ = first;
   impl_->expect_end_ = end;
 }
+void FrameParser::OnPiece(PieceHook hook) { impl_->on_piece_ = std::move(hook); }
 void FrameParser::Feed(std::string_view bytes) { impl_->Feed(bytes); }
 uint64_t FrameParser::Stop(const std::string& lost_reason) { return impl_->Stop(lost_reason); }
 bool FrameParser::ok() const { return impl_->ok(); }

@@ -7,6 +7,11 @@
 #   concurrency  curls side by side: curl j sends first_seq+j, first_seq+j+concurrency, ...
 #   timeout_s    per request (curl --max-time), in seconds
 #   flush_s      how often the output so far is sent back, in seconds
+# and, for open loop only (BuildPacedProbeScript; unset = closed loop):
+#   rate_per_hour  each curl starts its transfers at this rate (curl --rate N/h: the next one
+#                  starts one interval after the previous one started, or at once when that one
+#                  took longer; a late transfer is never made up in a burst)
+#   stagger_s      the pause between starting one curl and the next (1/rate of the source)
 #
 # Output, read by FrameParser (one framing line each; a D line is followed by raw bytes):
 #   <marker> S <first_seq> <end_seq>
@@ -68,6 +73,11 @@ while [ "$line" -lt "$most_requests" ]; do
 done >config_most
 [ "$most_requests" -gt 1 ] && head -n $((most_requests - 1)) config_most >config_fewer
 
+# Closed loop: each curl sends back to back. Open loop: each curl paces itself (--rate has no
+# effect with --parallel, and one transfer at a time is what --parallel-max 1 gave).
+pacing="--parallel --parallel-max 1"
+[ "${rate_per_hour:-0}" -gt 0 ] && pacing="--rate ${rate_per_hour}/h"
+
 echo "$marker S $first_seq $end_seq"
 curl_index=0
 while [ "$curl_index" -lt "$concurrency" ] && [ $((first_seq + curl_index)) -lt "$end_seq" ]; do
@@ -78,13 +88,15 @@ while [ "$curl_index" -lt "$concurrency" ] && [ $((first_seq + curl_index)) -lt 
   : >"out$curl_index"
   echo 0 >"sent$curl_index"
   # -q: no ~/.curlrc in the pod, so the requests are the ones meshverify describes.
-  curl -q -sS --no-progress-meter --parallel --parallel-max 1 --max-time "$timeout_s" \
+  # shellcheck disable=SC2086 # $pacing is two or three words
+  curl -q -sS --no-progress-meter $pacing --max-time "$timeout_s" \
     -K "$config" \
     -w "$marker W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download}\n" \
     >"out$curl_index" &
   curl_pids="$curl_pids $!"
   echo "$marker F $curl_index $((first_seq + curl_index)) $concurrency"
   curl_index=$((curl_index + 1))
+  [ -n "${stagger_s:-}" ] && [ "$curl_index" -lt "$concurrency" ] && sleep "$stagger_s"
 done
 
 # The flusher: sends what the curls wrote every flush_s seconds, until told to stop (USR1).

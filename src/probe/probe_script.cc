@@ -1,5 +1,7 @@
 // The in-pod script (src/probe/probe.sh, embedded at build time) and the exec argv (probe.h).
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstdio>
 
 #include "meshverify/probe.h"
@@ -72,11 +74,32 @@ std::string BuildProbeScript(std::string_view url, uint64_t first_seq, uint64_t 
                              std::chrono::milliseconds flush_every, std::string_view marker) {
   assert(count > 0 && concurrency > 0);
   // The parameters of probe.sh, on one line, then the script itself.
-  std::string s = "marker=" + ShellQuote(marker) + "; url_config=" + ShellQuote(CurlConfigQuote(url));
-  s += "; first_seq=" + std::to_string(first_seq) + "; end_seq=" + std::to_string(first_seq + count);
+  std::string s =
+      "marker=" + ShellQuote(marker) + "; url_config=" + ShellQuote(CurlConfigQuote(url));
+  s +=
+      "; first_seq=" + std::to_string(first_seq) + "; end_seq=" + std::to_string(first_seq + count);
   s += "; concurrency=" + std::to_string(concurrency) + "; timeout_s=" + SecondsText(timeout);
   s += "; flush_s=" + SecondsText(flush_every) + "\n";
   s += ProbeScriptBody();
+  return s;
+}
+
+double PerHour(double rate, int concurrency) {
+  return std::max(1.0, std::round(rate * 3600.0 / std::max(1, concurrency)));
+}
+
+std::string BuildPacedProbeScript(std::string_view url, uint64_t first_seq, uint64_t count,
+                                  int concurrency, std::chrono::milliseconds timeout,
+                                  std::chrono::milliseconds flush_every, std::string_view marker,
+                                  double rate) {
+  assert(rate > 0);
+  std::string s =
+      BuildProbeScript(url, first_seq, count, concurrency, timeout, flush_every, marker);
+  const double per_hour = PerHour(rate, concurrency);
+  char params[96];
+  std::snprintf(params, sizeof(params), "; rate_per_hour=%.0f; stagger_s=%.6f", per_hour,
+                1.0 / rate);
+  s.insert(s.find('\n'), params);
   return s;
 }
 

@@ -1,385 +1,84 @@
 #include "transport/direct_prober.h"
 
 #include <curl/curl.h>
-#include <sys/epoll.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
-#include <cstring>
-#include <functional>
-#include <memory>
 #include <mutex>
-#include <string>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
-#include "meshverify/pacer.h"
+#include "transport/direct_lane.h"
 
 namespace meshverify {
 namespace {
 
-using Clock_ = std::chrono::steady_clock;
-using std::chrono::milliseconds;
-using std::chrono::nanoseconds;
+using internal::DirectLane;
 
-constexpr milliseconds kMaxWait{20};  // wait bound, so cancel and the deadline are seen soon
-
-struct Slot {
-  CURL* easy = nullptr;
-  std::string body;
-  size_t max_body = 0;
-  uint64_t index = 0;
-  Clock_::time_point intended, sent;
-  bool late = false;
-  bool busy = false;
-};
-
-size_t OnBody(char* data, size_t size, size_t n, void* user) {
-  Slot* s = static_cast<Slot*>(user);
-  const size_t bytes = size * n;
-  if (s->body.size() < s->max_body) {
-    s->body.append(data, std::min(bytes, s->max_body - s->body.size()));
-  }
-  return bytes;
-}
-
-double Ms(nanoseconds d) { return static_cast<double>(d.count()) / 1e6; }
-
-// Per-call state: the multi handle, the slots, the connection ids.
-class Run {
+// Records of the other lanes on their way to the calling thread, which runs lane 0 and
+// passes them on after each of its own wake-ups: no thread waits for them while lane 0 runs,
+// and a lane takes the lock once per wake-up, not per record.
+class Handover {
  public:
-  // Lane `lane` of `lanes`: requests lane, lane + lanes, ... of the call, on its share of the
-  // slots; with one lane, the whole call.
-  Run(Clock& clock, const ProbeSource& source, const ProbeSpec& spec, int lane, int lanes,
-      RecordSink sink)
-      : clock_(clock),
-        source_(source),
-        spec_(spec),
-        lane_(lane),
-        lanes_(lanes),
-        sink_(std::move(sink)) {}
-  ~Run();
-  ProbeOutcome Go(const std::atomic<bool>* cancel);
-  void set_flush(std::function<void()> flush) { flush_ = std::move(flush); }
+  // A lane's records of one wake-up (`batch` is left empty).
+  void Put(std::vector<ProbeRecord>& batch) {
+    if (batch.empty()) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    const bool was_empty = queue_.empty();
+    if (was_empty) {
+      queue_.swap(batch);  // the caller's drained vector comes back: no reallocation
+    } else {
+      for (ProbeRecord& r : batch) queue_.push_back(std::move(r));
+      batch.clear();
+    }
+    pending_.store(true, std::memory_order_release);
+    if (was_empty && caller_waits_) cv_.notify_one();
+  }
+
+  void LaneDone() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++done_;
+    cv_.notify_one();
+  }
+
+  // On the calling thread, while lane 0 runs: whatever has arrived.
+  void Pass(const RecordSink& sink) {
+    if (!pending_.load(std::memory_order_acquire)) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      out_.swap(queue_);
+      pending_.store(false, std::memory_order_relaxed);
+    }
+    for (ProbeRecord& r : out_) sink(std::move(r));
+    out_.clear();
+  }
+
+  // On the calling thread, after lane 0: everything until `lanes` lanes are done.
+  void PassUntilDone(int lanes, const RecordSink& sink) {
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        caller_waits_ = true;
+        cv_.wait(lock, [&] { return !queue_.empty() || done_ == lanes; });
+        if (queue_.empty()) return;
+        out_.swap(queue_);
+        pending_.store(false, std::memory_order_relaxed);
+      }
+      for (ProbeRecord& r : out_) sink(std::move(r));
+      out_.clear();
+    }
+  }
 
  private:
-  bool Setup();
-  void Start(Slot& s, const Pacer::Release& r, Clock_::time_point now);
-  void Finish(Slot& s, CURLcode result);
-  void Drain();
-  void Wait(Clock_::time_point now, Clock_::time_point due, bool slot_free);
-  void Act(curl_socket_t fd, int mask);
-  static int OnSocket(CURL* easy, curl_socket_t s, int what, void* user, void* socketp);
-  static int OnTimer(CURLM* multi, long timeout_ms, void* user);
-  void DropInFlight(bool as_lost);
-  uint64_t ConnectionId(CURL* easy, bool fresh, std::string* peer);
-
-  Clock& clock_;
-  const ProbeSource& source_;
-  const ProbeSpec& spec_;
-  const int lane_, lanes_;
-  RecordSink sink_;
-  std::function<void()> flush_;  // lanes: hands the records of one wake-up over at once
-  CURLM* multi_ = nullptr;
-  int timer_fd_ = -1;  // the pacer's sub-millisecond wake-up
-  int epoll_fd_ = -1;  // curl's sockets (CURLMOPT_SOCKETFUNCTION) and timer_fd_
-  Clock_::time_point curl_due_ = Clock_::time_point::max();  // curl's timer (TIMERFUNCTION)
-  struct Watch {
-    uint32_t events = 0;  // registered in epoll_fd_
-    bool curl_watches = false;
-  };
-  std::unordered_map<curl_socket_t, Watch> watched_;
-  std::vector<std::unique_ptr<Slot>> slots_;
-  std::vector<Slot*> free_;
-  Clock_::time_point origin_;
-  ProbeOutcome out_;
-  std::unordered_map<std::string, uint64_t> conn_ids_;
-  uint64_t next_conn_ = 1;
-  std::string key_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<ProbeRecord> queue_;  // guarded by mu_
+  std::vector<ProbeRecord> out_;    // the calling thread's
+  std::atomic<bool> pending_{false};
+  bool caller_waits_ = false;  // guarded by mu_
+  int done_ = 0;               // guarded by mu_
 };
-
-Run::~Run() {
-  for (auto& s : slots_) {
-    if (s->busy) curl_multi_remove_handle(multi_, s->easy);
-    curl_easy_cleanup(s->easy);
-  }
-  if (multi_ != nullptr) curl_multi_cleanup(multi_);
-  if (timer_fd_ >= 0) close(timer_fd_);
-  if (epoll_fd_ >= 0) close(epoll_fd_);
-}
-
-// curl tells which sockets to watch for what; they go into our epoll set, so that a wake-up
-// drives only the transfers whose sockets are ready (curl_multi_perform would poll each).
-int Run::OnSocket(CURL*, curl_socket_t s, int what, void* user, void*) {
-  Run* run = static_cast<Run*>(user);
-  auto [it, fresh] = run->watched_.try_emplace(s);
-  Watch& w = it->second;
-  if (what == CURL_POLL_REMOVE) {
-    // An idle kept-alive connection stays registered (no syscalls per request); an event on
-    // it while curl does not watch it takes it out (Wait).
-    if (fresh) run->watched_.erase(it);
-    w.curl_watches = false;
-    return 0;
-  }
-  const uint32_t want =
-      (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
-  w.curl_watches = true;
-  if (!fresh && w.events == want) return 0;
-  epoll_event ev{};
-  ev.data.fd = s;
-  ev.events = want;
-  // A closed socket leaves epoll by itself, and its number may come back: MOD, else ADD.
-  if (fresh || epoll_ctl(run->epoll_fd_, EPOLL_CTL_MOD, s, &ev) != 0) {
-    epoll_ctl(run->epoll_fd_, EPOLL_CTL_ADD, s, &ev);
-  }
-  w.events = want;
-  return 0;
-}
-
-int Run::OnTimer(CURLM*, long timeout_ms, void* user) {
-  Run* run = static_cast<Run*>(user);
-  run->curl_due_ = timeout_ms < 0 ? Clock_::time_point::max()
-                                  : run->clock_.Monotonic() + milliseconds(timeout_ms);
-  return 0;
-}
-
-void Run::Act(curl_socket_t fd, int mask) {
-  int running = 0;
-  if (fd == CURL_SOCKET_TIMEOUT) curl_due_ = Clock_::time_point::max();
-  curl_multi_socket_action(multi_, fd, mask, &running);
-}
-
-bool Run::Setup() {
-  multi_ = curl_multi_init();
-  timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  if (multi_ == nullptr || timer_fd_ < 0 || epoll_fd_ < 0) return false;
-  epoll_event tev{};
-  tev.events = EPOLLIN;
-  tev.data.fd = timer_fd_;
-  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, timer_fd_, &tev);
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Run::OnSocket);
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Run::OnTimer);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-  const int share = spec_.concurrency / lanes_ + (lane_ < spec_.concurrency % lanes_ ? 1 : 0);
-  const long c = std::max(1, share);
-  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, c);
-  const long timeout_ms = static_cast<long>(spec_.timeout.count());
-  for (long i = 0; i < c; ++i) {
-    auto s = std::make_unique<Slot>();
-    s->easy = curl_easy_init();
-    if (s->easy == nullptr) return false;
-    s->max_body = spec_.max_body_bytes;
-    CURL* e = s->easy;
-    curl_easy_setopt(e, CURLOPT_URL, spec_.url.c_str());
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, s.get());
-    curl_easy_setopt(e, CURLOPT_PRIVATE, s.get());
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "meshverify/" MESHVERIFY_VERSION);
-    curl_easy_setopt(e, CURLOPT_PROXY, "");  // never an http_proxy from the environment
-    curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, -1L);
-    free_.push_back(s.get());
-    slots_.push_back(std::move(s));
-  }
-  return true;
-}
-
-void Run::Start(Slot& s, const Pacer::Release& r, Clock_::time_point now) {
-  s.index = r.index;
-  s.intended = r.intended;
-  s.sent = now;
-  s.late = r.late;
-  s.body.clear();
-  s.busy = true;
-  curl_multi_add_handle(multi_, s.easy);
-}
-
-uint64_t Run::ConnectionId(CURL* easy, bool fresh, std::string* peer) {
-  char* ip = nullptr;
-  char* local_ip = nullptr;
-  long port = 0, local_port = 0;
-  curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip);
-  curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port);
-  curl_easy_getinfo(easy, CURLINFO_LOCAL_IP, &local_ip);
-  curl_easy_getinfo(easy, CURLINFO_LOCAL_PORT, &local_port);
-  if (ip == nullptr || ip[0] == '\0' || port == 0) return 0;
-  peer->assign(ip).append(":").append(std::to_string(port));
-  key_.assign(local_ip == nullptr ? "" : local_ip).append(":").append(std::to_string(local_port));
-  key_.append(">").append(*peer);
-  auto [it, inserted] = conn_ids_.try_emplace(key_, 0);
-  if (inserted || fresh) it->second = next_conn_++;  // a fresh connection may reuse a port
-  return (it->second - 1) * lanes_ + lane_ + 1;      // unique over the lanes
-}
-
-void Run::Finish(Slot& s, CURLcode result) {
-  curl_multi_remove_handle(multi_, s.easy);
-  s.busy = false;
-  free_.push_back(&s);
-  ProbeRecord r;
-  r.source_cluster = source_.cluster;
-  r.source_pod = source_.pod;
-  r.seq = spec_.first_seq + s.index * lanes_ + lane_;
-  r.curl_exit = static_cast<int>(result);
-  long code = 0, connects = 0;
-  curl_off_t total_us = -1, connect_us = -1;
-  curl_easy_getinfo(s.easy, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_getinfo(s.easy, CURLINFO_NUM_CONNECTS, &connects);
-  curl_easy_getinfo(s.easy, CURLINFO_TOTAL_TIME_T, &total_us);
-  curl_easy_getinfo(s.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
-  r.http_code = static_cast<int>(code);
-  r.new_connection = connects > 0;
-  r.total_ms = total_us >= 0 ? static_cast<double>(total_us) / 1000.0 : -1;
-  r.connect_ms = connect_us >= 0 ? static_cast<double>(connect_us) / 1000.0 : -1;
-  r.intended_ms = Ms(s.intended - origin_);
-  r.sent_ms = Ms(s.sent - origin_);
-  r.late = s.late;
-  r.connection = ConnectionId(s.easy, r.new_connection, &r.peer);
-  r.body = std::move(s.body);
-  s.body = std::string();
-  if (result != CURLE_OK) out_.last_error = curl_easy_strerror(result);
-  ++out_.requests;
-  sink_(std::move(r));
-}
-
-void Run::Drain() {
-  int left = 0;
-  while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
-    if (m->msg != CURLMSG_DONE) continue;
-    Slot* s = nullptr;
-    curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &s);
-    const CURLcode result = m->data.result;
-    if (s != nullptr) Finish(*s, result);
-  }
-}
-
-void Run::Wait(Clock_::time_point, Clock_::time_point due, bool slot_free) {
-  const Clock_::time_point now = clock_.Monotonic();  // after the adds that set curl's timer
-  Clock_::time_point until = std::min(now + kMaxWait, curl_due_);
-  const bool pace = slot_free && due < until;
-  if (pace) until = due;
-  // Sockets are always read: a transfer is driven by its socket's readiness, never only by
-  // curl's timer (which expires at once after every add and would starve the others).
-  const nanoseconds wait = until > now ? until - now : nanoseconds(0);
-  if (pace && wait.count() > 0) {
-    itimerspec its{};
-    its.it_value.tv_sec = static_cast<time_t>(wait.count() / 1000000000);
-    its.it_value.tv_nsec = static_cast<long>(wait.count() % 1000000000);
-    timerfd_settime(timer_fd_, 0, &its, nullptr);
-  }
-  epoll_event events[64];
-  const int ms = static_cast<int>((wait.count() + 999999) / 1000000);
-  const int n = epoll_wait(epoll_fd_, events, 64, ms);
-  for (int i = 0; i < n; ++i) {
-    const int fd = events[i].data.fd;
-    if (fd == timer_fd_) {
-      uint64_t ticks = 0;
-      if (read(timer_fd_, &ticks, sizeof(ticks)) < 0) ticks = 0;
-      continue;
-    }
-    if (auto w = watched_.find(fd); w != watched_.end() && !w->second.curl_watches) {
-      epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);  // idle connection: closed or noisy
-      watched_.erase(w);
-      continue;
-    }
-    int mask = 0;
-    if (events[i].events & EPOLLIN) mask |= CURL_CSELECT_IN;
-    if (events[i].events & EPOLLOUT) mask |= CURL_CSELECT_OUT;
-    if (events[i].events & (EPOLLERR | EPOLLHUP)) mask |= CURL_CSELECT_ERR;
-    Act(fd, mask);
-  }
-  if (pace && wait.count() > 0) {
-    itimerspec off{};
-    timerfd_settime(timer_fd_, 0, &off, nullptr);
-  }
-  if (clock_.Monotonic() >= curl_due_) Act(CURL_SOCKET_TIMEOUT, 0);
-}
-
-void Run::DropInFlight(bool as_lost) {
-  for (auto& s : slots_) {
-    if (!s->busy) continue;
-    curl_multi_remove_handle(multi_, s->easy);
-    s->busy = false;
-    if (!as_lost) {
-      ++out_.not_issued;
-      continue;
-    }
-    ProbeRecord r;
-    r.source_cluster = source_.cluster;
-    r.source_pod = source_.pod;
-    r.seq = spec_.first_seq + s->index * lanes_ + lane_;
-    r.error = "deadline reached with the request in flight";
-    r.intended_ms = Ms(s->intended - origin_);
-    r.sent_ms = Ms(s->sent - origin_);
-    r.late = s->late;
-    ++out_.requests;
-    ++out_.lost;
-    sink_(std::move(r));
-  }
-}
-
-ProbeOutcome Run::Go(const std::atomic<bool>* cancel) {
-  out_.source = source_;
-  out_.attempts = 1;
-  const Clock_::time_point start = clock_.Monotonic();
-  origin_ = spec_.origin == Clock_::time_point{} ? start : spec_.origin;
-  if (!Setup()) {
-    out_.failed_attempts = 1;
-    out_.gave_up = true;
-    out_.last_error = "libcurl: could not create handles";
-    out_.not_issued = (spec_.requests + lanes_ - 1 - lane_) / lanes_;
-    return out_;
-  }
-  // This lane's part of the one schedule: request i = j * lanes + lane is due at
-  // origin + i / rate, i.e. at the lane's origin + j / (rate / lanes).
-  const nanoseconds offset(spec_.rate > 0 ? static_cast<int64_t>(lane_ * 1e9 / spec_.rate) : 0);
-  uint64_t mine = spec_.requests > static_cast<uint64_t>(lane_)
-                      ? (spec_.requests - lane_ + lanes_ - 1) / lanes_
-                      : 0;
-  nanoseconds duration = spec_.duration;
-  if (duration.count() > 0) {
-    duration -= offset;
-    if (duration.count() <= 0) mine = 0;
-  }
-  Pacer pacer(spec_.rate / lanes_, mine, origin_ + offset, duration);
-  const Clock_::time_point deadline = start + spec_.deadline;
-  for (;;) {
-    Clock_::time_point now = clock_.Monotonic();
-    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-      out_.interrupted = true;
-      DropInFlight(false);
-      break;
-    }
-    if (now >= deadline) {
-      out_.deadline_reached = true;
-      DropInFlight(true);
-      break;
-    }
-    while (!free_.empty()) {
-      std::optional<Pacer::Release> r = pacer.Next(now);
-      if (!r) break;
-      Slot* s = free_.back();
-      free_.pop_back();
-      Start(*s, *r, now);
-    }
-    Wait(now, pacer.NextDue(now), !free_.empty());
-    Drain();
-    if (flush_) flush_();
-    if (free_.size() == slots_.size() && pacer.Done(clock_.Monotonic())) break;
-  }
-  out_.late = pacer.late();
-  out_.not_issued += mine - pacer.released();
-  return out_;
-}
 
 }  // namespace
 
@@ -399,50 +98,31 @@ int DirectProber::Lanes(const ProbeSpec& spec) const {
 ProbeOutcome DirectProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
                                  const std::atomic<bool>* cancel, const RecordSink& sink) {
   const int lanes = Lanes(spec);
-  if (lanes == 1) return Run(clock_, source, spec, 0, 1, sink).Go(cancel);
-  // Several loops: one schedule origin; records come back to this thread, as the sink asks.
+  if (lanes == 1) return DirectLane(clock_, source, spec, 0, 1, sink).Go(cancel);
+  // Several loops on one schedule origin; lane 0 on this thread, so records reach the sink
+  // here, as the sink asks.
   ProbeSpec shared = spec;
-  if (shared.origin == Clock_::time_point{}) shared.origin = clock_.Monotonic();
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<ProbeRecord> queue;
-  int running = lanes;
+  if (shared.origin == std::chrono::steady_clock::time_point{}) shared.origin = clock_.Monotonic();
+  Handover handover;
   std::vector<ProbeOutcome> outs(static_cast<size_t>(lanes));
   std::vector<std::thread> threads;
-  for (int l = 0; l < lanes; ++l) {
+  for (int l = 1; l < lanes; ++l) {
     threads.emplace_back([&, l] {
-      // Records of one wake-up go over in one batch: one lock and at most one wake-up of the
-      // caller per batch, not per record.
       std::vector<ProbeRecord> mine;
-      Run run(clock_, source, shared, l, lanes,
-              [&](ProbeRecord&& r) { mine.push_back(std::move(r)); });
-      auto hand_over = [&] {
-        if (mine.empty()) return;
-        std::lock_guard<std::mutex> lock(mu);
-        const bool was_empty = queue.empty();
-        for (ProbeRecord& r : mine) queue.push_back(std::move(r));
-        mine.clear();
-        if (was_empty) cv.notify_one();
-      };
-      run.set_flush(hand_over);
-      outs[static_cast<size_t>(l)] = run.Go(cancel);
-      hand_over();
-      std::lock_guard<std::mutex> lock(mu);
-      --running;
-      cv.notify_one();
+      DirectLane lane(clock_, source, shared, l, lanes,
+                      [&](ProbeRecord&& r) { mine.push_back(std::move(r)); });
+      lane.set_after_wake([&] { handover.Put(mine); });
+      outs[static_cast<size_t>(l)] = lane.Go(cancel);
+      handover.Put(mine);
+      handover.LaneDone();
     });
   }
-  std::vector<ProbeRecord> batch;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return !queue.empty() || running == 0; });
-      if (queue.empty() && running == 0) break;
-      batch.swap(queue);
-    }
-    for (ProbeRecord& r : batch) sink(std::move(r));
-    batch.clear();
+  {
+    DirectLane own(clock_, source, shared, 0, lanes, sink);
+    own.set_after_wake([&] { handover.Pass(sink); });
+    outs[0] = own.Go(cancel);
   }
+  handover.PassUntilDone(lanes - 1, sink);
   for (std::thread& t : threads) t.join();
   ProbeOutcome o = outs[0];
   for (size_t l = 1; l < outs.size(); ++l) {  // ProbeOutcome::Add lives in the probe module

@@ -11,8 +11,9 @@
 // total_ms is libcurl's total time, i.e. from the actual send; latency from the intended send
 // is (sent_ms - intended_ms) + total_ms.
 // Thread-safe: Probe may run on several threads at once (each call has its own handles).
-// A call with many connections runs several event loops (lanes, one thread each); records
-// still reach the sink on the calling thread.
+// A call with many connections runs several event loops (lanes, DirectLane): lane 0 on the
+// calling thread, the others on threads of their own, whose records lane 0 passes on to the
+// sink after each of its wake-ups, so records still reach the sink on the calling thread.
 // On cancel, requests in flight are dropped without a record (counted not_issued); at the
 // deadline they become lost records ("deadline").
 

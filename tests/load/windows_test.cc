@@ -63,6 +63,24 @@ TEST_F(SourceWindowsTest, EveryRequestIsCountedOnceAndWindowsAddUp) {
   EXPECT_EQ(closed[0].by_instance.at("helloworld-v1-abc").cluster, "cluster1");
 }
 
+TEST_F(SourceWindowsTest, ManyInstancesKeepTheirClusterPastTheLookupCache) {
+  // 10,000 distinct instance names (more than the instance -> cluster cache holds), one of
+  // them mapped: every answer of it is counted to cluster1, the rest to unknown.
+  SourceWindows sw(0, 1e9, 0, parser_, clusters_);
+  for (uint64_t i = 0; i < 20000; ++i) {
+    ProbeRecord r = Ok(i, 0, "v1");
+    if (i % 2 == 1) r.body = "Hello version: v1, instance: pod-" + std::to_string(i / 2) + "\n";
+    sw.Add(r, -1);
+  }
+  std::vector<WindowCounts> rest = sw.TakeRest(1);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].by_cluster.at("cluster1"), 10000u);
+  EXPECT_EQ(rest[0].by_cluster.at("unknown"), 10000u);
+  EXPECT_EQ(rest[0].by_instance.size(), 10001u);
+  EXPECT_EQ(rest[0].by_instance.at("helloworld-v1-abc").cluster, "cluster1");
+  EXPECT_EQ(rest[0].by_instance.at("pod-9999").cluster, "");
+}
+
 TEST_F(SourceWindowsTest, AWindowClosesOnlyWhenEveryEarlierRequestHasItsRecord) {
   SourceWindows sw(0, 1000, 0, parser_, clusters_);
   sw.Add(Ok(0, 100, "v1"), -1);

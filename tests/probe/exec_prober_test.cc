@@ -202,26 +202,115 @@ TEST(ProbeEverySourceTest, ProbesEverySourceAtOnceAndKeepsTheirRecordsApart) {
   }
 }
 
-TEST(ExecProberTest, RefusesOpenLoopSpecsWithAClearMessage) {
+TEST(ExecProberTest, OpenLoopSendsAScriptWhoseCurlsPaceThemselves) {
   FakeCommandRunner runner;
+  runner.On(IsExec(), Pod([](int) { return -1; }, [](int) { return 0; }));
   FakeClock clock;
   ExecProber prober(runner, clock);
-  ProbeSpec spec = Options(10);
-  EXPECT_TRUE(prober.CheckSpec(spec).ok());
+  ProbeSpec spec = Options(40);
   spec.rate = 200;
-  Status s = prober.CheckSpec(spec);
-  EXPECT_TRUE(s.IsUsage());
-  EXPECT_NE(s.message().find("exec mode sends closed loop only"), std::string::npos) << s.message();
+  spec.duration = std::chrono::seconds(12);
+  EXPECT_TRUE(prober.CheckSpec(spec).ok());
   Sink sink;
   ProbeOutcome o = prober.Probe(Target(), spec, nullptr, sink.fn());
-  EXPECT_TRUE(o.gave_up);
-  EXPECT_EQ(o.not_issued, 10u);
-  EXPECT_EQ(o.last_error, s.message());
-  EXPECT_TRUE(sink.records.empty());
-  EXPECT_TRUE(runner.calls().empty());
-  spec.rate = 0;
-  spec.duration = std::chrono::seconds(5);
-  EXPECT_TRUE(prober.CheckSpec(spec).IsUsage());
+  EXPECT_EQ(o.requests, 40u);
+  EXPECT_EQ(o.not_issued, 0u);
+  sink.ExpectEachSeqOnce(40);
+  ASSERT_EQ(runner.calls().size(), 1u);
+  const std::string& script = runner.calls()[0].back();
+  // 200/s over 4 curls: 50/s each, 180000 an hour; the curls start 5 ms apart.
+  EXPECT_NE(script.find("; rate_per_hour=180000; stagger_s=0.005000\n"), std::string::npos)
+      << script.substr(0, script.find('\n'));
+  spec.rate = 2e6;
+  Status s = prober.CheckSpec(spec);
+  EXPECT_TRUE(s.IsUsage());
+  EXPECT_NE(s.message().find("exec mode paces from 1 request per hour to 1e6/s"), std::string::npos)
+      << s.message();
+  ProbeOutcome refused = prober.Probe(Target(), spec, nullptr, sink.fn());
+  EXPECT_TRUE(refused.gave_up);
+  EXPECT_EQ(refused.not_issued, 40u);
+  EXPECT_EQ(runner.calls().size(), 1u);
+}
+
+TEST(ExecProberTest, ClosedLoopWithADurationRunsBatchesUntilItEnds) {
+  FakeCommandRunner runner;
+  FakeClock clock;
+  std::vector<uint64_t> sizes;
+  runner.On(IsExec(), [&](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+    auto p = ParseProbeScript(argv.back());
+    if (!p) return Status::Internal("not a probe script");
+    sizes.push_back(p->end - p->first);
+    clock.Advance(std::chrono::milliseconds(300));  // each exec takes 0.3 s
+    return FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello));
+  });
+  ProbeSpec spec = Options(1000000000);
+  spec.duration = std::chrono::seconds(1);
+  spec.origin = clock.Monotonic();
+  Sink sink;
+  ProbeOutcome o = ExecProber(runner, clock).Probe(Target(), spec, nullptr, sink.fn());
+  // Execs start at 0, 0.3, 0.6 and 0.9 s; none at 1.2 s. The first carries 10 per curl, each
+  // next one what the last one's rate sends in the time left (at most 1 s): 40 / 0.3 * 0.7,
+  // 93 / 0.3 * 0.4, 124 / 0.3 * 0.1.
+  EXPECT_EQ(sizes, (std::vector<uint64_t>{40, 93, 124, 41}));
+  EXPECT_EQ(o.requests, 40u + 93 + 124 + 41);
+  EXPECT_EQ(o.lost, 0u);
+  EXPECT_EQ(o.not_issued, spec.requests - o.requests);
+  sink.ExpectEachSeqOnce(o.requests);
+}
+
+TEST(ExecProberTest, StampedRecordsCarryTheirArrivalLessCurlsTime) {
+  FakeCommandRunner runner;
+  FakeClock clock;
+  runner.On(IsExec(), [&](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+    auto p = ParseProbeScript(argv.back());
+    clock.Advance(std::chrono::milliseconds(500));
+    return FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello));
+  });
+  ExecOptions exec;
+  exec.stamp_sent = true;
+  ProbeSpec spec = Options(8);
+  spec.origin = clock.Monotonic() - std::chrono::milliseconds(100);
+  Sink sink;
+  ExecProber(runner, clock, exec).Probe(Target(), spec, nullptr, sink.fn());
+  sink.ExpectEachSeqOnce(8);
+  // In at 600 ms after the origin, each having taken 3 ms in curl.
+  for (const ProbeRecord& r : sink.records) {
+    EXPECT_DOUBLE_EQ(r.sent_ms, 597.0) << r.seq;
+    EXPECT_LT(r.intended_ms, 0) << r.seq;
+  }
+  Sink unstamped;
+  ExecProber(runner, clock).Probe(Target(), spec, nullptr, unstamped.fn());
+  for (const ProbeRecord& r : unstamped.records) EXPECT_LT(r.sent_ms, 0) << r.seq;
+}
+
+TEST(ExecProberTest, StampsInOnePieceChainBackFromTheLastAnswer) {
+  // One curl, three answers of 10 ms each in one D piece that comes in 600 ms after the
+  // origin: the last was sent at 590 ms at the latest, so the one before at 580, then 570.
+  FakeCommandRunner runner;
+  FakeClock clock;
+  runner.On(IsExec(), [&](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+    auto p = ParseProbeScript(argv.back());
+    const std::string& m = p->marker;
+    std::string piece;
+    for (int i = 0; i < 3; ++i)
+      piece += "b" + m + " W " + std::to_string(i) + " 200 0 0 0.010 0 1\n";
+    clock.Advance(std::chrono::milliseconds(600));
+    return FakeCommandRunner::Ok(m + " S 0 3\n" + m + " F 0 0 1\n" + m + " D 0 " +
+                                 std::to_string(piece.size()) + "\n" + piece + m + " C 0 0\n" + m +
+                                 " E\n");
+  });
+  ExecOptions exec;
+  exec.stamp_sent = true;
+  ProbeSpec spec = Options(3);
+  spec.concurrency = 1;
+  spec.origin = clock.Monotonic();
+  Sink sink;
+  ProbeOutcome o = ExecProber(runner, clock, exec).Probe(Target(), spec, nullptr, sink.fn());
+  EXPECT_EQ(o.lost, 0u) << o.last_error;
+  ASSERT_EQ(sink.records.size(), 3u);
+  EXPECT_DOUBLE_EQ(sink.records[0].sent_ms, 570.0);
+  EXPECT_DOUBLE_EQ(sink.records[1].sent_ms, 580.0);
+  EXPECT_DOUBLE_EQ(sink.records[2].sent_ms, 590.0);
 }
 
 TEST(ExecProberTest, TheMarkerSourceIsInjected) {

@@ -95,8 +95,8 @@ class ProbeScriptTest : public ::testing::Test {
 std::string ExpectedBody(uint64_t seq, const std::string& m) {
   switch (seq % 4) {
     case 0:
-      return "Hello version: v1, instance: hw-" + std::to_string(seq) +
-             "\nmeshverify-probe: E\n" + m.substr(0, m.size() - 1) + " W 0 200 0 0 0 1 0\nx";
+      return "Hello version: v1, instance: hw-" + std::to_string(seq) + "\nmeshverify-probe: E\n" +
+             m.substr(0, m.size() - 1) + " W 0 200 0 0 0 1 0\nx";
     case 1:
       return "Hello version: v2, instance: hw-" + std::to_string(seq);
     default:
@@ -160,8 +160,8 @@ TEST_F(ProbeScriptTest, RunsUnderBusyboxAshWithBusyboxTools) {
     GTEST_SKIP() << "busybox is not installed (scripts/deps.sh installs it)";
   }
   std::string tools = MakeTempDir();
-  for (const char* tool : {"sh", "wc", "head", "tail", "sleep", "mktemp", "rm", "cat", "readlink",
-                           "cp", "printf"}) {
+  for (const char* tool :
+       {"sh", "wc", "head", "tail", "sleep", "mktemp", "rm", "cat", "readlink", "cp", "printf"}) {
     ASSERT_EQ(symlink(access("/usr/bin/busybox", X_OK) == 0 ? "/usr/bin/busybox" : "/bin/busybox",
                       (tools + "/" + tool).c_str()),
               0);
@@ -179,9 +179,9 @@ TEST_F(ProbeScriptTest, NoWritableTempDirExits71WithoutOutput) {
   std::ofstream(bin_ + "/mktemp") << "#!/bin/sh\nexit 1\n";
   chmod((bin_ + "/mktemp").c_str(), 0755);
   int status = 0;
-  std::string out = RunSh(BuildProbeScript("http://h/", 0, 4, 2, milliseconds(1000),
-                                           milliseconds(1000), "mv:"),
-                          bin_, &status);
+  std::string out =
+      RunSh(BuildProbeScript("http://h/", 0, 4, 2, milliseconds(1000), milliseconds(1000), "mv:"),
+            bin_, &status);
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 71);
   EXPECT_EQ(out, "");
@@ -193,9 +193,9 @@ TEST_F(ProbeScriptTest, HostileUrlReachesCurlConfigQuotedAndRunsNothing) {
   std::string witness = dir + "/pwned";
   std::string url = "http://h/a'b\"c\\d $(touch " + witness + ") `touch " + witness + "`\nx";
   int status = 0;
-  std::string script = "FAKE_CURL_LOG='" + log + "'; FAKE_S=0; FAKE_C=1\n" +
-                       "export FAKE_CURL_LOG FAKE_S FAKE_C\n" +
-                       BuildProbeScript(url, 0, 1, 1, milliseconds(1000), milliseconds(1000), "mv:");
+  std::string script =
+      "FAKE_CURL_LOG='" + log + "'; FAKE_S=0; FAKE_C=1\n" + "export FAKE_CURL_LOG FAKE_S FAKE_C\n" +
+      BuildProbeScript(url, 0, 1, 1, milliseconds(1000), milliseconds(1000), "mv:");
   RunSh(script, bin_, &status);
   std::ifstream f(log);
   std::string first;
@@ -248,8 +248,8 @@ TEST(ProbeScriptBodyTest, IsSrcProbeProbeShAsEmbeddedAtBuildTime) {
   std::string file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   ASSERT_FALSE(file.empty());
   EXPECT_EQ(ProbeScriptBody(), file);
-  std::string script = BuildProbeScript("http://h/", 3, 4, 2, milliseconds(1500),
-                                        milliseconds(1000), "mv-1");
+  std::string script =
+      BuildProbeScript("http://h/", 3, 4, 2, milliseconds(1500), milliseconds(1000), "mv-1");
   EXPECT_EQ(script.substr(0, script.find('\n') + 1),
             "marker='mv-1'; url_config='\"http://h/\"'; first_seq=3; end_seq=7; concurrency=2; "
             "timeout_s=1.500; flush_s=1\n");
@@ -273,6 +273,59 @@ TEST(ExecArgvTest, PodAndNamespaceAreSeparateWordsBeforeTheScript) {
                                    "--kubeconfig", "/k/conf", "sleep-'$(x)", "--",
                                    "sh",           "-c",      "SCRIPT"};
   EXPECT_EQ(argv, want);
+}
+
+// The real curl's path, found before the test's wrapper is first on PATH.
+std::string RealCurl() {
+  FILE* p = popen("command -v curl", "r");
+  char buf[512] = {0};
+  if (p == nullptr) return "curl";
+  const bool got = fgets(buf, sizeof(buf), p) != nullptr;
+  pclose(p);
+  std::string path = got ? buf : "";
+  while (!path.empty() && path.back() == '\n') path.pop_back();
+  return path.empty() ? "/usr/bin/curl" : path;
+}
+
+TEST(ProbeScriptRealCurlTest, PacedScriptRunsEachCurlWithItsRateAndFramesEveryRequest) {
+  // The real curl under a wrapper that logs its arguments; file:// needs no network.
+  std::string dir = MakeTempDir();
+  std::ofstream(dir + "/answer") << "Hello version: v1, instance: paced\n";
+  std::ofstream(dir + "/curl") << "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'" << dir << "/args'\n"
+                               << "exec \"$REAL_CURL\" \"$@\"\n";
+  chmod((dir + "/curl").c_str(), 0755);
+  int status = 0;
+  std::string out =
+      RunSh("REAL_CURL=" + RealCurl() + "; export REAL_CURL\n" +
+                BuildPacedProbeScript("file://" + dir + "/answer", 10, 7, 3, milliseconds(5000),
+                                      milliseconds(100), "meshverify-p", 300),
+            dir, &status);
+  EXPECT_EQ(status, 0) << out;
+  std::vector<ProbeRecord> records;
+  FrameParser p("meshverify-p", ProbeSource{}, 1 << 16,
+                [&](ProbeRecord&& r) { records.push_back(std::move(r)); });
+  p.Expect(10, 17);
+  p.Feed(out);
+  ASSERT_TRUE(p.ok()) << p.error() << "\n" << out;
+  ASSERT_EQ(records.size(), 7u) << out;
+  for (uint64_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(records[i].seq, 10 + i);
+    EXPECT_EQ(records[i].curl_exit, 0) << out;
+    EXPECT_EQ(records[i].body, "Hello version: v1, instance: paced\n");
+  }
+  // 300/s over 3 curls: 100/s each, 360000 an hour; serial transfers (--rate has no effect
+  // with --parallel).
+  std::ifstream f(dir + "/args");
+  std::string line;
+  int curls = 0;
+  while (std::getline(f, line)) {
+    ++curls;
+    EXPECT_NE(line.find("--rate 360000/h"), std::string::npos) << line;
+    EXPECT_EQ(line.find("--parallel"), std::string::npos) << line;
+  }
+  EXPECT_EQ(curls, 3);
+  std::string rm = "rm -rf '" + dir + "'";
+  (void)system(rm.c_str());
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `meshverify load --direct`, the real binary and real libcurl against the lab's real
 # helloworld-server on loopback: exit codes (pass, SLO failed, usage errors with one-line
-# messages, exec mode not yet wired), every output format, JSONL streamed one line per window,
+# messages), every output format, JSONL streamed one line per window,
 # accounting in every window, fortio's fields. Reports are left in
 # $MESHVERIFY_BUILD_DIR/test-reports-load/load_direct/ for load_schema_test to validate.
 set -uo pipefail
@@ -100,7 +100,6 @@ expect_usage "--at 'soon': expected T=COMMAND" --direct --url "$url" --at soon
 expect_usage "unrecognised option '--rps'" --direct --url "$url" --rps 5
 expect_usage "--direct needs --url URL or -c" --direct
 expect_usage "-c/--config FILE is required (or --direct --url URL)"
-expect_usage "exec mode (from the source pods) is not in this build yet" -c "$root/scripts/lab/mesh.yaml"
 expect_usage "--rate must be positive" --direct --url "$url" --rate 0
 
 if [[ $failures -ne 0 ]]; then

@@ -149,6 +149,35 @@ TEST_F(DirectProberTest, LanesSplitOneScheduleAndKeepSeqsAndConnectionsUnique) {
   }
 }
 
+TEST_F(DirectProberTest, ASinkThatOnlyReadsGetsEveryBodyWholeOnOneLaneAndOnTwo) {
+  // The lane reuses a body's buffer when the sink leaves it in the record: no record may
+  // carry a byte of the one before.
+  DirectProber two(clock_, 2);
+  for (DirectProber* p : {&prober_, &two}) {
+    uint64_t n = 0, whole = 0;
+    ProbeOutcome o = p->Probe(source_, Spec(600, 4), nullptr, [&](ProbeRecord&& r) {
+      ++n;
+      whole += r.body == "Hello version: v1, instance: helloworld-v1-test\n";
+    });
+    EXPECT_EQ(o.requests, 600u);
+    EXPECT_EQ(n, 600u);
+    EXPECT_EQ(whole, 600u);
+  }
+}
+
+TEST_F(DirectProberTest, AUrlCurlCannotParseMakesEveryRequestARecordWithCurlsCode) {
+  Collected got;
+  ProbeSpec spec = Spec(6, 2);
+  spec.url = "http://bad host/hello";
+  ProbeOutcome o = prober_.Probe(source_, spec, nullptr, got.sink());
+  EXPECT_EQ(o.requests, 6u);
+  ASSERT_EQ(got.records.size(), 6u);
+  for (const ProbeRecord& r : got.records) {
+    EXPECT_EQ(r.curl_exit, 3);  // CURLE_URL_MALFORMAT
+    EXPECT_EQ(r.http_code, 0);
+  }
+}
+
 TEST_F(DirectProberTest, RefusedConnectionsAreRecordsWithCurlsCode) {
   Collected got;
   ProbeSpec spec = Spec(20, 2);

@@ -98,15 +98,20 @@ CheckResult ConvergedCheck(const std::string& gap, double waited_s, int view_rea
 CheckResult ProbeCheck(std::span<const ProbeOutcome> outcomes, double seconds,
                        std::string_view mode);
 
-// Combines reports of several runs or pods (`meshverify merge`): sources with the same
-// cluster and pod are summed (counts, errors, instances; latency keeps the larger max and
-// count-weighted percentiles, an approximation noted in the report), shares, intervals,
-// gates and the pooled total are recomputed from counts with `opt`, endpoints are unioned,
-// and the checks that need only counts (error_rate, balance, reachability against the
-// merged endpoints) are re-run; others are kept from the inputs, worst status first.
-// started_at is the earliest, duration_s the longest. Fails with InvalidInput when
-// `reports` is empty or a source's expected shares disagree between reports.
-Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& opt);
+// Combines reports of several runs or pods (`meshverify merge`, `jobs run`): sources with the
+// same cluster and pod are summed (counts, errors, instances, latency histograms bucket by
+// bucket; percentiles are recomputed from the merged histograms, or, for inputs written before
+// reports carried them, count-weighted means of the percentiles, noted), shares, intervals,
+// gates and the pooled total are recomputed from counts, endpoints are unioned, and the checks
+// that need only counts (error_rate, balance, reachability against the merged endpoints) are
+// re-run; others are kept from the inputs, worst status first. The gate runs at `opt.alpha`
+// divided by the looks of the runs' config (config.run.looks: a sequential run gated each look
+// so); config.gate keeps `opt`. started_at is the earliest, duration_s the longest; a note gives
+// how far apart the runs started. Fails with InvalidInput when `reports` is empty, when their
+// settings differ (CheckSameSettings in merge.h, naming `names[i]`), or when a source's expected
+// shares disagree between reports.
+Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& opt,
+                            std::span<const std::string> names = {});
 
 // Reads {"gate": {"tolerance", "alpha", "max_error_rate"}} from a report's config, falling
 // back to `defaults` field by field; the config shape written by `analyze` and `check`.

@@ -15,6 +15,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +39,13 @@ struct CheckSettings {
   nlohmann::json config = nlohmann::json::object();
   // When set, CheckRun::records gets every request as a meshverify.record/v1 JSONL line.
   bool keep_records = false;
+  // Direct mode (`check --direct`, a Job's pod): requests come from this one source (a
+  // DirectProber in this process), not from discovered source pods. Discovery is skipped: the
+  // destinations are `direct_destinations` (pod -> its cluster; answers of other pods count as
+  // cluster "unknown"), and no endpoint view is read, so shares are expected only when mesh.yaml
+  // states them (expect: {NAME: SHARE}); with `expect: endpoints` nothing is gated (noted).
+  std::optional<ProbeSource> direct_source;
+  std::map<std::string, std::string> direct_destinations;
 };
 
 // Where the pipeline says how far it got, for a person watching (the CLI draws it on a

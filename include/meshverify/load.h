@@ -62,7 +62,22 @@ struct LoadSettings {
   double tolerance = 0.05;
   double alpha = 0.01;
   nlohmann::json config = nlohmann::json::object();  // copied into the report
+  // Shard `shard_index` of `shard_count` (0-based; `--shard i/N`): one of N processes that
+  // share the experiment. It sends its part of every step: requests split so that the parts
+  // sum to `requests`, the rate divided by N, closed-loop connections divided by N (at least
+  // one), and its schedule shifted by a phase of i / rate (open loop: the N schedules
+  // interleave into one at the full rate; closed loop i ms) so shards never send in
+  // lockstep. Each step then starts at a multiple of `window` in wall-clock time (waiting
+  // up to one window for it), so windows of shards in other processes or pods start at the
+  // same wall-clock times and merge (MergeLoadReports).
+  int shard_index = 0;
+  int shard_count = 1;
+  bool align_to_wall_clock = false;  // also without shards; implied by shard_count > 1
 };
+
+// The part of `total` that shard `index` of `count` takes: total * (index + 1) / count -
+// total * index / count, so that the parts sum to `total`. REQUIRES: 0 <= index < count.
+uint64_t ShardPart(uint64_t total, int index, int count);
 
 // A refreshing progress line's content, once per pooled window.
 struct Progress {

@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,8 @@ struct Window {
   int step = 0;
   uint64_t index = 0;             // window number within the step
   double start_s = 0, end_s = 0;  // since the step's start
+  // Wall-clock time of start_s (Unix seconds; -1 unknown): windows of shards merge by it.
+  double start_unix_s = -1;
   std::string source;             // pod, "direct", or "all"
   std::string cluster;            // the source's cluster ("" pooled or unknown)
   bool warmup = false;            // before --warmup: shown, never gated
@@ -99,10 +102,22 @@ struct Step {
   double rate = 0;  // settings of the step: per source, 0 = closed loop
   int concurrency = 0;
   double duration_s = 0;
+  double start_unix_s = -1;  // wall-clock time of the step's origin (Unix seconds; -1 unknown)
   // Steady requests per second of actual sending, all sources: requests / (the latest
   // actual send - the steady part's start). Below the target when the client fell behind.
   double achieved_rate = 0;
   Window summary;  // pooled over the step's steady windows
+};
+
+// One shard of a sharded run (`jobs run`, `merge` of shard reports): who it was and what
+// became of it. A shard whose report is missing still counts its planned requests.
+struct ShardStatus {
+  std::string name;     // the pod (or report file) it ran as
+  std::string cluster;  // its source cluster
+  std::string status;   // "complete" | "interrupted" | "failed" | "missing"
+  uint64_t planned = 0;   // requests it was to send (0 unknown)
+  uint64_t requests = 0;  // requests its report accounts for
+  std::string detail;     // why it failed or is missing, one line
 };
 
 struct LoadReport {
@@ -126,7 +141,23 @@ struct LoadReport {
   std::vector<SloResult> slos;
   std::vector<Step> steps;
   std::vector<std::string> notes;
+  // Set by merges of shard reports: every shard, and the planned requests of those whose report
+  // is missing (never sent, or sent and not reported: not in `requests`).
+  std::vector<ShardStatus> shards;
+  uint64_t not_reported = 0;
 };
+
+// Merges load reports of the shards of one run (or of several runs of one experiment) into
+// the report one process would have written: counts, errors and histograms summed; windows
+// merged by wall-clock start (start_unix_s; by step and index for reports without it), per
+// source and pooled, shares and intervals recomputed at the runs' alpha; step summaries and
+// totals summed (rates of concurrent shards add); events taken once and detection re-run on
+// the merged windows; SLOs evaluated again on the merged summary; one `shards` entry per
+// input (name from `names`). send_latency_ms has no histogram in reports: its merged
+// percentiles are count-weighted means (noted). Fails with InvalidInput when `reports` is
+// empty, a report is not a load report, or their settings differ (CheckSameSettings).
+Result<LoadReport> MergeLoadReports(std::span<const LoadReport> reports,
+                                    std::span<const std::string> names);
 
 // Parses one --slo expression:
 //   errors < 0.1%        late <= 1%          rate >= 950 (requests/s, all sources)
@@ -166,8 +197,17 @@ void WriteLoadReportJson(const LoadReport& r, std::ostream& out);
 // "sources": [<window>...]}.
 nlohmann::json WindowLineToJson(const Window& pooled, const std::vector<Window>& sources);
 
+// Reads LoadReportToJson's form back (what merge needs: counts, histograms, windows, steps,
+// events, SLO results, notes). Fails with InvalidInput "<source>: <json pointer>: <reason>"
+// when the document is not a meshverify.load/v1 report or a count does not add up.
+Result<LoadReport> LoadReportFromJson(const nlohmann::json& j, std::string_view source);
+// Parses text then calls LoadReportFromJson; a parse error names the byte offset.
+Result<LoadReport> ParseLoadReport(std::string_view text, std::string_view source);
+
 std::string RenderLoadText(const LoadReport& r);
 std::string RenderLoadMarkdown(const LoadReport& r);
+// JUnit XML: one test case per SLO and per shard (inconclusive SLOs are skipped cases).
+std::string RenderLoadJUnit(const LoadReport& r);
 // A self-contained page (no network access): summary tables and SVG charts per step: share
 // per destination cluster over time with its interval band and the expected +- tolerance
 // band, error rate, p50 and p99 per destination, event markers on every chart; sweep curves.

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "meshverify/histogram.h"
 #include "meshverify/exit_code.h"
 #include "meshverify/model.h"
 #include "meshverify/status.h"
@@ -81,6 +82,9 @@ struct SourceReport {
   std::map<std::string, ShareStat> by_version;
   std::map<std::string, InstanceStat> by_instance;
   std::map<std::string, LatencyStat> latency_ms;  // per destination cluster
+  // The histograms behind latency_ms (same keys), so that `merge` is exact; empty in reports
+  // written before they were kept (merge then falls back to an approximation, and says so).
+  std::map<std::string, Histogram> latency_hist;
   std::map<std::string, TestStat> tests;          // "chi_square", "g_test", ...
   GateVerdict gate = GateVerdict::kNone;  // kNone when nothing is expected
   uint64_t requests_to_decide = 0;  // requests per source that would decide an inconclusive gate

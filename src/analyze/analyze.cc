@@ -76,6 +76,7 @@ SourceReport ReportFromCounts(const SourceCounts& c, const std::vector<PodInfo>&
     if (h.count() == 0) continue;
     r.latency_ms[ReportClusterKey(cluster)] =
         LatencyStat{h.count(), h.Quantile(0.5), h.Quantile(0.9), h.Quantile(0.99), h.max()};
+    r.latency_hist[ReportClusterKey(cluster)].Merge(h);
   }
   return r;
 }

@@ -1,14 +1,19 @@
-// MergeReports: several reports (runs, pods, Jobs) -> one, statistics recomputed from counts.
+// MergeReports: several reports (runs, pods, Jobs) -> one, statistics recomputed from counts,
+// latency from the histograms bucket by bucket, the gate at the runs' alpha per look.
+
+#include "meshverify/merge.h"
 
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "analyze/checks.h"
 #include "meshverify/analyze.h"
+#include "meshverify/stats.h"
 
 namespace meshverify {
 namespace {
@@ -16,8 +21,8 @@ namespace {
 using analyze_internal::CheckInput;
 using analyze_internal::SourceView;
 
-// Latency percentiles cannot be merged exactly without histograms: count-weighted means of the
-// percentiles, and the larger max.
+// Without histograms (reports older than them) percentiles cannot be merged exactly:
+// count-weighted means of the percentiles, and the larger max; `*approximate` is then set.
 void MergeLatency(const LatencyStat& in, LatencyStat* out) {
   uint64_t n = out->count + in.count;
   if (n == 0) return;
@@ -41,6 +46,16 @@ Status AddCount(uint64_t n, const std::string& where, const std::string& what, u
   return Status::Ok();
 }
 
+// Percentiles again from the merged histograms, for every key all of whose inputs had one.
+void LatencyFromHistograms(const std::set<std::string>& approximate, SourceReport* s) {
+  for (const auto& [k, h] : s->latency_hist) {
+    if (approximate.count(k) != 0 || h.count() == 0) continue;
+    s->latency_ms[k] =
+        LatencyStat{h.count(), h.Quantile(0.5), h.Quantile(0.9), h.Quantile(0.99), h.max()};
+  }
+  for (const std::string& k : approximate) s->latency_hist.erase(k);
+}
+
 // Adds the counts of `in` to `out`; fails when both know a different expected share.
 Status AddShares(const std::string& where, const std::map<std::string, ShareStat>& in,
                  bool keep_expected, std::map<std::string, ShareStat>* out) {
@@ -58,7 +73,9 @@ Status AddShares(const std::string& where, const std::map<std::string, ShareStat
 }
 
 // `keep_expected` is false for the pooled total, whose sources may expect different shares.
-Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out) {
+// Latency keys whose counts have no histogram in some input go to `*approximate`.
+Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out,
+                 std::set<std::string>* approximate) {
   const std::string where = SourceLabel(in);
   if (Status s = AddCount(in.requests, where, "requests", &out->requests); !s.ok()) return s;
   if (Status s = AddCount(in.ok, where, "ok", &out->ok); !s.ok()) return s;
@@ -72,7 +89,15 @@ Status AddSource(const SourceReport& in, bool keep_expected, SourceReport* out) 
   for (const auto& [k, inst] : in.by_instance) {
     out->by_instance[k].Add(inst.count, inst.cluster, inst.version);
   }
-  for (const auto& [k, l] : in.latency_ms) MergeLatency(l, &out->latency_ms[k]);
+  for (const auto& [k, l] : in.latency_ms) {
+    MergeLatency(l, &out->latency_ms[k]);
+    auto h = in.latency_hist.find(k);
+    if (h == in.latency_hist.end() || h->second.count() != l.count) {
+      approximate->insert(k);
+    } else {
+      out->latency_hist[k].Merge(h->second);
+    }
+  }
   for (const std::string& u : in.unparsed_samples) {
     if (out->unparsed_samples.size() < SourceCounts::kMaxUnparsedSamples) {
       out->unparsed_samples.push_back(u);
@@ -116,14 +141,27 @@ int Severity(CheckStatus s) {
 
 }  // namespace
 
-Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& opt) {
+Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& stated,
+                            std::span<const std::string> names) {
   if (reports.empty()) return Status::InvalidInput("merge: no reports to merge");
+  std::vector<nlohmann::json> configs;
+  std::vector<double> starts;
+  for (const Report& r : reports) {
+    configs.push_back(r.config);
+    starts.push_back(ParseRfc3339(r.started_at));
+  }
+  if (Status s = CheckSameSettings(configs, names); !s.ok()) return s;
+  // A sequential run gated each look at alpha / looks; the merged counts are its last look.
+  const int looks = LooksOf(reports[0].config);
+  GateOptions opt = stated;
+  opt.alpha = stats::SequentialAlpha(stated.alpha, 1, looks);
   Report out;
   out.tool_name = reports[0].tool_name;
   out.tool_version = reports[0].tool_version;
   out.config = reports[0].config;
-  if (out.config.is_object()) out.config["gate"] = GateOptionsToJson(opt);
+  if (out.config.is_object()) out.config["gate"] = GateOptionsToJson(stated);
   bool any_error = false;
+  std::set<std::string> approximate;
   std::set<std::tuple<std::string, std::string, std::string, uint32_t>> seen_endpoints;
   for (const Report& r : reports) {
     if (!r.started_at.empty() && (out.started_at.empty() || r.started_at < out.started_at)) {
@@ -142,7 +180,7 @@ Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& 
         it->cluster = s.cluster;
         it->pod = s.pod;
       }
-      if (Status st = AddSource(s, true, &*it); !st.ok()) return st;
+      if (Status st = AddSource(s, true, &*it, &approximate); !st.ok()) return st;
     }
     for (const Endpoint& e : r.endpoints) {
       if (seen_endpoints.insert({e.source_pod, e.envoy_cluster, e.address, e.port}).second) {
@@ -167,14 +205,32 @@ Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& 
       expect[i].has_endpoint_view = true;
       expect[i].endpoints.push_back(e);
     }
+    LatencyFromHistograms(approximate, &s);
     ComputeShareStatistics(expect[i].by_cluster, expect[i].by_version, opt, &s);
-    if (Status st = AddSource(s, false, &out.total); !st.ok()) return st;
+    std::set<std::string> ignored;
+    if (Status st = AddSource(s, false, &out.total, &ignored); !st.ok()) return st;
   }
+  LatencyFromHistograms(approximate, &out.total);
   ComputeShareStatistics(PooledExpected(out.sources, expect, true),
                          PooledExpected(out.sources, expect, false), opt, &out.total);
-  out.notes.push_back("merged from " + std::to_string(reports.size()) +
-                      " reports; latency percentiles are count-weighted means of the inputs' "
-                      "percentiles (max is exact)");
+  std::string note = "merged from " + std::to_string(reports.size()) + " reports; counts summed";
+  if (approximate.empty()) {
+    note += ", latency percentiles from the merged histograms (within their 0.4% bucket error)";
+  } else {
+    std::string keys;
+    for (const std::string& k : approximate) keys += (keys.empty() ? "" : ", ") + k;
+    note += "; latency to " + keys +
+            ": some inputs carry no histogram, so its percentiles are count-weighted means of "
+            "the inputs' (max is exact)";
+  }
+  if (looks > 1) {
+    std::ostringstream os;
+    os << "; gate at alpha " << stated.alpha << " / " << looks
+       << " looks, as each look of the runs";
+    note += os.str();
+  }
+  out.notes.push_back(note);
+  out.notes.push_back(DescribeClocks(starts, {}).note);
 
   CheckInput ci;
   for (size_t i = 0; i < out.sources.size(); ++i) {

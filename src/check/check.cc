@@ -47,6 +47,30 @@ std::vector<ProbeSource> SourcesOf(const MeshConfig& m, const discover::Discover
   return sources;
 }
 
+// Direct mode's stand-in for discovery: the one source, the given destinations, no views.
+discover::Discovery DirectDiscovery(const CheckSettings& settings) {
+  discover::Discovery d;
+  PodInfo source;
+  source.name = settings.direct_source->pod;
+  source.cluster = settings.direct_source->cluster;
+  source.phase = "Running";
+  source.ready = true;
+  d.sources.push_back(source);
+  for (const auto& [pod, cluster] : settings.direct_destinations) {
+    PodInfo p;
+    p.name = pod;
+    p.cluster = cluster;
+    d.destinations.push_back(p);
+  }
+  d.notes.push_back("direct mode: requests from this process as " +
+                    (source.cluster.empty() ? std::string("") : source.cluster + "/") +
+                    source.name + "; no discovery and no endpoint view read" +
+                    (settings.mesh.expect.from_endpoints
+                         ? " (expect: endpoints, so no share is gated here)"
+                         : ""));
+  return d;
+}
+
 // What the sinks hold so far, analysed with the gate at `alpha`.
 Report AnalyzeSoFar(const MeshConfig& m, const discover::Discovery& d,
                     const std::vector<SourceSink>& sinks, double alpha,
@@ -60,8 +84,9 @@ Report AnalyzeSoFar(const MeshConfig& m, const discover::Discovery& d,
   static const std::vector<Endpoint> kNoView;
   for (const PodInfo& s : d.sources) {
     auto view = d.views.find(discover::SourceKey(s));
-    in.expect[discover::SourceKey(s)] =
-        Expect(m, view == d.views.end() ? kNoView : view->second, d.destinations);
+    SourceExpectation e = Expect(m, view == d.views.end() ? kNoView : view->second, d.destinations);
+    if (view == d.views.end()) e.has_endpoint_view = false;  // none was read (direct mode)
+    in.expect[discover::SourceKey(s)] = std::move(e);
   }
   in.extra_checks = d.checks;
   for (const CheckResult& c : probe_checks) in.extra_checks.push_back(c);
@@ -85,8 +110,8 @@ void AddRunNotes(const MeshConfig& m, const discover::Discovery& d, const Looks&
     report->notes.push_back("sequential gate: looked " + std::to_string(run.looked) + " of " +
                             std::to_string(run.looks) + " times, " + std::to_string(run.sent) +
                             " of at most " + std::to_string(m.run.requests) +
-                            " requests per source; alpha " + Fixed(m.gate.alpha, 4) +
-                            " spent as " + Fixed(run.look_alpha, 4) + " per look");
+                            " requests per source; alpha " + Fixed(m.gate.alpha, 4) + " spent as " +
+                            Fixed(run.look_alpha, 4) + " per look");
   }
   if (!m.expect.note.empty()) report->notes.push_back(m.expect.note);
   for (const std::string& n : d.notes) report->notes.push_back(n);
@@ -121,8 +146,7 @@ CheckRun InterruptedInDiscovery(const CheckSettings& settings, const std::string
 }  // namespace
 
 Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, Prober& prober,
-                          Clock& clock, const std::atomic<bool>* cancel,
-                          ProgressSink* progress) {
+                          Clock& clock, const std::atomic<bool>* cancel, ProgressSink* progress) {
   const MeshConfig& m = settings.mesh;
   Result<ReplyParser> parser = ReplyParser::Create(m.target.pattern);
   if (!parser.ok()) return parser.status();
@@ -139,22 +163,28 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
   const std::string started_at = FormatRfc3339(clock.Now());
   const auto t0 = clock.Monotonic();
 
-  if (progress != nullptr) progress->Phase("discovering pods and endpoint views");
-  discover::DiscoverOptions dopt;
-  dopt.wait = m.run.wait;
-  dopt.interrupted = cancel;
-  Result<discover::Discovery> found = discover::Discover(runner, clock, m, dopt);
-  if (!found.ok() && cancel != nullptr && cancel->load()) {
-    return InterruptedInDiscovery(
-        settings, started_at, std::chrono::duration<double>(clock.Monotonic() - t0).count(),
-        found.status());
+  Result<discover::Discovery> found = discover::Discovery{};
+  if (settings.direct_source) {
+    found = DirectDiscovery(settings);
+  } else {
+    if (progress != nullptr) progress->Phase("discovering pods and endpoint views");
+    discover::DiscoverOptions dopt;
+    dopt.wait = m.run.wait;
+    dopt.interrupted = cancel;
+    found = discover::Discover(runner, clock, m, dopt);
+    if (!found.ok() && cancel != nullptr && cancel->load()) {
+      return InterruptedInDiscovery(
+          settings, started_at, std::chrono::duration<double>(clock.Monotonic() - t0).count(),
+          found.status());
+    }
   }
   if (!found.ok()) return found.status();
   const discover::Discovery& d = *found;
 
   std::map<std::string, std::string> cluster_of_pod;
   for (const PodInfo& p : d.destinations) cluster_of_pod[p.name] = p.cluster;
-  std::vector<ProbeSource> sources = SourcesOf(m, d);
+  std::vector<ProbeSource> sources =
+      settings.direct_source ? std::vector<ProbeSource>{*settings.direct_source} : SourcesOf(m, d);
   std::vector<CheckResult> probe_checks;
   if (!sources.empty()) {
     if (progress != nullptr) progress->Phase("preflight: sh, curl and a temp dir in each source");
@@ -173,7 +203,9 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
         return EveryGateDecided(AnalyzeSoFar(m, d, sinks, look_alpha, {}));
       });
 
-  if (!sources.empty()) probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds, prober.mode()));
+  if (!sources.empty()) {
+    probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds, prober.mode()));
+  }
   CheckRun out;
   out.report = AnalyzeSoFar(m, d, sinks, run.look_alpha, probe_checks);
   out.report.tool_version = MESHVERIFY_VERSION;

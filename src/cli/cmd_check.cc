@@ -1,12 +1,16 @@
 // `meshverify check -c mesh.yaml`: flags -> mesh.yaml with overrides -> the check pipeline
 // (check.h) with the exec prober -> report, records file and exit code.
+#include <algorithm>
 #include <ostream>
 #include <string>
 
 #include "cli/check_plan.h"
 #include "cli/commands.h"
 #include "meshverify/check.h"
+#include "meshverify/load.h"
 #include "meshverify/probe.h"
+#include "transport/direct_prober.h"
+#include "transport/http_post.h"
 
 namespace meshverify::cli {
 namespace {
@@ -23,13 +27,15 @@ constexpr char kHelpHead[] =
 struct Values {
   std::optional<std::string> timeout, deadline, wait;
   OutputOptionValues output;
+  ShardValues shard;
 };
 
 po::options_description Describe(CheckFlags* f, Values* v) {
   po::options_description desc("meshverify check options");
   desc.add_options()("help,h", "show this help")(
       "config,c", po::value(&f->config)->value_name("FILE"), "mesh.yaml (required)")(
-      "dry-run", po::bool_switch(&f->dry_run), "validate the config and print the plan; run nothing")(
+      "dry-run", po::bool_switch(&f->dry_run),
+      "validate the config and print the plan; run nothing")(
       "requests", Optional(&f->requests)->value_name("N"), "at most N requests per source pod")(
       "looks", Optional(&f->looks)->value_name("K"),
       "analyse at K evenly spaced points, stop once every gate is decided")(
@@ -38,8 +44,8 @@ po::options_description Describe(CheckFlags* f, Values* v) {
       "deadline", Optional(&v->deadline)->value_name("DUR"), "bound of the whole probing phase")(
       "wait", Optional(&v->wait)->value_name("DUR"), "bound of the wait for endpoint convergence")(
       "tolerance", Optional(&f->tolerance)->value_name("D"),
-      "a share is balanced within expected ± D")(
-      "alpha", Optional(&f->alpha)->value_name("A"), "family-wise error rate of the gate")(
+      "a share is balanced within expected ± D")("alpha", Optional(&f->alpha)->value_name("A"),
+                                                 "family-wise error rate of the gate")(
       "max-error-rate", Optional(&f->max_error_rate)->value_name("R"),
       "errors / requests above R fail")(
       "exec-requests", po::value(&f->exec_requests)->value_name("N")->default_value(10000),
@@ -49,14 +55,19 @@ po::options_description Describe(CheckFlags* f, Values* v) {
       "seed", Optional(&f->seed)->value_name("N"),
       "derive each exec's framing marker from N: the same run sends the same scripts")(
       "records", po::value(&f->records)->value_name("PATH"), "write every request as JSONL");
+  desc.add_options()("direct", po::bool_switch(&f->direct),
+                     "send from this process (a Job's pod): no discovery, no endpoint views")(
+      "url", po::value(&f->url)->value_name("URL"), "--direct: the target (default mesh.yaml's)")(
+      "source-cluster", po::value(&f->source_cluster)->value_name("NAME"),
+      "--direct: the cluster this process runs in");
+  AddShardOptions(desc, &f->shard, &v->shard);
   AddKubeOptions(desc, &f->kube);
   AddOutputOptions(desc, &v->output);
   return desc;
 }
 
 Result<std::optional<std::chrono::milliseconds>> Duration(const std::optional<std::string>& text,
-                                                          const std::string& flag,
-                                                          bool zero_ok) {
+                                                          const std::string& flag, bool zero_ok) {
   if (!text) return std::optional<std::chrono::milliseconds>();
   Result<std::chrono::milliseconds> d = ParseDuration(*text, flag);
   if (!d.ok()) return d.status();
@@ -80,6 +91,62 @@ class TerminalProgress : public ProgressSink {
   std::ostream& err_;
 };
 
+// Writes the report, then (--quit-sidecar) lets the sidecar go: the report is out first.
+ExitCode Emit(const CheckFlags& flags, const CheckRun& run, Environment& env) {
+  if (!flags.records.empty()) {
+    if (Status s = env.fs->WriteFile(flags.records, run.records); !s.ok()) {
+      return ReportError(env, "check", s.WithPrefix("could not run"));
+    }
+  }
+  const ExitCode code = EmitReport(run.report, flags.output, env, "check");
+  if (flags.shard.quit_sidecar) {
+    if (Status s = HttpPostEmpty(kQuitUrl, std::chrono::seconds(5)); !s.ok()) {
+      ReportError(env, "check", s.WithPrefix("--quit-sidecar"));
+    }
+  }
+  return code;
+}
+
+// `check --direct`: this process is the one source, shard i of N of the run's requests.
+ExitCode RunDirectCheck(const CheckFlags& flags, MeshConfig mesh, Environment& env) {
+  // Without expected shares no gate can stop the run early: the shard sends its whole part.
+  if (mesh.expect.from_endpoints) mesh.run.looks = 1;
+  CheckSettings settings;
+  settings.config = PlanToJson(flags, mesh);
+  settings.config["run"]["mode"] = "direct";
+  if (!flags.source_cluster.empty()) settings.config["source_cluster"] = flags.source_cluster;
+  const uint64_t part = load::ShardPart(mesh.run.requests, flags.shard.index, flags.shard.count);
+  if (flags.shard.count > 1) {
+    settings.config["shard"] = {
+        {"index", flags.shard.index}, {"count", flags.shard.count}, {"requests", part}};
+  }
+  if (part == 0) {
+    return ReportError(env, "check",
+                       Status::Usage("--shard: shard " + std::to_string(flags.shard.index) +
+                                     " of " + std::to_string(flags.shard.count) + " of " +
+                                     std::to_string(mesh.run.requests) + " requests gets none"));
+  }
+  mesh.run.requests = part;
+  mesh.run.looks = static_cast<int>(std::min<uint64_t>(mesh.run.looks, part));
+  settings.mesh = mesh;
+  settings.keep_records = !flags.records.empty();
+  settings.direct_source =
+      ProbeSource{flags.source_cluster,
+                  flags.shard.source_name.empty() ? "direct" : flags.shard.source_name,
+                  "",
+                  "",
+                  "",
+                  ""};
+  settings.direct_destinations = flags.shard.instance_clusters;
+  DirectProber prober(*env.clock);
+  TerminalProgress progress(*env.err);
+  Result<CheckRun> run =
+      ::meshverify::RunCheck(settings, *env.runner, prober, *env.clock, env.interrupted,
+                             env.err_is_tty ? &progress : nullptr);
+  if (!run.ok()) return ReportError(env, "check", run.status().WithPrefix("could not run"));
+  return Emit(flags, *run, env);
+}
+
 }  // namespace
 
 Result<CheckFlags> ParseCheckFlags(const Args& args) {
@@ -92,7 +159,13 @@ Result<CheckFlags> ParseCheckFlags(const Args& args) {
     f.help = HelpText(kHelpHead, desc, "");
     return f;
   }
-  if (f.config.empty()) return Status::Usage("-c/--config FILE is required");
+  if (f.config.empty() && !(f.direct && !f.url.empty())) {
+    return Status::Usage("-c/--config FILE is required (or --direct --url URL)");
+  }
+  if (!f.direct && (!f.url.empty() || !f.source_cluster.empty() || !f.shard.source_name.empty())) {
+    return Status::Usage("--url, --source-cluster and --source-name need --direct");
+  }
+  if (Status s = ParseShardValues(vm, v.shard, &f.shard); !s.ok()) return s;
   Result<OutputFlags> output = ResolveOutput(v.output);
   if (!output.ok()) return output.status();
   f.output = *output;
@@ -122,11 +195,16 @@ Result<CheckFlags> ParseCheckFlags(const Args& args) {
 }
 
 ExitCode RunCheck(const CheckFlags& flags, Environment& env) {
-  Result<std::string> text = ReadFileOrStdin(env, flags.config);
-  if (!text.ok()) return ReportError(env, "check", text.status());
-  Result<MeshConfig> mesh = ParseMeshConfig(*text, flags.config);
-  if (!mesh.ok()) return ReportError(env, "check", mesh.status());
+  Result<MeshConfig> mesh = MeshConfig{};
+  if (!flags.config.empty()) {
+    Result<std::string> text = ReadFileOrStdin(env, flags.config);
+    if (!text.ok()) return ReportError(env, "check", text.status());
+    mesh = ParseMeshConfig(*text, flags.config);
+    if (!mesh.ok()) return ReportError(env, "check", mesh.status());
+  }
+  if (!flags.url.empty()) mesh->target.url = flags.url;
   if (Status s = ApplyCheckFlags(flags, &*mesh); !s.ok()) return ReportError(env, "check", s);
+  if (flags.direct && !flags.dry_run) return RunDirectCheck(flags, *mesh, env);
   if (flags.dry_run) {
     if (flags.output.stdout_format->name == "json") {
       *env.out << PlanToJson(flags, *mesh).dump(2) << "\n";
@@ -145,16 +223,11 @@ ExitCode RunCheck(const CheckFlags& flags, Environment& env) {
   if (flags.seed) exec.markers = probe::SeededMarkers(*flags.seed);
   probe::ExecProber prober(*env.runner, *env.clock, exec);
   TerminalProgress progress(*env.err);
-  Result<CheckRun> run = ::meshverify::RunCheck(settings, *env.runner, prober, *env.clock,
-                                                env.interrupted,
-                                                env.err_is_tty ? &progress : nullptr);
+  Result<CheckRun> run =
+      ::meshverify::RunCheck(settings, *env.runner, prober, *env.clock, env.interrupted,
+                             env.err_is_tty ? &progress : nullptr);
   if (!run.ok()) return ReportError(env, "check", run.status().WithPrefix("could not run"));
-  if (!flags.records.empty()) {
-    if (Status s = env.fs->WriteFile(flags.records, run->records); !s.ok()) {
-      return ReportError(env, "check", s.WithPrefix("could not run"));
-    }
-  }
-  return EmitReport(run->report, flags.output, env, "check");
+  return Emit(flags, *run, env);
 }
 
 }  // namespace meshverify::cli

@@ -1,4 +1,6 @@
 // `meshverify load`: flags -> settings -> prober -> the load pipeline -> reports.
+#include <cmath>
+#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -9,6 +11,7 @@
 #include "meshverify/probe.h"
 #include "meshverify/redact.h"
 #include "transport/direct_prober.h"
+#include "transport/http_post.h"
 
 namespace meshverify::cli {
 namespace {
@@ -30,10 +33,26 @@ Result<std::unique_ptr<Prober>> MakeProber(const LoadFlags& f, Environment& env)
       std::make_unique<probe::ExecProber>(*env.runner, *env.clock, exec));
 }
 
+// What this shard is to send over all steps (0 when the run is bounded by time alone).
+uint64_t Planned(const load::LoadSettings& s) {
+  const size_t steps = s.sweep ? s.sweep->values.size() : 1;
+  if (s.requests > 0) return steps * load::ShardPart(s.requests, s.shard_index, s.shard_count);
+  uint64_t n = 0;
+  for (size_t i = 0; i < steps; ++i) {
+    const double rate = s.sweep && s.sweep->axis == "rate" ? s.sweep->values[i] : s.rate;
+    const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
+    if (rate > 0) n += static_cast<uint64_t>(std::ceil(rate / s.shard_count * seconds));
+  }
+  return n;
+}
+
 // Direct mode: this process. Exec mode: every Running and Ready source pod of every cluster.
 Result<std::vector<ProbeSource>> Sources(const LoadFlags& f, const MeshConfig& m,
                                          Environment& env) {
-  if (f.direct) return std::vector<ProbeSource>{{f.source_cluster, "direct", "", "", "", ""}};
+  if (f.direct) {
+    return std::vector<ProbeSource>{
+        {f.source_cluster, f.source_name.empty() ? "direct" : f.source_name, "", "", "", ""}};
+  }
   std::vector<ProbeSource> out;
   for (const ClusterConfig& c : m.clusters) {
     Result<std::vector<PodInfo>> pods =
@@ -78,8 +97,9 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
     Result<MeshConfig> m = ParseMeshConfig(*text, f.config);
     if (!m.ok()) return m.status();
     mesh = std::move(*m);
-    s.cluster_of_instance = DestinationClusters(mesh, env);
+    if (f.instance_clusters.empty()) s.cluster_of_instance = DestinationClusters(mesh, env);
   }
+  for (const auto& [pod, cluster] : f.instance_clusters) s.cluster_of_instance[pod] = cluster;
   s.url = !f.url.empty() ? f.url : have_mesh ? mesh.target.url : "";
   if (s.url.empty()) return Status::Usage("--direct needs --url URL or -c");
   for (size_t i = 0; i < s.url.size(); ++i) {
@@ -137,6 +157,15 @@ Result<load::LoadSettings> Settings(const LoadFlags& f, Environment& env) {
                         : nlohmann::json()},
       {"tolerance", s.tolerance},
       {"alpha", s.alpha}};
+  s.shard_index = f.shard_index;
+  s.shard_count = f.shard_count;
+  if (f.shard_count > 1) {
+    s.config["shard"] = {{"index", f.shard_index},
+                         {"count", f.shard_count},
+                         {"name", s.sources[0].pod},
+                         {"cluster", f.source_cluster},
+                         {"planned", Planned(s)}};
+  }
   return s;
 }
 
@@ -194,6 +223,14 @@ ExitCode RunLoad(const LoadFlags& f, Environment& env) {
   if (jsonl && jsonl_status.ok()) jsonl_status = jsonl->Commit();
   if (!jsonl_status.ok()) ReportError(env, "load", jsonl_status);
   if (!report.ok()) return ReportError(env, "load", report.status());
+  if (f.quit_sidecar) {  // the sidecar goes only once the report is out
+    EmitLoadReport(*report, f, env);
+    env.out->flush();
+    if (Status s = HttpPostEmpty(kQuitUrl, std::chrono::seconds(5)); !s.ok()) {
+      ReportError(env, "load", s.WithPrefix("--quit-sidecar"));
+    }
+    return report->interrupted ? ExitCode::kInterrupted : ExitCodeFor(report->verdict);
+  }
   if (ExitCode code = EmitLoadReport(*report, f, env); code != ExitCode::kPass) return code;
   if (!jsonl_status.ok()) return ExitCode::kCouldNotRun;
   if (report->interrupted) return ExitCode::kInterrupted;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/merge_load.h"
 #include "meshverify/analyze.h"
 
 namespace meshverify::cli {
@@ -14,6 +15,8 @@ namespace {
 constexpr char kHelpTail[] =
     "\nSums sources with the same cluster and pod, recomputes shares, intervals, gates and the\n"
     "pooled total from the counts, unions endpoints and re-runs the count-based checks.\n"
+    "Latency merges bucket by bucket; load reports (meshverify.load/v1) merge window by\n"
+    "wall-clock window. Runs of other settings are refused.\n"
     "Gate settings default to the first report's config.gate; flags override them.\n"
     "Exit codes: 0 passed, 1 failed, 2 bad input, 3 an input could not run, 4 inconclusive.\n";
 
@@ -47,11 +50,16 @@ Result<MergeFlags> ParseMergeFlags(const Args& args) {
 }
 
 ExitCode RunMerge(const MergeFlags& f, Environment& env) {
-  std::vector<Report> reports;
+  std::vector<std::string> texts;
   for (const std::string& path : f.files) {
     Result<std::string> text = ReadFileOrStdin(env, path);
     if (!text.ok()) return ReportError(env, "merge", text.status());
-    Result<Report> r = ParseReport(*text, path);
+    texts.push_back(std::move(*text));
+  }
+  if (IsLoadReport(texts[0])) return MergeLoadFiles(texts, f.files, f.output, env);
+  std::vector<Report> reports;
+  for (size_t i = 0; i < f.files.size(); ++i) {
+    Result<Report> r = ParseReport(texts[i], f.files[i]);
     if (!r.ok()) return ReportError(env, "merge", r.status());
     reports.push_back(std::move(*r));
   }
@@ -59,7 +67,7 @@ ExitCode RunMerge(const MergeFlags& f, Environment& env) {
   if (f.tolerance) opt.tolerance = *f.tolerance;
   if (f.alpha) opt.alpha = *f.alpha;
   if (f.max_error_rate) opt.max_error_rate = *f.max_error_rate;
-  Result<Report> merged = MergeReports(reports, opt);
+  Result<Report> merged = MergeReports(reports, opt, f.files);
   if (!merged.ok()) return ReportError(env, "merge", merged.status());
   if (!merged->config.is_object()) merged->config = nlohmann::json::object();
   merged->config["merged_from"] = f.files;

@@ -16,6 +16,7 @@
 
 #include "cli/environment.h"
 #include "cli/options.h"
+#include "cli/shard_flags.h"
 #include "meshverify/config.h"
 #include "meshverify/endpoint_parsers.h"
 #include "meshverify/exit_code.h"
@@ -59,6 +60,12 @@ struct CheckFlags {
   std::optional<uint64_t> seed;    // reproducible exec scripts (seeded markers)
   std::string records;             // --records PATH: every request as JSONL
   bool dry_run = false;
+  // --direct: requests from this process (DirectProber), no discovery (a Job's pod); -c is
+  // optional with --url. --source-cluster names the source's cluster; shard: --shard I/N,
+  // --source-name, --instance-cluster, --quit-sidecar.
+  bool direct = false;
+  std::string url, source_cluster;
+  ShardFlags shard;
   OutputFlags output;
   std::string help;
 };
@@ -127,6 +134,9 @@ Result<MergeFlags> ParseMergeFlags(const Args& args);
 ExitCode RunMerge(const MergeFlags& flags, Environment& env);
 
 // `load`: LoadFlags, ParseLoadFlags and RunLoad are in cli/load_flags.h (cmd_load.cc).
+
+// `jobs` and `jobs run`: JobsFlags, ParseJobsFlags, RunJobs and RunJobsRun are in
+// cli/jobs_flags.h (cmd_jobs.cc, cmd_jobs_run.cc).
 
 // `version` (also --version): the version and what the build was made of.
 struct VersionFlags {

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "cli/options.h"
+#include "cli/shard_flags.h"
 #include "meshverify/config.h"
 
 namespace meshverify::cli {
@@ -13,7 +14,8 @@ namespace {
 struct Raw {
   std::string duration, window = "1s", warmup = "0s", timeout, event_timeout = "60s";
   std::string sweep, expect;
-  std::vector<std::string> at, slo;
+  std::vector<std::string> at, slo, instance_cluster;
+  std::string shard;
   double rate = 0, tolerance = 0, alpha = 0;
   int concurrency = 0;
   uint64_t requests = 0;
@@ -54,7 +56,16 @@ po::options_description Describe(LoadFlags* f, Raw* r) {
       "html", po::value(&f->html_path)->value_name("PATH"), "write the HTML report")(
       "markdown", po::value(&f->markdown_path)->value_name("PATH"), "write a Markdown report")(
       "fortio", po::value(&f->fortio_path)->value_name("PATH"), "write fortio's result JSON")(
-      "output,o", po::value(&f->output)->value_name("FMT"), "stdout format: text | json");
+      "output,o", po::value(&f->output)->value_name("FMT"), "stdout format: text | json")(
+      "shard", po::value(&r->shard)->value_name("I/N"),
+      "shard I (0-based) of N: its part of the requests or rate, windows on the wall clock")(
+      "source-name", po::value(&f->source_name)->value_name("NAME"),
+      "direct mode: this source's name in the report (default direct)")(
+      "instance-cluster", po::value(&r->instance_cluster)->value_name("POD=CLUSTER")->composing(),
+      "a destination pod's cluster (instead of asking kubectl); repeatable")(
+      "quit-sidecar",
+      "when done, POST the Istio sidecar's /quitquitquit (Jobs without native "
+      "sidecars)");
   return desc;
 }
 
@@ -127,6 +138,11 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
       return Status::Usage("--alpha must be in (0, 1)");
     f->alpha = r.alpha;
   }
+  ShardFlags shard;
+  if (Status s = ParseShardValues(vm, {r.shard, r.instance_cluster}, &shard); !s.ok()) return s;
+  f->shard_index = shard.index;
+  f->shard_count = shard.count;
+  f->instance_clusters = std::move(shard.instance_clusters);
   if (f->output != "text" && f->output != "json") {
     return Status::Usage("-o " + f->output + ": expected text or json");
   }
@@ -138,6 +154,9 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
   }
   if (!f->direct && (!f->url.empty() || !f->source_cluster.empty())) {
     return Status::Usage("--url and --source-cluster need --direct");
+  }
+  if (!f->direct && !f->source_name.empty()) {
+    return Status::Usage("--source-name needs --direct");
   }
   return Status::Ok();
 }
@@ -157,6 +176,7 @@ Result<LoadFlags> ParseLoadFlags(const Args& args) {
     return f;
   }
   f.direct = vm.count("direct") != 0;
+  f.quit_sidecar = vm.count("quit-sidecar") != 0;
   if (Status s = Check(vm, raw, &f); !s.ok()) return s;
   return f;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/shard_flags.h"  // kQuitUrl
 #include "meshverify/load.h"
 
 namespace meshverify::cli {
@@ -35,6 +36,15 @@ struct LoadFlags {
   std::string pattern;
   std::string jsonl_path, json_path, html_path, markdown_path, fortio_path;
   std::string output = "text";  // -o text|json
+  // --shard i/N: this process is shard i (0-based) of N (a Job's completion index).
+  int shard_index = 0, shard_count = 1;
+  std::string source_name;  // --source-name: the source's name in the report ("direct")
+  // --instance-cluster POD=CLUSTER (repeatable): destination pods' clusters, given instead of
+  // asking kubectl (a Job's pod has no kubectl).
+  std::map<std::string, std::string> instance_clusters;
+  // --quit-sidecar: when done, POST the Istio sidecar's /quitquitquit (a Job without native
+  // sidecars), at kQuitUrl.
+  bool quit_sidecar = false;
 };
 
 // Parses the words after `load`. Fails with Usage "<what is wrong>" (one line; exit 2)

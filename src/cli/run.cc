@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "cli/jobs_flags.h"
 #include "cli/load_flags.h"
 #include "meshverify/redact.h"
 
@@ -40,6 +41,8 @@ constexpr Command kCommands[] = {
      [](const Args& a, Environment& e) { return ParseAndRun("merge", ParseMergeFlags, RunMerge, a, e); }},
     {"load", "load and balance experiments over time (windows, faults, SLOs)",
      [](const Args& a, Environment& e) { return ParseAndRun("load", ParseLoadFlags, RunLoad, a, e); }},
+    {"jobs", "Kubernetes Jobs running meshverify in the mesh; `jobs run` runs and merges them",
+     [](const Args& a, Environment& e) { return ParseAndRun("jobs", ParseJobsFlags, RunJobs, a, e); }},
     {"version", "version, git commit, build type, compiler and library versions",
      [](const Args& a, Environment& e) {
        return ParseAndRun("version", ParseVersionFlags, RunVersion, a, e);

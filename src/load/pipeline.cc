@@ -13,9 +13,20 @@ namespace {
 
 using internal::WindowCounts;
 
+// This shard's part of a step: the rate divided by the shards, closed-loop connections too.
+internal::StepSettings ShardStep(const LoadSettings& s, internal::StepSettings st) {
+  if (s.shard_count <= 1) return st;
+  st.rate /= s.shard_count;
+  if (st.rate <= 0) {
+    st.concurrency = std::max(1, static_cast<int>(ShardPart(static_cast<uint64_t>(st.concurrency),
+                                                            s.shard_index, s.shard_count)));
+  }
+  return st;
+}
+
 std::vector<internal::StepSettings> Steps(const LoadSettings& s) {
   std::vector<internal::StepSettings> steps;
-  if (!s.sweep) return {{0, s.rate, s.concurrency}};
+  if (!s.sweep) return {ShardStep(s, {0, s.rate, s.concurrency})};
   for (size_t i = 0; i < s.sweep->values.size(); ++i) {
     const double v = s.sweep->values[i];
     internal::StepSettings st{static_cast<int>(i), s.rate, s.concurrency};
@@ -24,7 +35,7 @@ std::vector<internal::StepSettings> Steps(const LoadSettings& s) {
     } else {
       st.concurrency = static_cast<int>(v);
     }
-    steps.push_back(st);
+    steps.push_back(ShardStep(s, st));
   }
   return steps;
 }
@@ -38,6 +49,10 @@ Status Validate(const LoadSettings& s) {
     return Status::Usage("load: give --duration or --requests");
   }
   if (s.window.count() <= 0) return Status::Usage("load: --window must be positive");
+  if (s.shard_count < 1 || s.shard_index < 0 || s.shard_index >= s.shard_count) {
+    return Status::Usage("load: --shard " + std::to_string(s.shard_index) + "/" +
+                         std::to_string(s.shard_count) + ": expected i/N with 0 <= i < N");
+  }
   if (!s.events.empty() && s.duration.count() <= 0) {
     return Status::Usage("load: --at needs --duration (events are placed on its timeline)");
   }
@@ -139,11 +154,13 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
         const ProbeSource& src = settings.sources[i];
         report.windows.push_back(internal::ToWindow(res.per_source[i][k], src.pod, src.cluster,
                                                     warm, settings.alpha, clusters, versions));
+        report.windows.back().start_unix_s = res.origin_unix_s + report.windows.back().start_s;
         AddTotals(res.per_source[i][k], report);
         res.per_source[i][k] = WindowCounts();  // counted: free it (long runs)
       }
       report.pooled.push_back(internal::ToWindow(pool, std::string(kPooledSource), "", warm,
                                                  settings.alpha, clusters, versions));
+      report.pooled.back().start_unix_s = res.origin_unix_s + report.pooled.back().start_s;
       if (!warm) {
         step_steady.Merge(pool);
         step_steady_s += (pool.end_ms - pool.start_ms) / 1000.0;
@@ -159,6 +176,7 @@ Result<LoadReport> RunLoadExperiment(const LoadSettings& settings, Prober& probe
     st.rate = steps[si].rate;
     st.concurrency = steps[si].concurrency;
     st.duration_s = res.elapsed_s;
+    st.start_unix_s = res.origin_unix_s;
     st.summary = internal::ToWindow(step_steady, std::string(kPooledSource), "", false,
                                     settings.alpha, clusters, versions);
     // A summary spans its steady time: end_s - start_s is the time its requests took.

@@ -126,6 +126,14 @@ std::string RenderLoadText(const LoadReport& r) {
          << " req/s, errors " << Errors(st.summary) << ", late " << st.summary.late << "\n";
     }
   }
+  if (!r.shards.empty()) {
+    os << "\nshards (" << r.not_reported << " planned requests not reported):\n";
+    for (const ShardStatus& s : r.shards) {
+      os << "  " << s.status << "  " << s.name << (s.cluster.empty() ? "" : " (" + s.cluster + ")")
+         << "  requests " << s.requests << (s.planned ? " of " + std::to_string(s.planned) : "")
+         << (s.detail.empty() ? "" : "  " + s.detail) << "\n";
+    }
+  }
   for (const std::string& n : r.notes) os << "note: " << n << "\n";
   return os.str();
 }
@@ -161,6 +169,15 @@ std::string RenderLoadMarkdown(const LoadReport& r) {
     row({"---", "---", "---", "---"});
     for (const SloResult& s : r.slos) {
       row({"`" + s.expr + "`", s.status, s.value ? F(*s.value, 4) : "-", s.detail});
+    }
+  }
+  if (!r.shards.empty()) {
+    os << "\n## Shards\n\n";
+    row({"shard", "cluster", "status", "requests", "planned", "detail"});
+    row({"---", "---", "---", "---", "---", "---"});
+    for (const ShardStatus& s : r.shards) {
+      row({s.name, s.cluster, s.status, std::to_string(s.requests), std::to_string(s.planned),
+           s.detail});
     }
   }
   for (const std::string& n : r.notes) os << "\n> " << n << "\n";

@@ -70,7 +70,7 @@ json WindowToJson(const Window& w) {
   for (const auto& [k, h] : w.latency_hist) hist[k] = h.ToJson();
   json conns = json::object();
   for (const auto& [id, n] : w.by_connection) conns[std::to_string(id)] = n;
-  return {{"step", w.step},
+  json j = {{"step", w.step},
           {"index", w.index},
           {"start_s", Num(w.start_s)},
           {"end_s", Num(w.end_s)},
@@ -90,6 +90,8 @@ json WindowToJson(const Window& w) {
           {"send_latency_ms", LatencyJson(w.send_latency_ms)},
           {"latency_hist", std::move(hist)},
           {"by_connection", std::move(conns)}};
+  if (w.start_unix_s >= 0) j["start_unix_s"] = Num(w.start_unix_s);
+  return j;
 }
 
 json WindowLineToJson(const Window& pooled, const std::vector<Window>& sources) {
@@ -121,6 +123,8 @@ void WriteLoadReportJson(const LoadReport& r, std::ostream& out) {
   head.slos = r.slos;
   head.steps = r.steps;
   head.notes = r.notes;
+  head.shards = r.shards;
+  head.not_reported = r.not_reported;
   json j = LoadReportToJson(head);
   j.erase("windows");
   j.erase("pooled");
@@ -155,11 +159,12 @@ json LoadReportToJson(const LoadReport& r) {
                      {"concurrency", s.concurrency},
                      {"duration_s", Num(s.duration_s)},
                      {"achieved_rate", Num(s.achieved_rate)},
+                     {"start_unix_s", s.start_unix_s >= 0 ? Num(s.start_unix_s) : json()},
                      {"summary", WindowToJson(s.summary)}});
   }
   json expected = json::object();
   for (const auto& [k, v] : r.expected) expected[k] = v;
-  return {{"schema", r.schema},
+  json j = {{"schema", r.schema},
           {"verdict", VerdictName(r.verdict)},
           {"tool", {{"name", "meshverify"}, {"version", r.tool_version}}},
           {"started_at", r.started_at},
@@ -182,6 +187,20 @@ json LoadReportToJson(const LoadReport& r) {
           {"slos", std::move(slos)},
           {"steps", std::move(steps)},
           {"notes", r.notes}};
+  if (!r.shards.empty()) {
+    json shards = json::array();
+    for (const ShardStatus& s : r.shards) {
+      shards.push_back({{"name", s.name},
+                        {"cluster", s.cluster},
+                        {"status", s.status},
+                        {"planned", s.planned},
+                        {"requests", s.requests},
+                        {"detail", s.detail}});
+    }
+    j["shards"] = std::move(shards);
+    j["not_reported"] = r.not_reported;
+  }
+  return j;
 }
 
 }  // namespace meshverify::load

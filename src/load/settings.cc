@@ -50,4 +50,13 @@ Result<EventSpec> ParseEvent(std::string_view text) {
   return EventSpec{*at, std::string(text.substr(eq + 1))};
 }
 
+uint64_t ShardPart(uint64_t total, int index, int count) {
+  const auto part = [&](int i) {
+    // total * i / count without overflow for any uint64 total: (q * count + r) * i / count.
+    const uint64_t n = static_cast<uint64_t>(count), q = total / n, r = total % n;
+    return q * static_cast<uint64_t>(i) + r * static_cast<uint64_t>(i) / n;
+  };
+  return part(index + 1) - part(index);
+}
+
 }  // namespace meshverify::load

@@ -111,24 +111,61 @@ class Collector {
   const LoadHooks& hooks_;
 };
 
-ProbeSpec SpecFor(const LoadSettings& s, const StepSettings& step) {
+// This shard's phase: open loop i / rate (rate of the whole experiment), closed loop i ms.
+std::chrono::nanoseconds Phase(const LoadSettings& s, const StepSettings& step) {
+  if (s.shard_count <= 1) return std::chrono::nanoseconds(0);
+  const double total_rate = step.rate * s.shard_count;
+  const double seconds = total_rate > 0 ? s.shard_index / total_rate : s.shard_index * 1e-3;
+  return std::chrono::nanoseconds(static_cast<int64_t>(seconds * 1e9));
+}
+
+ProbeSpec SpecFor(const LoadSettings& s, const StepSettings& step, std::chrono::nanoseconds phase) {
   ProbeSpec spec;
   spec.url = s.url;
   spec.concurrency = step.concurrency;
   spec.rate = step.rate;
   spec.duration = s.duration;
+  if (s.duration.count() > 0 && phase.count() > 0) {
+    spec.duration = std::max(Ms(1), std::chrono::duration_cast<Ms>(s.duration - phase));
+  }
   spec.timeout = s.timeout;
   spec.max_body_bytes = s.max_body_bytes;
   if (s.requests > 0) {
-    spec.requests = s.requests;
+    spec.requests = ShardPart(s.requests, s.shard_index, std::max(1, s.shard_count));
   } else if (step.rate > 0) {
-    spec.requests = static_cast<uint64_t>(
-        std::ceil(step.rate * static_cast<double>(s.duration.count()) / 1000.0));
+    // Due before the duration ends, counted from this shard's phase.
+    const double seconds = (static_cast<double>(s.duration.count()) / 1000.0) -
+                           static_cast<double>(phase.count()) / 1e9;
+    spec.requests = static_cast<uint64_t>(std::max(0.0, std::ceil(step.rate * seconds - 1e-9)));
   } else {
     spec.requests = std::numeric_limits<uint64_t>::max() / 4;  // bounded by the duration
   }
   spec.deadline = s.duration.count() > 0 ? s.duration + 2 * s.timeout + Ms(5000) : Ms(3600000);
   return spec;
+}
+
+// The step's origin: now, or (aligned) the next multiple of the window in wall-clock time,
+// slept until (in steps of at most 100 ms, so that cancel is seen).
+std::chrono::steady_clock::time_point AlignedOrigin(const LoadSettings& s, Clock& clock,
+                                                    const std::atomic<bool>* cancel,
+                                                    double* origin_unix_s) {
+  const auto wall = clock.Now();
+  const auto mono = clock.Monotonic();
+  const double now_ms = std::chrono::duration<double, std::milli>(wall.time_since_epoch()).count();
+  if (!s.align_to_wall_clock && s.shard_count <= 1) {
+    *origin_unix_s = now_ms / 1000.0;
+    return mono;
+  }
+  const double w = static_cast<double>(s.window.count());
+  const double start_ms = std::ceil(now_ms / w) * w;
+  *origin_unix_s = start_ms / 1000.0;
+  const auto origin = mono + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                 std::chrono::duration<double, std::milli>(start_ms - now_ms));
+  for (auto now = clock.Monotonic(); now < origin; now = clock.Monotonic()) {
+    if (cancel != nullptr && *cancel) break;
+    clock.SleepFor(std::min(Ms(100), std::chrono::ceil<Ms>(origin - now)));
+  }
+  return origin;
 }
 
 }  // namespace
@@ -142,9 +179,12 @@ StepResult RunStep(const LoadSettings& settings, const StepSettings& step,
                    const std::atomic<bool>* cancel, const LoadHooks& hooks) {
   const size_t n = settings.sources.size();
   Collector collector(n, settings, hooks);
-  ProbeSpec spec = SpecFor(settings, step);
-  spec.origin = clock.Monotonic();
-  const auto origin = spec.origin;
+  const std::chrono::nanoseconds phase = Phase(settings, step);
+  ProbeSpec spec = SpecFor(settings, step, phase);
+  double origin_unix_s = 0;
+  const auto origin = AlignedOrigin(settings, clock, cancel, &origin_unix_s);
+  spec.origin = origin + phase;
+  const double phase_ms = static_cast<double>(phase.count()) / 1e6;
   const double window_ms = static_cast<double>(settings.window.count());
   std::vector<SourceWindows> windows;
   windows.reserve(n);
@@ -155,6 +195,10 @@ StepResult RunStep(const LoadSettings& settings, const StepSettings& step,
   std::vector<RecordSink> sinks;
   for (size_t i = 0; i < n; ++i) {
     sinks.push_back([&, i](ProbeRecord&& r) {
+      if (phase_ms > 0) {  // times from the step's origin, not this shard's shifted schedule
+        if (r.intended_ms >= 0) r.intended_ms += phase_ms;
+        if (r.sent_ms >= 0) r.sent_ms += phase_ms;
+      }
       double arrival = -1;
       if (r.intended_ms < 0 && r.sent_ms < 0) {
         arrival = std::chrono::duration<double, std::milli>(clock.Monotonic() - origin).count();
@@ -166,8 +210,16 @@ StepResult RunStep(const LoadSettings& settings, const StepSettings& step,
   }
   EventRunner events(settings.events, step.index, runner, clock, origin, settings.event_timeout,
                      cancel);
-  std::vector<ProbeOutcome> outcomes =
-      ProbeEverySource(prober, settings.sources, spec, cancel, sinks);
+  std::vector<ProbeOutcome> outcomes;
+  if (spec.requests > 0) {
+    outcomes = ProbeEverySource(prober, settings.sources, spec, cancel, sinks);
+  } else {  // this shard's part of the requests is empty
+    for (const ProbeSource& src : settings.sources) {
+      ProbeOutcome o;
+      o.source = src;
+      outcomes.push_back(std::move(o));
+    }
+  }
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(clock.Monotonic() - origin).count();
   bool interrupted = false;
@@ -182,6 +234,7 @@ StepResult RunStep(const LoadSettings& settings, const StepSettings& step,
   r.outcomes = std::move(outcomes);
   r.events = events.Finish();
   r.elapsed_s = end_ms / 1000.0;
+  r.origin_unix_s = origin_unix_s;
   return r;
 }
 

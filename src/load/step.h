@@ -25,6 +25,7 @@ struct StepResult {
   std::vector<ProbeOutcome> outcomes;
   std::vector<Event> events;
   double elapsed_s = 0;
+  double origin_unix_s = -1;  // wall-clock time of the step's origin (window 0's start)
 };
 
 StepResult RunStep(const LoadSettings& settings, const StepSettings& step,

@@ -265,6 +265,17 @@ SourceReport ReadSource(Reader& rd, const json& j, const std::string& sp) {
                   l.p99 = rd.Number(v, p, "p99", true, true);
                   l.max = rd.Number(v, p, "max", true, true);
                 });
+  if (j.contains("latency_hist")) {  // optional: older reports have none
+    ForEachMember(rd, j, sp, "latency_hist", false,
+                  [&](const std::string& k, const json& v, const std::string& p) {
+                    Result<Histogram> h = Histogram::FromJson(v, "");
+                    if (!h.ok()) {
+                      rd.Fail(p, h.status().message().substr(2));  // drop FromJson's ": "
+                      return;
+                    }
+                    s.latency_hist[k] = std::move(*h);
+                  });
+  }
   ForEachMember(rd, j, sp, "tests", true,
                 [&](const std::string& k, const json& v, const std::string& p) {
                   TestStat& t = s.tests[k];

@@ -65,10 +65,14 @@ json SourceToJson(const SourceReport& s) {
             {"tests", std::move(tests)},
             {"requests_to_decide", s.requests_to_decide}};
   if (s.gate != GateVerdict::kNone) j["gate"] = GateVerdictName(s.gate);
+  if (!s.latency_hist.empty()) {
+    json hist = json::object();
+    for (const auto& [k, h] : s.latency_hist) hist[k] = h.ToJson();
+    j["latency_hist"] = std::move(hist);
+  }
   if (!s.unparsed_samples.empty()) j["unparsed_samples"] = s.unparsed_samples;
   return j;
 }
-
 
 }  // namespace
 

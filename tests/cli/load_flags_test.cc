@@ -112,3 +112,28 @@ TEST(ParseLoadFlagsTest, BadValuesAreOneLineUsageErrors) {
 
 }  // namespace
 }  // namespace meshverify::cli
+
+namespace meshverify::cli {
+namespace {
+
+TEST(ParseLoadFlagsTest, ShardSourceNameAndInstanceClusters) {
+  Result<LoadFlags> f = ParseLoadFlags({"--direct", "--url", "http://x/", "--shard", "2/3",
+                                        "--source-name", "mv-load-0-2", "--instance-cluster",
+                                        "hw-v1=cluster1", "--instance-cluster", "hw-v2=cluster2"});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->shard_index, 2);
+  EXPECT_EQ(f->shard_count, 3);
+  EXPECT_EQ(f->source_name, "mv-load-0-2");
+  EXPECT_EQ(f->instance_clusters.at("hw-v2"), "cluster2");
+  for (const char* bad : {"3/3", "-1/3", "1/0", "1", "1/2x", "a/b"}) {
+    Result<LoadFlags> b = ParseLoadFlags({"--direct", "--url", "http://x/", "--shard", bad});
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_EQ(b.status().message(), "--shard '" + std::string(bad) +
+                                        "': expected I/N with 0 <= I < N <= 10000");
+  }
+  EXPECT_EQ(ParseLoadFlags({"--direct", "--instance-cluster", "x"}).status().message(),
+            "--instance-cluster 'x': expected POD=CLUSTER");
+}
+
+}  // namespace
+}  // namespace meshverify::cli

@@ -15,7 +15,7 @@
 #   <marker> C <curl> <the curl's exit status>                        once per curl, at the end
 #   <marker> E
 # Each curl writes into its own file, per request, the body as received and then
-#   <marker> W <urlnum> <http_code> <exitcode> <time_connect> <time_total> <num_connects> <size>
+#   <marker> W <urlnum> <http_code> <exitcode> <time_connect> <time_total> <num_connects> <size> <local_port>
 # One writer per file and one transfer at a time make that stream unambiguous: a body is the
 # bytes between two W lines, and its length must equal the W line's size.
 #
@@ -80,7 +80,7 @@ while [ "$curl_index" -lt "$concurrency" ] && [ $((first_seq + curl_index)) -lt 
   # -q: no ~/.curlrc in the pod, so the requests are the ones meshverify describes.
   curl -q -sS --no-progress-meter --parallel --parallel-max 1 --max-time "$timeout_s" \
     -K "$config" \
-    -w "$marker W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download}\n" \
+    -w "$marker W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download} %{local_port}\n" \
     >"out$curl_index" &
   curl_pids="$curl_pids $!"
   echo "$marker F $curl_index $((first_seq + curl_index)) $concurrency"

@@ -128,6 +128,42 @@ Verdict VerdictOf(const std::vector<CheckResult>& checks) {
   return inconclusive ? Verdict::kInconclusive : Verdict::kPass;
 }
 
+namespace {
+
+// The `version` label behind the endpoint at `address`: of the destination pod at that address
+// (of the endpoint's cluster first, as pod CIDRs may overlap between networks), or, for an
+// east-west gateway, the one version of every destination pod of the gateway's cluster. ""
+// when unknown or mixed.
+std::string VersionBehind(const std::vector<Endpoint>& view, const std::string& address,
+                          const std::vector<PodInfo>& destinations) {
+  const Endpoint* ep = nullptr;
+  for (const Endpoint& x : view) {
+    if (x.address == address && (ep == nullptr || (!ep->Routable() && x.Routable()))) ep = &x;
+  }
+  if (ep == nullptr) return "";
+  auto label = [](const PodInfo& p) {
+    auto v = p.labels.find("version");
+    return v == p.labels.end() ? std::string() : v->second;
+  };
+  if (!ep->via.empty()) {
+    std::string version;
+    for (const PodInfo& p : destinations) {
+      if (p.cluster != ep->cluster) continue;
+      std::string v = label(p);
+      if (v.empty() || (!version.empty() && v != version)) return "";
+      version = v;
+    }
+    return version;
+  }
+  const PodInfo* pod = nullptr;
+  for (const PodInfo& p : destinations) {
+    if (p.ip == address && (pod == nullptr || p.cluster == ep->cluster)) pod = &p;
+  }
+  return pod == nullptr ? "" : label(*pod);
+}
+
+}  // namespace
+
 SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
                                            const std::vector<PodInfo>& destinations) {
   SourceExpectation e;
@@ -136,14 +172,9 @@ SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
   e.by_cluster = ExpectedClusterShares(view);
   std::map<std::string, double> by_version;
   for (const auto& [address, share] : ExpectedEndpointShares(view)) {
-    const PodInfo* pod = nullptr;
-    for (const PodInfo& p : destinations) {
-      if (p.ip == address) pod = &p;
-    }
-    if (pod == nullptr) return e;  // versions not all known: leave by_version empty
-    auto v = pod->labels.find("version");
-    if (v == pod->labels.end()) return e;
-    by_version[v->second] += share;
+    std::string version = VersionBehind(view, address, destinations);
+    if (version.empty()) return e;  // versions not all known: leave by_version empty
+    by_version[version] += share;
   }
   e.by_version = std::move(by_version);
   return e;
@@ -169,8 +200,7 @@ Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
 
   report.total = ReportFromCounts(Pool(in.sources), in.destinations);
   ComputeShareStatistics(analyze_internal::PooledExpectation(by_cluster_parts),
-                         analyze_internal::PooledExpectation(by_version_parts),
-                         opt, &report.total);
+                         analyze_internal::PooledExpectation(by_version_parts), opt, &report.total);
   DropLoneUnknownCluster(&report.total);
   if (in.sources.size() > 1 && report.total.gate != GateVerdict::kNone) {
     report.notes.push_back(

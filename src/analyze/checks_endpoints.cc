@@ -10,11 +10,40 @@
 namespace meshverify::analyze_internal {
 namespace {
 
-const PodInfo* PodByIp(const std::vector<PodInfo>& pods, const std::string& ip) {
+// The pod at the endpoint's address; with overlapping pod CIDRs (multi-network) several pods
+// may share it, and then the one of the endpoint's cluster. Gateway endpoints are no pod.
+const PodInfo* PodByIp(const std::vector<PodInfo>& pods, const Endpoint& e) {
+  if (!e.via.empty()) return nullptr;
+  const PodInfo* any = nullptr;
   for (const PodInfo& p : pods) {
-    if (!ip.empty() && p.ip == ip) return &p;
+    if (e.address.empty() || p.ip != e.address) continue;
+    if (e.cluster.empty() || p.cluster == e.cluster) return &p;
+    if (any == nullptr) any = &p;
   }
-  return nullptr;
+  return any;
+}
+
+// Answers from instances that are destination pods of `cluster`.
+uint64_t AnsweredFromCluster(const SourceReport& r, const std::vector<PodInfo>& pods,
+                             const std::string& cluster) {
+  uint64_t n = 0;
+  for (const auto& [name, inst] : r.by_instance) {
+    for (const PodInfo& p : pods) {
+      if (p.name == name && p.cluster == cluster) n += inst.count;
+    }
+  }
+  return n;
+}
+
+// True iff the view reaches `pod`: by its IP, or through a gateway endpoint of its cluster.
+bool Listed(const std::vector<Endpoint>& view, const PodInfo& pod) {
+  for (const Endpoint& e : view) {
+    if (e.via.empty() ? e.address == pod.ip && (e.cluster.empty() || e.cluster == pod.cluster)
+                      : e.cluster == pod.cluster) {
+      return true;
+    }
+  }
+  return false;
 }
 
 const PodInfo* PodByName(const std::vector<PodInfo>& pods, const std::string& name) {
@@ -48,15 +77,25 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
     }
     for (const Endpoint& e : s.expect->endpoints) {
       if (!e.Routable()) continue;
-      const PodInfo* pod = PodByIp(*in.destinations, e.address);
+      const SourceReport& r = *s.report;
+      double w = static_cast<double>(e.weight) / static_cast<double>(total_weight);
+      if (!e.via.empty() && !e.cluster.empty()) {  // a gateway: reached when its cluster answers
+        ++checked;
+        if (AnsweredFromCluster(r, *in.destinations, e.cluster) > 0) continue;
+        double luck = std::pow(1.0 - w, static_cast<double>(r.ok));
+        std::string what = SourceLabel(r) + " never got an answer through the gateway " +
+                           e.address + ":" + std::to_string(e.port) + " (" + e.cluster +
+                           ", share " + Fixed(w, 3) + ", chance by luck " + Fixed(luck, 4) + ")";
+        (r.ok > 0 && luck < in.opt.alpha ? missing : undecided).push_back(what);
+        continue;
+      }
+      const PodInfo* pod = PodByIp(*in.destinations, e);
       if (pod == nullptr) {
         ++unmapped;
         continue;
       }
       ++checked;
-      const SourceReport& r = *s.report;
       if (Answered(r, pod->name) > 0) continue;
-      double w = static_cast<double>(e.weight) / static_cast<double>(total_weight);
       double luck = std::pow(1.0 - w, static_cast<double>(r.ok));
       std::string what = SourceLabel(r) + " never got an answer from " + pod->name + " (" +
                          e.address + ", " + (e.cluster.empty() ? "no cluster" : e.cluster) +
@@ -104,9 +143,7 @@ CheckResult CheckInstancesKnown(const CheckInput& in) {
         continue;
       }
       if (!HasView(s)) continue;
-      bool listed = false;
-      for (const Endpoint& e : s.expect->endpoints) listed = listed || e.address == pod->ip;
-      if (!listed) {
+      if (!Listed(s.expect->endpoints, *pod)) {
         unlisted.push_back(SourceLabel(r) + ": " + name + " (" + pod->ip + ", " +
                            std::to_string(inst.count) + " answers)");
       }

@@ -1,11 +1,13 @@
 // `meshverify check`: mesh.yaml plus the flag overrides, the --dry-run plan, the report config.
 #include "cli/check_plan.h"
 
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
 #include "meshverify/analyze.h"
 #include "meshverify/discover.h"
+#include "meshverify/ip.h"
 
 namespace meshverify::cli {
 namespace {
@@ -44,11 +46,26 @@ Status ApplyCheckFlags(const CheckFlags& f, MeshConfig* mesh) {
     for (ClusterConfig& c : m.clusters) c.kubeconfig = f.kube.kubeconfig;
   }
   if (!f.kube.ns.empty()) m.source.ns = f.kube.ns;
+  for (const std::string& arg : f.gateways) {
+    size_t eq = arg.find('=');
+    if (eq == 0 || eq == std::string::npos) {
+      return Status::Usage("--gateway " + arg + ": expected CLUSTER=ADDR[:PORT]");
+    }
+    std::string name = arg.substr(0, eq), addr = arg.substr(eq + 1);
+    Result<GatewayAddress> g = ParseGatewayAddress(addr);
+    if (!g.ok()) return Status::Usage("--gateway " + arg + ": " + g.status().message());
+    auto it = std::find_if(m.clusters.begin(), m.clusters.end(),
+                           [&](const ClusterConfig& c) { return c.name == name; });
+    if (it == m.clusters.end()) {
+      return Status::Usage("--gateway " + arg + ": no cluster " + name + " in " + f.config);
+    }
+    it->gateways.push_back(addr);
+  }
   if (f.requests) m.run.requests = *f.requests;
   if (f.looks) m.run.looks = *f.looks;
   if (static_cast<uint64_t>(m.run.looks) > m.run.requests) {
-    return Status::Usage("--looks: more looks (" + std::to_string(m.run.looks) + ") than requests (" +
-                         std::to_string(m.run.requests) + ")");
+    return Status::Usage("--looks: more looks (" + std::to_string(m.run.looks) +
+                         ") than requests (" + std::to_string(m.run.requests) + ")");
   }
   if (f.concurrency) m.run.concurrency = *f.concurrency;
   if (f.timeout) m.run.timeout = *f.timeout;
@@ -69,6 +86,10 @@ void PrintPlan(const CheckFlags& flags, const MeshConfig& m, std::ostream& os) {
        << ", kubeconfig " << (c.kubeconfig.empty() ? "(default)" : c.kubeconfig) << ", pod CIDRs ";
     for (size_t i = 0; i < c.pod_cidrs.size(); ++i) os << (i ? " " : "") << c.pod_cidrs[i];
     if (c.pod_cidrs.empty()) os << "(none: endpoints mapped by destination pod IP)";
+    if (!c.gateways.empty()) {
+      os << "; gateways";
+      for (const std::string& g : c.gateways) os << " " << g;
+    }
     os << "\n";
   }
   os << "sources:     pods -n " << m.source.ns << " -l " << m.source.selector
@@ -80,8 +101,8 @@ void PrintPlan(const CheckFlags& flags, const MeshConfig& m, std::ostream& os) {
   os << "gate:        tolerance " << m.gate.tolerance << ", alpha " << m.gate.alpha
      << ", max error rate " << m.gate.max_error_rate << "\n";
   os << "run:         " << m.run.requests << " requests per source at most, in " << m.run.looks
-     << (m.run.looks == 1 ? " look" : " looks") << ", concurrency "
-     << m.run.concurrency << ", timeout " << Seconds(m.run.timeout) << " per request, deadline "
+     << (m.run.looks == 1 ? " look" : " looks") << ", concurrency " << m.run.concurrency
+     << ", timeout " << Seconds(m.run.timeout) << " per request, deadline "
      << Seconds(m.run.deadline) << ", convergence wait " << Seconds(m.run.wait) << "\n";
   os << "commands:\n";
   for (const ClusterConfig& c : m.clusters) {
@@ -101,33 +122,34 @@ nlohmann::json PlanToJson(const CheckFlags& flags, const MeshConfig& m) {
   nlohmann::json clusters = nlohmann::json::array();
   for (const ClusterConfig& c : m.clusters) {
     clusters.push_back({{"name", c.name}, {"context", c.context}, {"pod_cidrs", c.pod_cidrs}});
+    if (!c.gateways.empty()) clusters.back()["gateways"] = c.gateways;
   }
   nlohmann::json expect = "endpoints";
   if (!m.expect.from_endpoints) expect = m.expect.shares;
   auto secs = [](std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; };
   nlohmann::json j = {{"command", "check"},
-          {"config_file", flags.config},
-          {"clusters", clusters},
-          {"source",
-           {{"namespace", m.source.ns},
-            {"selector", m.source.selector},
-            {"container", m.source.container}}},
-          {"target",
-           {{"url", m.target.url},
-            {"envoy_cluster", m.target.envoy_cluster},
-            {"destinations", m.target.destinations},
-            {"namespace", m.target.ns.empty() ? m.source.ns : m.target.ns}}},
-          {"expect", expect},
-          {"gate", GateOptionsToJson(m.gate)},
-          {"run",
-           {{"requests", m.run.requests},
-            {"looks", m.run.looks},
-            {"concurrency", m.run.concurrency},
-            {"timeout_s", secs(m.run.timeout)},
-            {"deadline_s", secs(m.run.deadline)},
-            {"wait_s", secs(m.run.wait)},
-            {"exec_requests", flags.exec_requests},
-            {"mode", "exec"}}}};
+                      {"config_file", flags.config},
+                      {"clusters", clusters},
+                      {"source",
+                       {{"namespace", m.source.ns},
+                        {"selector", m.source.selector},
+                        {"container", m.source.container}}},
+                      {"target",
+                       {{"url", m.target.url},
+                        {"envoy_cluster", m.target.envoy_cluster},
+                        {"destinations", m.target.destinations},
+                        {"namespace", m.target.ns.empty() ? m.source.ns : m.target.ns}}},
+                      {"expect", expect},
+                      {"gate", GateOptionsToJson(m.gate)},
+                      {"run",
+                       {{"requests", m.run.requests},
+                        {"looks", m.run.looks},
+                        {"concurrency", m.run.concurrency},
+                        {"timeout_s", secs(m.run.timeout)},
+                        {"deadline_s", secs(m.run.deadline)},
+                        {"wait_s", secs(m.run.wait)},
+                        {"exec_requests", flags.exec_requests},
+                        {"mode", "exec"}}}};
   if (flags.seed) j["seed"] = *flags.seed;
   return j;
 }

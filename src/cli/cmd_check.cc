@@ -44,7 +44,9 @@ po::options_description Describe(CheckFlags* f, Values* v) {
       "requests per kubectl exec of a source (0 = all in one)")(
       "seed", Optional(&f->seed)->value_name("N"),
       "derive each exec's framing marker from N: the same run sends the same scripts")(
-      "records", po::value(&f->records)->value_name("PATH"), "write every request as JSONL");
+      "records", po::value(&f->records)->value_name("PATH"), "write every request as JSONL")(
+      "gateway", po::value(&f->gateways)->composing()->value_name("CLUSTER=ADDR[:PORT]"),
+      "east-west gateway of a cluster (repeatable; added to mesh.yaml's and the discovered)");
   AddKubeOptions(desc, &f->kube);
   AddOutputOptions(desc, &v->output);
   return desc;

@@ -57,6 +57,7 @@ struct CheckFlags {
   uint64_t exec_requests = 10000;  // requests per kubectl exec, 0 = all
   std::optional<uint64_t> seed;    // reproducible exec scripts (seeded markers)
   std::string records;             // --records PATH: every request as JSONL
+  std::vector<std::string> gateways;  // --gateway CLUSTER=ADDR[:PORT], added to the config's
   bool dry_run = false;
   OutputFlags output;
   std::string help;
@@ -85,6 +86,7 @@ struct EndpointsFlags {
   std::string envoy_cluster;
   std::vector<std::string> cidrs;         // CLUSTER=CIDR
   std::vector<std::string> kind_configs;  // CLUSTER=PATH
+  std::vector<std::string> gateways;      // CLUSTER=ADDR[:PORT]
   std::string config;                     // mesh.yaml
   bool json = false;                      // -o json
   std::string help;

@@ -190,7 +190,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   for (const Endpoint& e : r.endpoints) {
     os << "<tr><td>" << H(e.source_pod) << "</td><td>" << H(e.address);
     if (e.port) os << ':' << e.port;
-    os << "</td><td>" << H(e.cluster) << "</td><td>" << HealthStatusName(e.health) << "</td><td>"
+    os << "</td><td>" << H(e.via.empty() ? e.cluster : e.cluster + " (via " + e.via + ")")
+       << "</td><td>" << HealthStatusName(e.health) << "</td><td>"
        << OutlierName(e.outlier_ejected) << "</td><td class=\"n\">" << e.weight
        << "</td><td>" << H(e.locality) << "</td></tr>\n";
   }

@@ -147,7 +147,7 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   for (const Endpoint& e : r.endpoints) {
     os << "| " << Cell(e.source_pod) << " | " << MarkdownEscape(e.address);
     if (e.port) os << ':' << e.port;
-    os << " | " << Cell(e.cluster) << " | " << HealthStatusName(e.health) << " | "
+    os << " | " << Cell(e.via.empty() ? e.cluster : e.cluster + " (via " + e.via + ")") << " | " << HealthStatusName(e.health) << " | "
        << OutlierName(e.outlier_ejected) << " | " << e.weight << " | " << Cell(e.locality)
        << " |\n";
   }

@@ -154,7 +154,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
        << PadRight(Truncate(e.cluster.empty() ? "?" : OneLine(e.cluster), 12), 12) << "  "
        << PadRight(HealthStatusName(e.health), 9) << "  "
        << PadRight(OutlierName(e.outlier_ejected), 7) << "  "
-       << PadLeft(std::to_string(e.weight), 6) << "\n";
+       << PadLeft(std::to_string(e.weight), 6) << (e.via.empty() ? "" : "  via " + OneLine(e.via))
+       << "\n";
   }
   if (rows < r.endpoints.size()) {
     os << "  ... and " << r.endpoints.size() - rows << " more (see the JSON report)\n";

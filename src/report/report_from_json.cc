@@ -317,6 +317,7 @@ Endpoint ReadEndpoint(Reader& rd, const json& j, const std::string& p) {
   e.priority = static_cast<uint32_t>(rd.Unsigned(j, p, "priority", false, kMax32));
   e.hostname = rd.String(j, p, "hostname", false);
   e.workload_cluster_id = rd.String(j, p, "workload_cluster_id", false);
+  e.via = rd.String(j, p, "via", false);
   const json* counters = rd.Object(j, p, "counters", false);
   if (counters != nullptr) {
     for (const auto& [k, v] : counters->items()) {

@@ -75,7 +75,7 @@ json SourceToJson(const SourceReport& s) {
 json EndpointToJson(const Endpoint& e) {
   json counters = json::object();
   for (const auto& [k, v] : e.counters) counters[k] = v;
-  return {{"source_pod", e.source_pod},
+  json j = {{"source_pod", e.source_pod},
           {"envoy_cluster", e.envoy_cluster},
           {"address", e.address},
           {"port", e.port},
@@ -88,6 +88,8 @@ json EndpointToJson(const Endpoint& e) {
           {"hostname", e.hostname},
           {"workload_cluster_id", e.workload_cluster_id},
           {"counters", std::move(counters)}};
+  if (!e.via.empty()) j["via"] = e.via;  // multi-network: "gateway"
+  return j;
 }
 
 std::string_view VerdictName(Verdict v) {

@@ -231,6 +231,9 @@ Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
         analyze_internal::CheckInstancesKnown, analyze_internal::CheckEndpointsInCidrs}) {
     report.checks.push_back(check(ci));
   }
+  if (analyze_internal::HasGatewayEndpoints(ci)) {
+    report.checks.push_back(analyze_internal::CheckGatewaySplit(ci));
+  }
   report.verdict = VerdictOf(report.checks);
   return report;
 }

@@ -129,4 +129,12 @@ std::string HintForLostRequests() {
          "as `transport` errors";
 }
 
+std::string HintForStickiness() {
+  return "the caller's sidecar keeps few long-lived connections to the gateway, and each is "
+         "passed through to one pod: open more connections (more concurrent clients, "
+         "`--concurrency`), or cap requests per connection on the caller's side "
+         "(DestinationRule trafficPolicy.connectionPool.http.maxRequestsPerConnection) so that "
+         "connections are renewed and spread over the remote pods";
+}
+
 }  // namespace meshverify::analyze_internal

@@ -46,6 +46,7 @@ SourceReport ReportFromCounts(const SourceCounts& c, const std::vector<PodInfo>&
   r.ok = c.ok;
   r.errors = c.errors;
   r.unparsed_samples = c.unparsed_samples;
+  r.by_connection = c.by_connection;
   std::map<std::string, uint64_t> by_cluster = c.by_cluster;
   for (const auto& [name, inst] : c.by_instance) {
     InstanceStat s{inst.count, inst.cluster, inst.version};

@@ -84,6 +84,11 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
 std::string HintForSkew();
 // What to do when the pods behind a gateway follow the caller's connections.
 std::string HintForStickiness();
+// A gateway endpoint `address` (host:port) of `cluster` is listed routable but no request
+// through it was answered; `cluster_has_pods` says whether Ready destination pods of that
+// cluster are known (none: the cluster may be gone while its gateway stays HEALTHY).
+std::string HintForDeadGateway(const std::string& address, const std::string& cluster,
+                               bool cluster_has_pods);
 // No Running and Ready source pod matches `selector` ("-n NS -l SELECTOR") in some cluster.
 std::string HintForNoSources(const std::string& selector);
 // A sidecar's view still lacks a cluster with Ready destination pods after the wait.

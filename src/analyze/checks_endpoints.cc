@@ -68,6 +68,7 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
     return Make(kName, CheckStatus::kSkipped, "no destination pods known to map endpoints to");
   }
   std::vector<std::string> missing, undecided;
+  std::string gateway_hint;  // the first dead gateway's
   size_t checked = 0, unmapped = 0;
   for (const SourceView& s : in.sources) {
     if (!HasView(s)) continue;
@@ -86,7 +87,16 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
         std::string what = SourceLabel(r) + " never got an answer through the gateway " +
                            e.address + ":" + std::to_string(e.port) + " (" + e.cluster +
                            ", share " + Fixed(w, 3) + ", chance by luck " + Fixed(luck, 4) + ")";
-        (r.ok > 0 && luck < in.opt.alpha ? missing : undecided).push_back(what);
+        bool dead = r.ok > 0 && luck < in.opt.alpha;
+        (dead ? missing : undecided).push_back(what);
+        if (dead && gateway_hint.empty()) {
+          bool has_pods = false;
+          for (const PodInfo& p : *in.destinations) {
+            has_pods = has_pods || (p.cluster == e.cluster && p.phase == "Running" && p.ready);
+          }
+          gateway_hint =
+              HintForDeadGateway(e.address + ":" + std::to_string(e.port), e.cluster, has_pods);
+        }
         continue;
       }
       const PodInfo* pod = PodByIp(*in.destinations, e);
@@ -111,6 +121,9 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
   std::string tail = unmapped > 0 ? " (" + std::to_string(unmapped) +
                                         " endpoint(s) map to no known pod, not checked)"
                                   : "";
+  if (!missing.empty() && !gateway_hint.empty()) {
+    return Make(kName, CheckStatus::kFail, Join(missing, "; ") + tail, gateway_hint);
+  }
   if (!missing.empty()) {
     return Make(kName, CheckStatus::kFail, Join(missing, "; ") + tail,
                 "the sidecar lists these endpoints as routable but they never answered: the pod "

@@ -158,6 +158,9 @@ void WriteSource(std::ostream& os, const std::string& label, const SourceReport&
     }
     os << "</ul>\n";
   }
+  if (std::string c = render::ConnectionSummary(s); !c.empty()) {
+    os << "<p>connections: " << H(c) << "</p>\n";
+  }
   for (const std::string& u : s.unparsed_samples) {
     os << "<p>unparsed: <code>" << H(u) << "</code></p>\n";
   }

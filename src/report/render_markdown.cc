@@ -135,6 +135,9 @@ void WriteSourceDetails(std::ostream& os, const std::string& label, const Source
        << (t.method.empty() ? "" : ", " + MarkdownEscape(t.method)) << ")\n";
   }
   if (!s.tests.empty()) os << "\n";
+  if (std::string c = render::ConnectionSummary(s); !c.empty()) {
+    os << "- connections: " << Cell(c) << "\n";
+  }
   for (const std::string& u : s.unparsed_samples) os << "- unparsed: " << Cell(u) << "\n";
   if (!s.unparsed_samples.empty()) os << "\n";
 }

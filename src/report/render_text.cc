@@ -116,6 +116,9 @@ void WriteSource(std::ostream& os, std::string_view label, const SourceReport& s
   WriteErrors(os, s);
   WriteLatency(os, s, name_w);
   WriteTests(os, s);
+  if (std::string c = render::ConnectionSummary(s); !c.empty()) {
+    WriteWrapped(os, "  connections: ", 15, c);
+  }
   for (const std::string& sample : s.unparsed_samples) {
     WriteWrapped(os, "  unparsed: ", 12,
                  std::string("\"").append(Truncate(OneLine(sample), 80)).append("\""));

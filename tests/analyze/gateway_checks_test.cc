@@ -43,7 +43,8 @@ Endpoint Ep(const std::string& address, uint32_t port, const std::string& cluste
 }
 
 // cluster1's sleep: `local` answers from its pod, `a` and `b` from cluster2's two pods.
-Report Scenario(uint64_t local, uint64_t a, uint64_t b, bool with_gateway = true) {
+Report Scenario(uint64_t local, uint64_t a, uint64_t b, bool with_gateway = true,
+                bool remote_pods = true) {
   Aggregator agg;
   agg.AddOkCount("cluster1", kSrc, "cluster1", "v1", kLocal, local);
   agg.AddOkCount("cluster1", kSrc, "cluster2", "v2", kRemoteA, a);
@@ -54,6 +55,7 @@ Report Scenario(uint64_t local, uint64_t a, uint64_t b, bool with_gateway = true
   in.destinations = {Pod(kLocal, "cluster1", "10.244.0.5", "v1"),
                      Pod(kRemoteA, "cluster2", "10.244.0.5", "v2"),
                      Pod(kRemoteB, "cluster2", "10.244.0.6", "v2")};
+  if (!remote_pods) in.destinations.resize(1);  // cluster2 is gone: no pod of it is known
   std::vector<Endpoint> view = {Ep("10.244.0.5", 5000, "cluster1", 1, "")};
   if (with_gateway) {
     view.push_back(Ep("172.18.0.3", 15443, "cluster2", 2, "gateway"));
@@ -134,6 +136,23 @@ TEST(GatewayChecksTest, AGatewayThatNeverAnswersIsAnUnreachedEndpoint) {
                                  "(cluster2, share 0.667"),
             std::string::npos)
       << reached->detail;
+  EXPECT_NE(reached->hint.find("the sidecar lists the east-west gateway 172.18.0.3:15443 of "
+                               "cluster2 but no request through it was answered: check the "
+                               "gateway's address and port"),
+            std::string::npos)
+      << reached->hint;
+}
+
+// istio/istio#35082: the remote cluster is destroyed, its gateway stays HEALTHY in the view.
+TEST(GatewayChecksTest, AGatewayListedHealthyAfterItsClusterIsGone) {
+  Report r = Scenario(4000, 0, 0, true, false);
+  const CheckResult* reached = Find(r, "endpoints_reached");
+  ASSERT_NE(reached, nullptr);
+  EXPECT_EQ(reached->status, CheckStatus::kFail);
+  EXPECT_NE(reached->hint.find("Istio does not health-check remote gateways (istio/istio#35082)"),
+            std::string::npos)
+      << reached->hint;
+  EXPECT_EQ(r.verdict, Verdict::kFail);
 }
 
 }  // namespace

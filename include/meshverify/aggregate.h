@@ -32,7 +32,12 @@ struct SourceCounts {
   std::map<std::string, Instance> by_instance;
   std::map<std::string, LatencyHistogram> latency_ms;  // destination cluster -> histogram
   std::vector<std::string> unparsed_samples;           // at most kMaxUnparsedSamples
+  // Which client connection carried each answer (ProbeRecord::connection > 0, unique within a
+  // source): connection id -> instance -> answers. At most kMaxConnections connections are
+  // kept (answers on later ones are not listed here). Per source: not pooled into totals.
+  std::map<uint64_t, std::map<std::string, uint64_t>> by_connection;
 
+  static constexpr size_t kMaxConnections = 1000;
   static constexpr size_t kMaxUnparsedSamples = 5;
   static constexpr size_t kMaxSampleBytes = 200;  // samples are cut to this length
 };
@@ -74,6 +79,9 @@ class Aggregator {
                   std::string_view instance, uint64_t count);
   // Adds every count of `other` (sources matched by cluster and pod; new ones appended).
   void Merge(const Aggregator& other);
+  // Records that connection `connection` (> 0) of the source carried an answer of `instance`.
+  void AddConnection(std::string_view src_cluster, std::string_view src_pod, uint64_t connection,
+                     std::string_view instance);
 
   // Sources in first-seen order.
   const std::vector<SourceCounts>& sources() const { return sources_; }

@@ -26,6 +26,9 @@ struct ClusterConfig {
   std::string context;                 // kubeconfig context, e.g. "kind-cluster1"
   std::string kubeconfig;              // "" = kubectl's default
   std::vector<std::string> pod_cidrs;  // "10.241.0.0/16", IPv4 or IPv6
+  // Multi-network: the cluster's east-west gateway addresses, "ADDR[:PORT]" (ParseGatewayAddress;
+  // no port = any port). An endpoint at one belongs to this cluster, reached through it.
+  std::vector<std::string> gateways;
 };
 
 struct MeshConfig {

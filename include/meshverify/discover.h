@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "meshverify/clock.h"
+#include "meshverify/cluster_map.h"
 #include "meshverify/command_runner.h"
 #include "meshverify/config.h"
-#include "meshverify/cluster_map.h"
 #include "meshverify/endpoint_parsers.h"
 #include "meshverify/model.h"
 #include "meshverify/report.h"
@@ -75,6 +75,39 @@ std::string ConvergenceGap(const std::vector<PodInfo>& sources,
                            const std::map<std::string, std::vector<Endpoint>>& views,
                            const std::vector<PodInfo>& destinations);
 
+// The port of an east-west gateway's mTLS passthrough (AUTO_PASSTHROUGH) listener.
+inline constexpr uint32_t kGatewayPort = 15443;
+
+// What `kubectl get services -n istio-system -l istio=eastwestgateway -o json` says about a
+// cluster's east-west gateways.
+struct GatewayServices {
+  // "ADDR:PORT" of each load balancer ingress IP and external IP, on the service port of
+  // 15443 (the port that is, or targets, 15443).
+  std::vector<std::string> addresses;
+  // Node ports of 15443 of services with neither (reached at every node's InternalIP).
+  std::vector<uint32_t> node_ports;
+  std::vector<std::string> notes;  // services skipped, hostnames not resolved
+};
+
+// Parses the service List. Fails with InvalidInput "<source>: ..." when it is not a List.
+Result<GatewayServices> ParseGatewayServices(std::string_view json, std::string_view source);
+
+// The InternalIP addresses of `kubectl get nodes -o json`.
+Result<std::vector<std::string>> ParseNodeAddresses(std::string_view json, std::string_view source);
+
+// argv of `kubectl get services -n istio-system -l istio=eastwestgateway --context CTX
+// [--kubeconfig K] -o json`.
+std::vector<std::string> GatewayServicesArgv(const ClusterConfig& cluster);
+
+// The cluster's gateway addresses ("ADDR:PORT"): load balancer ingress IPs, external IPs, or
+// every node's InternalIP with the node port (then `kubectl get nodes -o json` is run too).
+// Empty when the cluster has no east-west gateway (one network). Appends to `*notes`.
+// Fails with Unavailable (kubectl failed) or InvalidInput (output not a List).
+Result<std::vector<std::string>> DiscoverGateways(CommandRunner& runner,
+                                                  const ClusterConfig& cluster,
+                                                  std::chrono::milliseconds timeout,
+                                                  std::vector<std::string>* notes);
+
 // "<cluster>/<pod>": the key of views and of AnalyzeInput::expect.
 std::string SourceKey(const PodInfo& pod);
 
@@ -91,6 +124,8 @@ struct Discovery {
   std::map<std::string, std::vector<Endpoint>> views;  // SourceKey -> its view
   ViewMethod method = ViewMethod::kIstioctl;
   std::vector<CheckResult> checks;  // sources_found, endpoint_views, converged
+  // The config's clusters with the gateways used: configured, or else discovered.
+  std::vector<ClusterConfig> clusters;
   // Includes the view parsers' warnings (EndpointView::warnings) of the last read.
   std::vector<std::string> notes;
   int view_reads = 0;  // rounds of view reads (1 = converged at once)

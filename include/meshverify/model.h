@@ -190,6 +190,9 @@ struct Endpoint {
   std::string hostname;
   std::string workload_cluster_id;  // from istio workload metadata, when present
   std::string cluster;         // the mesh cluster it maps to; "" when none does
+  // How the sidecar reaches it: "gateway" when the address is an east-west gateway of
+  // `cluster` (multi-network; ClusterConfig::gateways), "" when directly (a pod).
+  std::string via;
   Counters counters;          // rq_total, rq_error, cx_connect_fail, ...
 
   // True iff Envoy would route to it: not ejected, and EDS health HEALTHY, DEGRADED or

@@ -137,6 +137,10 @@ class FrameParser {
   // Records emitted so far, and the first seq without one (the block's start before any).
   uint64_t emitted() const;
   uint64_t next_seq() const;
+  // Connection ids given so far. Each record's `connection` is 1, 2, ... in order of first use
+  // within this parser (a curl's keep-alive connection keeps its id; a connect or a new local
+  // port starts the next), 0 when the request used none (curl wrote local port 0).
+  uint64_t connections() const;
 
  private:
   struct Impl;

@@ -89,6 +89,9 @@ struct SourceReport {
   GateVerdict gate = GateVerdict::kNone;  // kNone when nothing is expected
   uint64_t requests_to_decide = 0;  // requests per source that would decide an inconclusive gate
   std::vector<std::string> unparsed_samples;  // a few lines that matched nothing
+  // Which client connection carried which answers: connection id -> instance -> answers
+  // (SourceCounts::by_connection); empty when the prober did not say.
+  std::map<uint64_t, std::map<std::string, uint64_t>> by_connection;
 
   friend bool operator==(const SourceReport&, const SourceReport&) = default;
 };

@@ -31,6 +31,15 @@ void AddCounts(const SourceCounts& from, SourceCounts* into) {
   for (const auto& [k, in] : from.by_instance)
     into->by_instance[k].Add(in.count, in.cluster, in.version);
   for (const auto& [k, h] : from.latency_ms) into->latency_ms[k].Merge(h);
+  if (from.cluster == into->cluster && from.pod == into->pod) {  // connection ids: per source
+    for (const auto& [id, by] : from.by_connection) {
+      if (into->by_connection.size() >= SourceCounts::kMaxConnections &&
+          into->by_connection.count(id) == 0) {
+        continue;
+      }
+      for (const auto& [inst, n] : by) into->by_connection[id][inst] += n;
+    }
+  }
   for (const std::string& sample : from.unparsed_samples) {
     if (into->unparsed_samples.size() >= SourceCounts::kMaxUnparsedSamples) break;
     into->unparsed_samples.push_back(sample);
@@ -95,6 +104,18 @@ void Aggregator::AddOkCount(std::string_view src_cluster, std::string_view src_p
   Bump(s.by_cluster, dest_cluster, count);
   Bump(s.by_version, version, count);
   s.by_instance[std::string(instance)].Add(count, dest_cluster, version);
+}
+
+void Aggregator::AddConnection(std::string_view src_cluster, std::string_view src_pod,
+                               uint64_t connection, std::string_view instance) {
+  if (connection == 0) return;
+  SourceCounts& s = Source(src_cluster, src_pod);
+  auto it = s.by_connection.find(connection);
+  if (it == s.by_connection.end()) {
+    if (s.by_connection.size() >= SourceCounts::kMaxConnections) return;
+    it = s.by_connection.emplace(connection, std::map<std::string, uint64_t>()).first;
+  }
+  ++it->second[std::string(instance)];
 }
 
 void Aggregator::AddError(std::string_view src_cluster, std::string_view src_pod,

@@ -46,6 +46,7 @@ SourceReport ReportFromCounts(const SourceCounts& c, const std::vector<PodInfo>&
   r.ok = c.ok;
   r.errors = c.errors;
   r.unparsed_samples = c.unparsed_samples;
+  r.by_connection = c.by_connection;
   std::map<std::string, uint64_t> by_cluster = c.by_cluster;
   for (const auto& [name, inst] : c.by_instance) {
     InstanceStat s{inst.count, inst.cluster, inst.version};
@@ -129,6 +130,42 @@ Verdict VerdictOf(const std::vector<CheckResult>& checks) {
   return inconclusive ? Verdict::kInconclusive : Verdict::kPass;
 }
 
+namespace {
+
+// The `version` label behind the endpoint at `address`: of the destination pod at that address
+// (of the endpoint's cluster first, as pod CIDRs may overlap between networks), or, for an
+// east-west gateway, the one version of every destination pod of the gateway's cluster. ""
+// when unknown or mixed.
+std::string VersionBehind(const std::vector<Endpoint>& view, const std::string& address,
+                          const std::vector<PodInfo>& destinations) {
+  const Endpoint* ep = nullptr;
+  for (const Endpoint& x : view) {
+    if (x.address == address && (ep == nullptr || (!ep->Routable() && x.Routable()))) ep = &x;
+  }
+  if (ep == nullptr) return "";
+  auto label = [](const PodInfo& p) {
+    auto v = p.labels.find("version");
+    return v == p.labels.end() ? std::string() : v->second;
+  };
+  if (!ep->via.empty()) {
+    std::string version;
+    for (const PodInfo& p : destinations) {
+      if (p.cluster != ep->cluster) continue;
+      std::string v = label(p);
+      if (v.empty() || (!version.empty() && v != version)) return "";
+      version = v;
+    }
+    return version;
+  }
+  const PodInfo* pod = nullptr;
+  for (const PodInfo& p : destinations) {
+    if (p.ip == address && (pod == nullptr || p.cluster == ep->cluster)) pod = &p;
+  }
+  return pod == nullptr ? "" : label(*pod);
+}
+
+}  // namespace
+
 SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
                                            const std::vector<PodInfo>& destinations) {
   SourceExpectation e;
@@ -137,14 +174,9 @@ SourceExpectation ExpectationFromEndpoints(const std::vector<Endpoint>& view,
   e.by_cluster = ExpectedClusterShares(view);
   std::map<std::string, double> by_version;
   for (const auto& [address, share] : ExpectedEndpointShares(view)) {
-    const PodInfo* pod = nullptr;
-    for (const PodInfo& p : destinations) {
-      if (p.ip == address) pod = &p;
-    }
-    if (pod == nullptr) return e;  // versions not all known: leave by_version empty
-    auto v = pod->labels.find("version");
-    if (v == pod->labels.end()) return e;
-    by_version[v->second] += share;
+    std::string version = VersionBehind(view, address, destinations);
+    if (version.empty()) return e;  // versions not all known: leave by_version empty
+    by_version[version] += share;
   }
   e.by_version = std::move(by_version);
   return e;
@@ -170,8 +202,7 @@ Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
 
   report.total = ReportFromCounts(Pool(in.sources), in.destinations);
   ComputeShareStatistics(analyze_internal::PooledExpectation(by_cluster_parts),
-                         analyze_internal::PooledExpectation(by_version_parts),
-                         opt, &report.total);
+                         analyze_internal::PooledExpectation(by_version_parts), opt, &report.total);
   DropLoneUnknownCluster(&report.total);
   if (in.sources.size() > 1 && report.total.gate != GateVerdict::kNone) {
     report.notes.push_back(
@@ -201,6 +232,9 @@ Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
         analyze_internal::CheckReachability, analyze_internal::CheckEndpointsReached,
         analyze_internal::CheckInstancesKnown, analyze_internal::CheckEndpointsInCidrs}) {
     report.checks.push_back(check(ci));
+  }
+  if (analyze_internal::HasGatewayEndpoints(ci)) {
+    report.checks.push_back(analyze_internal::CheckGatewaySplit(ci));
   }
   report.verdict = VerdictOf(report.checks);
   return report;

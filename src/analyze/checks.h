@@ -48,6 +48,14 @@ CheckResult CheckReachability(const CheckInput& in);
 CheckResult CheckEndpointsReached(const CheckInput& in);
 CheckResult CheckInstancesKnown(const CheckInput& in);
 CheckResult CheckEndpointsInCidrs(const CheckInput& in);
+// Multi-network (checks_gateway.cc): `gateway_split` gates, per source and gateway endpoint,
+// the split among the Ready pods of the gateway's cluster against an equal split; skewed
+// while the split between clusters is balanced, it fails with StickinessExplanation. Run only
+// when HasGatewayEndpoints (so single-network reports keep their checks).
+CheckResult CheckGatewaySplit(const CheckInput& in);
+bool HasGatewayEndpoints(const CheckInput& in);
+// "requests through the east-west gateway of <cluster> reach one pod per connection: ...".
+std::string StickinessExplanation(const std::string& cluster);
 
 // The pooled total's expected shares of one dimension: the sources' expected shares averaged
 // with weights equal to their ok counts (equal weights when no source has answers). Each part
@@ -74,6 +82,13 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
                              bool view_known);
 // What to look at when shares are skewed although every category answers.
 std::string HintForSkew();
+// What to do when the pods behind a gateway follow the caller's connections.
+std::string HintForStickiness();
+// A gateway endpoint `address` (host:port) of `cluster` is listed routable but no request
+// through it was answered; `cluster_has_pods` says whether Ready destination pods of that
+// cluster are known (none: the cluster may be gone while its gateway stays HEALTHY).
+std::string HintForDeadGateway(const std::string& address, const std::string& cluster,
+                               bool cluster_has_pods);
 // No Running and Ready source pod matches `selector` ("-n NS -l SELECTOR") in some cluster.
 std::string HintForNoSources(const std::string& selector);
 // A sidecar's view still lacks a cluster with Ready destination pods after the wait.

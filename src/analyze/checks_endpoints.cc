@@ -10,11 +10,40 @@
 namespace meshverify::analyze_internal {
 namespace {
 
-const PodInfo* PodByIp(const std::vector<PodInfo>& pods, const std::string& ip) {
+// The pod at the endpoint's address; with overlapping pod CIDRs (multi-network) several pods
+// may share it, and then the one of the endpoint's cluster. Gateway endpoints are no pod.
+const PodInfo* PodByIp(const std::vector<PodInfo>& pods, const Endpoint& e) {
+  if (!e.via.empty()) return nullptr;
+  const PodInfo* any = nullptr;
   for (const PodInfo& p : pods) {
-    if (!ip.empty() && p.ip == ip) return &p;
+    if (e.address.empty() || p.ip != e.address) continue;
+    if (e.cluster.empty() || p.cluster == e.cluster) return &p;
+    if (any == nullptr) any = &p;
   }
-  return nullptr;
+  return any;
+}
+
+// Answers from instances that are destination pods of `cluster`.
+uint64_t AnsweredFromCluster(const SourceReport& r, const std::vector<PodInfo>& pods,
+                             const std::string& cluster) {
+  uint64_t n = 0;
+  for (const auto& [name, inst] : r.by_instance) {
+    for (const PodInfo& p : pods) {
+      if (p.name == name && p.cluster == cluster) n += inst.count;
+    }
+  }
+  return n;
+}
+
+// True iff the view reaches `pod`: by its IP, or through a gateway endpoint of its cluster.
+bool Listed(const std::vector<Endpoint>& view, const PodInfo& pod) {
+  for (const Endpoint& e : view) {
+    if (e.via.empty() ? e.address == pod.ip && (e.cluster.empty() || e.cluster == pod.cluster)
+                      : e.cluster == pod.cluster) {
+      return true;
+    }
+  }
+  return false;
 }
 
 const PodInfo* PodByName(const std::vector<PodInfo>& pods, const std::string& name) {
@@ -39,6 +68,7 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
     return Make(kName, CheckStatus::kSkipped, "no destination pods known to map endpoints to");
   }
   std::vector<std::string> missing, undecided;
+  std::string gateway_hint;  // the first dead gateway's
   size_t checked = 0, unmapped = 0;
   for (const SourceView& s : in.sources) {
     if (!HasView(s)) continue;
@@ -48,15 +78,34 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
     }
     for (const Endpoint& e : s.expect->endpoints) {
       if (!e.Routable()) continue;
-      const PodInfo* pod = PodByIp(*in.destinations, e.address);
+      const SourceReport& r = *s.report;
+      double w = static_cast<double>(e.weight) / static_cast<double>(total_weight);
+      if (!e.via.empty() && !e.cluster.empty()) {  // a gateway: reached when its cluster answers
+        ++checked;
+        if (AnsweredFromCluster(r, *in.destinations, e.cluster) > 0) continue;
+        double luck = std::pow(1.0 - w, static_cast<double>(r.ok));
+        std::string what = SourceLabel(r) + " never got an answer through the gateway " +
+                           e.address + ":" + std::to_string(e.port) + " (" + e.cluster +
+                           ", share " + Fixed(w, 3) + ", chance by luck " + Fixed(luck, 4) + ")";
+        bool dead = r.ok > 0 && luck < in.opt.alpha;
+        (dead ? missing : undecided).push_back(what);
+        if (dead && gateway_hint.empty()) {
+          bool has_pods = false;
+          for (const PodInfo& p : *in.destinations) {
+            has_pods = has_pods || (p.cluster == e.cluster && p.phase == "Running" && p.ready);
+          }
+          gateway_hint =
+              HintForDeadGateway(e.address + ":" + std::to_string(e.port), e.cluster, has_pods);
+        }
+        continue;
+      }
+      const PodInfo* pod = PodByIp(*in.destinations, e);
       if (pod == nullptr) {
         ++unmapped;
         continue;
       }
       ++checked;
-      const SourceReport& r = *s.report;
       if (Answered(r, pod->name) > 0) continue;
-      double w = static_cast<double>(e.weight) / static_cast<double>(total_weight);
       double luck = std::pow(1.0 - w, static_cast<double>(r.ok));
       std::string what = SourceLabel(r) + " never got an answer from " + pod->name + " (" +
                          e.address + ", " + (e.cluster.empty() ? "no cluster" : e.cluster) +
@@ -72,6 +121,9 @@ CheckResult CheckEndpointsReached(const CheckInput& in) {
   std::string tail = unmapped > 0 ? " (" + std::to_string(unmapped) +
                                         " endpoint(s) map to no known pod, not checked)"
                                   : "";
+  if (!missing.empty() && !gateway_hint.empty()) {
+    return Make(kName, CheckStatus::kFail, Join(missing, "; ") + tail, gateway_hint);
+  }
   if (!missing.empty()) {
     return Make(kName, CheckStatus::kFail, Join(missing, "; ") + tail,
                 "the sidecar lists these endpoints as routable but they never answered: the pod "
@@ -104,9 +156,7 @@ CheckResult CheckInstancesKnown(const CheckInput& in) {
         continue;
       }
       if (!HasView(s)) continue;
-      bool listed = false;
-      for (const Endpoint& e : s.expect->endpoints) listed = listed || e.address == pod->ip;
-      if (!listed) {
+      if (!Listed(s.expect->endpoints, *pod)) {
         unlisted.push_back(SourceLabel(r) + ": " + name + " (" + pod->ip + ", " +
                            std::to_string(inst.count) + " answers)");
       }

@@ -129,4 +129,29 @@ std::string HintForLostRequests() {
          "as `transport` errors";
 }
 
+std::string HintForStickiness() {
+  return "the caller's sidecar keeps few long-lived connections to the gateway, and each is "
+         "passed through to one pod: open more connections (more concurrent clients, "
+         "`--concurrency`), or cap requests per connection on the caller's side "
+         "(DestinationRule trafficPolicy.connectionPool.http.maxRequestsPerConnection) so that "
+         "connections are renewed and spread over the remote pods";
+}
+
+std::string HintForDeadGateway(const std::string& address, const std::string& cluster,
+                               bool cluster_has_pods) {
+  if (!cluster_has_pods) {
+    return "the east-west gateway " + address + " of " + cluster +
+           " is listed HEALTHY but nothing answers through it and no Ready pod of " + cluster +
+           " is known: Istio does not health-check remote gateways (istio/istio#35082), so a "
+           "gateway stays listed after its cluster is gone; bring " +
+           cluster +
+           " back or remove its remote secret (istioctl create-remote-secret ... | kubectl "
+           "delete -f -)";
+  }
+  return "the sidecar lists the east-west gateway " + address + " of " + cluster +
+         " but no request through it was answered: check the gateway's address and port "
+         "(15443; kubectl get svc -n istio-system -l istio=eastwestgateway in " +
+         cluster + "), that the gateway runs, and that this network routes to it";
+}
+
 }  // namespace meshverify::analyze_internal

@@ -244,6 +244,7 @@ struct Ingestor::State {
       return;
     }
     agg.AddOk(r->source_cluster, r->source_pod, v->cluster, v->version, v->instance, r->total_ms);
+    agg.AddConnection(r->source_cluster, r->source_pod, r->connection, v->instance);
   }
 
   void AppendCarry(const char* p, size_t n) {

@@ -25,6 +25,7 @@ void SourceSink::Add(ProbeRecord&& r) {
     if (it != cluster_of_pod->end()) dest = it->second;  // unknown instances keep ""
   }
   agg.AddOk(r.source_cluster, r.source_pod, dest, v->version, v->instance, r.total_ms);
+  agg.AddConnection(r.source_cluster, r.source_pod, r.connection, v->instance);
 }
 
 }  // namespace meshverify::check_internal

@@ -1,6 +1,7 @@
 // `meshverify check`: mesh.yaml plus the flag overrides, the --dry-run plan, the report config.
 #include "cli/check_plan.h"
 
+#include <algorithm>
 #include <ostream>
 #include <sstream>
 
@@ -8,6 +9,7 @@
 #include "meshverify/discover.h"
 #include "meshverify/probe.h"
 #include "meshverify/redact.h"
+#include "meshverify/ip.h"
 
 namespace meshverify::cli {
 namespace {
@@ -46,6 +48,21 @@ Status ApplyCheckFlags(const CheckFlags& f, MeshConfig* mesh) {
     for (ClusterConfig& c : m.clusters) c.kubeconfig = f.kube.kubeconfig;
   }
   if (!f.kube.ns.empty()) m.source.ns = f.kube.ns;
+  for (const std::string& arg : f.gateways) {
+    size_t eq = arg.find('=');
+    if (eq == 0 || eq == std::string::npos) {
+      return Status::Usage("--gateway " + arg + ": expected CLUSTER=ADDR[:PORT]");
+    }
+    std::string name = arg.substr(0, eq), addr = arg.substr(eq + 1);
+    Result<GatewayAddress> g = ParseGatewayAddress(addr);
+    if (!g.ok()) return Status::Usage("--gateway " + arg + ": " + g.status().message());
+    auto it = std::find_if(m.clusters.begin(), m.clusters.end(),
+                           [&](const ClusterConfig& c) { return c.name == name; });
+    if (it == m.clusters.end()) {
+      return Status::Usage("--gateway " + arg + ": no cluster " + name + " in " + f.config);
+    }
+    it->gateways.push_back(addr);
+  }
   if (f.requests) m.run.requests = *f.requests;
   if (f.looks) m.run.looks = *f.looks;
   if (static_cast<uint64_t>(m.run.looks) > m.run.requests) {
@@ -91,6 +108,10 @@ void PrintPlan(const CheckFlags& flags, const MeshConfig& m, std::ostream& os) {
        << ", kubeconfig " << (c.kubeconfig.empty() ? "(default)" : c.kubeconfig) << ", pod CIDRs ";
     for (size_t i = 0; i < c.pod_cidrs.size(); ++i) os << (i ? " " : "") << c.pod_cidrs[i];
     if (c.pod_cidrs.empty()) os << "(none: endpoints mapped by destination pod IP)";
+    if (!c.gateways.empty()) {
+      os << "; gateways";
+      for (const std::string& g : c.gateways) os << " " << g;
+    }
     os << "\n";
   }
   os << "sources:     pods -n " << m.source.ns << " -l " << m.source.selector
@@ -124,6 +145,7 @@ nlohmann::json PlanToJson(const CheckFlags& flags, const MeshConfig& m) {
   nlohmann::json clusters = nlohmann::json::array();
   for (const ClusterConfig& c : m.clusters) {
     clusters.push_back({{"name", c.name}, {"context", c.context}, {"pod_cidrs", c.pod_cidrs}});
+    if (!c.gateways.empty()) clusters.back()["gateways"] = c.gateways;
   }
   nlohmann::json expect = "endpoints";
   if (!m.expect.from_endpoints) expect = m.expect.shares;

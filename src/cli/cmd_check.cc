@@ -54,7 +54,9 @@ po::options_description Describe(CheckFlags* f, Values* v) {
       "at most N kubectl execs (probes, preflights) at once over all sources")(
       "seed", Optional(&f->seed)->value_name("N"),
       "derive each exec's framing marker from N: the same run sends the same scripts")(
-      "records", po::value(&f->records)->value_name("PATH"), "write every request as JSONL");
+      "records", po::value(&f->records)->value_name("PATH"), "write every request as JSONL")(
+      "gateway", po::value(&f->gateways)->composing()->value_name("CLUSTER=ADDR[:PORT]"),
+      "east-west gateway of a cluster (repeatable; added to mesh.yaml's and the discovered)");
   desc.add_options()("direct", po::bool_switch(&f->direct),
                      "send from this process (a Job's pod): no discovery, no endpoint views")(
       "url", po::value(&f->url)->value_name("URL"), "--direct: the target (default mesh.yaml's)")(

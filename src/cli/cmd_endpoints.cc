@@ -12,6 +12,11 @@
 #include "meshverify/expected_shares.h"
 #include "meshverify/ip.h"
 
+// An endpoint at an east-west gateway address (--gateway, clusters[].gateways) belongs to the
+// gateway's cluster, reached through it (JSON "via": "gateway"); gateways take precedence over
+// pod CIDRs, and pod CIDRs that overlap between clusters that both have gateways are a
+// multi-network mesh, not a problem.
+
 namespace meshverify::cli {
 namespace {
 
@@ -34,7 +39,7 @@ ClusterConfig& ClusterNamed(std::vector<ClusterConfig>& clusters, const std::str
   for (ClusterConfig& c : clusters) {
     if (c.name == name) return c;
   }
-  clusters.push_back(ClusterConfig{name, "", "", {}});
+  clusters.push_back(ClusterConfig{name, "", "", {}, {}});
   return clusters.back();
 }
 
@@ -48,7 +53,8 @@ Result<std::pair<std::string, std::string>> NameValue(const std::string& flag,
   return std::make_pair(arg.substr(0, eq), arg.substr(eq + 1));
 }
 
-Status CollectClusters(const EndpointsFlags& f, Environment& env, std::vector<ClusterConfig>* clusters) {
+Status CollectClusters(const EndpointsFlags& f, Environment& env,
+                       std::vector<ClusterConfig>* clusters) {
   if (!f.config.empty()) {
     Result<std::string> text = ReadFileOrStdin(env, f.config);
     if (!text.ok()) return text.status();
@@ -62,6 +68,13 @@ Status CollectClusters(const EndpointsFlags& f, Environment& env, std::vector<Cl
     Status s = ValidateCidr(nv->second);
     if (!s.ok()) return s.WithPrefix("--cidr " + arg);
     ClusterNamed(*clusters, nv->first).pod_cidrs.push_back(nv->second);
+  }
+  for (const std::string& arg : f.gateways) {
+    auto nv = NameValue("--gateway", arg);
+    if (!nv.ok()) return nv.status();
+    Result<GatewayAddress> g = ParseGatewayAddress(nv->second);
+    if (!g.ok()) return Status::Usage("--gateway " + arg + ": " + g.status().message());
+    ClusterNamed(*clusters, nv->first).gateways.push_back(nv->second);
   }
   for (const std::string& arg : f.kind_configs) {
     auto nv = NameValue("--kind-config", arg);
@@ -77,8 +90,31 @@ Status CollectClusters(const EndpointsFlags& f, Environment& env, std::vector<Cl
   return Status::Ok();
 }
 
+bool IsVia(const Endpoint& e) { return !e.via.empty(); }
+
+// Whose view this is, for addresses inside pod CIDRs that two networks share: a sidecar lists
+// the gateways of the other networks, never its own, so the one cluster with gateways whose
+// gateway the view does not list ("" when not exactly one).
+std::string LocalCluster(const ClusterMap& map, const std::vector<ClusterConfig>& clusters,
+                         const std::vector<Endpoint>& view) {
+  std::set<std::string> listed;
+  for (const Endpoint& e : view) {
+    std::string gw = map.GatewayOf(e.address, e.port);
+    if (!gw.empty()) listed.insert(gw);
+  }
+  if (listed.empty()) return "";
+  std::string local;
+  for (const ClusterConfig& c : clusters) {
+    if (c.gateways.empty() || listed.count(c.name) != 0) continue;
+    if (!local.empty()) return "";
+    local = c.name;
+  }
+  return local;
+}
+
 Result<View> BuildView(const EndpointsFlags& f, Environment& env) {
   View v;
+  bool table_with_gateway = false;
   std::vector<ClusterConfig> clusters;
   Status s = CollectClusters(f, env, &clusters);
   if (!s.ok()) return s;
@@ -91,11 +127,20 @@ Result<View> BuildView(const EndpointsFlags& f, Environment& env) {
     if (!text.ok()) return text.status();
     Result<EndpointView> eps = ParseEndpointView(*text, f.format, file == "-" ? "<stdin>" : file);
     if (!eps.ok()) return eps.status();
-    for (Endpoint& e : eps->endpoints) v.endpoints.push_back(std::move(e));
+    std::vector<Endpoint> mine = FilterByEnvoyCluster(std::move(eps->endpoints), f.envoy_cluster);
+    map->AssignClusters(mine, LocalCluster(*map, clusters, mine));
+    if (eps->format == EndpointFormat::kIstioctlTable || eps->format == EndpointFormat::kEdsTable) {
+      table_with_gateway = table_with_gateway || std::any_of(mine.begin(), mine.end(), IsVia);
+    }
+    for (Endpoint& e : mine) v.endpoints.push_back(std::move(e));
     for (std::string& w : eps->warnings) v.warnings.push_back(std::move(w));
   }
-  v.endpoints = FilterByEnvoyCluster(std::move(v.endpoints), f.envoy_cluster);
-  map->AssignClusters(v.endpoints);
+  if (table_with_gateway) {
+    v.notes.push_back(
+        "a table has no weights: each gateway endpoint counts as one endpoint here, while Istio "
+        "weights it by the number of remote endpoints behind it; read the view with -o json for "
+        "the shares Envoy uses");
+  }
   v.mapped = !clusters.empty();
   std::set<std::string> envoy_clusters;
   for (const Endpoint& e : v.endpoints) {
@@ -129,7 +174,9 @@ Result<EndpointsFlags> ParseEndpointsFlags(const Args& args) {
       "auto|table|json|envoy-json|envoy-text|eds|eds-json")(
       "cluster", po::value(&f.envoy_cluster), "keep only this Envoy cluster (exact, any case)")(
       "cidr", po::value(&f.cidrs)->composing(), "CLUSTER=CIDR pod CIDR of a cluster (repeatable)")(
-      "config,c", po::value(&f.config), "mesh.yaml: clusters[].pod_cidrs")(
+      "gateway", po::value(&f.gateways)->composing(),
+      "CLUSTER=ADDR[:PORT] east-west gateway of a cluster (repeatable; multi-network)")(
+      "config,c", po::value(&f.config), "mesh.yaml: clusters[].pod_cidrs and gateways")(
       "kind-config", po::value(&f.kind_configs)->composing(),
       "CLUSTER=PATH kind config whose networking.podSubnet is the cluster's (repeatable)")(
       "output,o", po::value(&output)->default_value("text"), "text|json");

@@ -59,6 +59,7 @@ struct CheckFlags {
   int max_parallel = 16;           // kubectl execs at once, over all sources
   std::optional<uint64_t> seed;    // reproducible exec scripts (seeded markers)
   std::string records;             // --records PATH: every request as JSONL
+  std::vector<std::string> gateways;  // --gateway CLUSTER=ADDR[:PORT], added to the config's
   bool dry_run = false;
   // --direct: requests from this process (DirectProber), no discovery (a Job's pod); -c is
   // optional with --url. --source-cluster names the source's cluster; shard: --shard I/N,
@@ -93,6 +94,7 @@ struct EndpointsFlags {
   std::string envoy_cluster;
   std::vector<std::string> cidrs;         // CLUSTER=CIDR
   std::vector<std::string> kind_configs;  // CLUSTER=PATH
+  std::vector<std::string> gateways;      // CLUSTER=ADDR[:PORT]
   std::string config;                     // mesh.yaml
   bool json = false;                      // -o json
   std::string help;

@@ -52,7 +52,8 @@ void WriteText(const View& v, std::ostream& os) {
          << HealthStatusName(e.health) << " " << std::setw(8) << OutlierName(e.outlier_ejected)
          << " weight "
          << std::setw(4) << e.weight << " " << std::setw(12)
-         << (e.locality.empty() ? "-" : e.locality) << " " << e.envoy_cluster << "\n"
+         << (e.locality.empty() ? "-" : e.locality) << " " << e.envoy_cluster
+         << (e.via.empty() ? "" : " via " + e.via) << "\n"
          << std::right;
     }
   }
@@ -62,6 +63,7 @@ void WriteText(const View& v, std::ostream& os) {
   if (!v.shares_valid && !v.endpoints.empty()) {
     os << "note: several Envoy clusters listed; pass --cluster NAME for expected shares\n";
   }
+  for (const std::string& n : v.notes) os << "note: " << n << "\n";
   for (const auto* list : {&v.warnings, &v.problems}) {
     if (list->empty()) continue;
     os << (list == &v.warnings ? "warnings:\n" : "problems:\n");
@@ -94,7 +96,8 @@ void WriteJson(const View& v, std::ostream& os) {
   nlohmann::json out = {{"endpoints", std::move(eps)},
                         {"clusters", std::move(clusters)},
                         {"problems", v.problems},
-                        {"warnings", v.warnings}};
+                        {"warnings", v.warnings},
+                        {"notes", v.notes}};
   os << out.dump(2) << "\n";
 }
 

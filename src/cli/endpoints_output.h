@@ -17,6 +17,7 @@ struct View {
   std::vector<std::string> problems;
   // The parsers' warnings (EndpointView::warnings) of every file.
   std::vector<std::string> warnings;
+  std::vector<std::string> notes;  // how to read the shares (e.g. a table's missing weights)
   bool mapped = false;  // some mapping source was given
   bool shares_valid = false;
   std::map<std::string, double> shares;

@@ -1,9 +1,9 @@
 // Discover(): pods, views and the convergence wait (discover.h).
 #include "meshverify/discover.h"
 
-#include "meshverify/analyze.h"
-
 #include <thread>
+
+#include "meshverify/analyze.h"
 
 namespace meshverify::discover {
 namespace {
@@ -48,8 +48,6 @@ Status ReadViews(CommandRunner& runner, const MeshConfig& config, const ClusterM
 
 Result<Discovery> Discover(CommandRunner& runner, Clock& clock, const MeshConfig& config,
                            const DiscoverOptions& options) {
-  Result<ClusterMap> cmap = ClusterMap::Create(config.clusters, OverlapPolicy::kLeaveUnmapped);
-  if (!cmap.ok()) return cmap.status();
   Discovery d;
   const std::string& src_ns = config.source.ns;
   const std::string& dst_ns = config.target.ns.empty() ? src_ns : config.target.ns;
@@ -69,6 +67,26 @@ Result<Discovery> Discover(CommandRunner& runner, Clock& clock, const MeshConfig
     for (PodInfo& p : *dst) d.destinations.push_back(std::move(p));
   }
 
+  // Clusters without configured gateways: their istio=eastwestgateway services say.
+  std::vector<ClusterConfig> clusters = config.clusters;
+  for (ClusterConfig& c : clusters) {
+    if (!c.gateways.empty()) continue;
+    Result<std::vector<std::string>> gws =
+        DiscoverGateways(runner, c, options.command_timeout, &d.notes);
+    if (!gws.ok()) {
+      d.notes.push_back(c.name + ": east-west gateways not discovered (" + gws.status().message() +
+                        ")");
+      continue;
+    }
+    for (const std::string& g : *gws) {
+      d.notes.push_back(c.name + ": east-west gateway " + g +
+                        " (discovered: istio=eastwestgateway in istio-system)");
+    }
+    c.gateways = *gws;
+  }
+  d.clusters = clusters;
+  Result<ClusterMap> cmap = ClusterMap::Create(clusters, OverlapPolicy::kLeaveUnmapped);
+  if (!cmap.ok()) return cmap.status();
   d.checks.push_back(SourcesFoundCheck(d.sources, without_sources,
                                        "-n " + src_ns + " -l " + config.source.selector));
   if (d.sources.empty()) return d;

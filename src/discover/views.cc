@@ -57,13 +57,21 @@ Result<std::vector<Endpoint>> ReadEndpointView(CommandRunner& runner, const Clus
   if (!parsed.ok()) return parsed.status();
   if (warnings != nullptr) *warnings = std::move(parsed->warnings);
   std::vector<Endpoint> view = FilterByEnvoyCluster(std::move(parsed->endpoints), envoy_cluster);
+  // A destination pod's IP names its cluster; with overlapping pod CIDRs (multi-network) two
+  // pods may share an IP, and then the caller's own cluster's pod is the one listed.
   std::map<std::string, std::string> cluster_of_ip;
   for (const PodInfo& d : destinations) {
-    if (!d.ip.empty()) cluster_of_ip[d.ip] = d.cluster;
+    if (d.ip.empty()) continue;
+    auto [it, fresh] = cluster_of_ip.emplace(d.ip, d.cluster);
+    if (!fresh && d.cluster == pod.cluster) it->second = d.cluster;
   }
   for (Endpoint& e : view) {
     e.source_pod = pod.name;
-    e.cluster = cmap.ClusterOf(e.address);
+    // Gateways, then pod CIDRs; the workload cluster ID only after the pod IPs below.
+    std::string workload = std::move(e.workload_cluster_id);
+    e.workload_cluster_id.clear();
+    cmap.Assign(e, pod.cluster);
+    e.workload_cluster_id = std::move(workload);
     if (e.cluster.empty()) {
       auto it = cluster_of_ip.find(e.address);
       e.cluster = it != cluster_of_ip.end() ? it->second : e.workload_cluster_id;

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -64,6 +65,42 @@ Result<std::pair<IpAddress, int>> ParseCidr(std::string_view text) {
     }
   }
   return std::make_pair(*ip, prefix);
+}
+
+Result<GatewayAddress> ParseGatewayAddress(std::string_view text) {
+  std::string shown = Printable(text);
+  std::string_view host = text, port;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string_view::npos) return Status::InvalidInput("'" + shown + "': no ']'");
+    host = text.substr(1, close - 1);
+    std::string_view rest = text.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') {
+      return Status::InvalidInput("'" + shown + "': expected :PORT after ']'");
+    }
+    if (!rest.empty()) port = rest.substr(1);
+    if (!rest.empty() && port.empty()) return Status::InvalidInput("'" + shown + "': empty port");
+  } else if (std::count(text.begin(), text.end(), ':') == 1) {
+    size_t colon = text.find(':');
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (port.empty()) return Status::InvalidInput("'" + shown + "': empty port");
+  }
+  std::optional<IpAddress> ip = ParseIp(host);
+  if (!ip) return Status::InvalidInput("'" + shown + "': not an IP address (ADDR[:PORT])");
+  GatewayAddress g;
+  g.ip = *ip;
+  g.address = std::string(host);
+  if (!port.empty()) {
+    std::optional<uint64_t> p = ParseUint(port, 65535);
+    if (!p || *p == 0) return Status::InvalidInput("'" + shown + "': port must be 1..65535");
+    g.port = static_cast<uint32_t>(*p);
+  }
+  return g;
+}
+
+bool IsGateway(const GatewayAddress& g, const IpAddress& ip, uint32_t port) {
+  return g.ip.v6 == ip.v6 && g.ip.bytes == ip.bytes && (g.port == 0 || g.port == port);
 }
 
 Status ValidateCidr(std::string_view cidr) {

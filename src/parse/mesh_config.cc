@@ -125,7 +125,7 @@ class Loader {
 };
 
 Status Loader::Cluster(const YAML::Node& n, const std::string& key, ClusterConfig* c) const {
-  Status s = CheckKeys(n, key, {"name", "context", "kubeconfig", "pod_cidrs"});
+  Status s = CheckKeys(n, key, {"name", "context", "kubeconfig", "pod_cidrs", "gateways"});
   if (!s.ok()) return s;
   if (!n["name"]) return Fail(n, key + ".name", "missing");
   for (const auto& kv : n) {
@@ -145,6 +145,19 @@ Status Loader::Cluster(const YAML::Node& n, const std::string& key, ClusterConfi
           return Fail(list[i], item_key, ValidateCidr(cidr).message());
         }
         if (s.ok()) c->pod_cidrs.push_back(cidr);
+      }
+    }
+    if (k == "gateways") {
+      const YAML::Node& list = kv.second;
+      if (!list.IsSequence()) return Fail(list, dotted, "expected a list of ADDR[:PORT]");
+      for (size_t i = 0; i < list.size() && s.ok(); ++i) {
+        std::string item_key = dotted + "[" + std::to_string(i) + "]";
+        std::string addr;
+        s = String(list[i], item_key, &addr);
+        if (!s.ok()) break;
+        Result<GatewayAddress> g = ParseGatewayAddress(addr);
+        if (!g.ok()) return Fail(list[i], item_key, g.status().message());
+        c->gateways.push_back(addr);
       }
     }
     if (!s.ok()) return s;

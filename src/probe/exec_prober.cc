@@ -150,7 +150,9 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
   const uint64_t n = spec.first_seq + spec.requests;
   uint64_t next = spec.first_seq;  // [first_seq, next) have a record; later ones have none
   int failures = 0;                // consecutive failed execs
+  uint64_t connection_base = 0;    // connection ids of earlier execs: ids stay unique per source
   auto emit = [&](ProbeRecord&& r) {
+    if (r.connection > 0) r.connection += connection_base;
     ++out.requests;
     if (!r.error.empty()) ++out.lost;
     sink(std::move(r));
@@ -193,6 +195,7 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
     ++out.attempts;
     Result<CommandResult> r = runner_.Stream(ExecArgv(source, script, options_.kubectl), left,
                                              [&](std::string_view c) { parser.Feed(c); });
+    connection_base += parser.connections();
     next = std::max(next, parser.next_seq());  // next_seq() is 0 before the S line
     if (next >= exec_end) {                    // every request of this exec has its record
       failures = 0;

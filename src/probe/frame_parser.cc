@@ -58,9 +58,11 @@ struct FrameParser::Impl {
     uint64_t reported = 0;  // W lines seen
     bool done = false;
     int status = 0;
-    std::string carry;       // unscanned tail: a partial W line or a possible marker start
-    std::string body;        // bytes since the last W line, cut at max_body_bytes
-    uint64_t body_size = 0;  // their full count
+    std::string carry;        // unscanned tail: a partial W line or a possible marker start
+    std::string body;         // bytes since the last W line, cut at max_body_bytes
+    uint64_t body_size = 0;   // their full count
+    uint64_t connection = 0;  // the parser's id of the connection this curl last used
+    uint64_t local_port = 0;  // its local port (0 unknown)
   };
 
   Impl(std::string marker, ProbeSource source, size_t max_body_bytes, Sink sink);
@@ -98,6 +100,7 @@ struct FrameParser::Impl {
   std::map<uint64_t, ProbeRecord> held_;  // results waiting for an earlier seq
   uint64_t next_seq_ = 0;
   uint64_t emitted_ = 0;
+  uint64_t connections_ = 0;  // connection ids given: 1, 2, ...
 };
 
 FrameParser::Impl::Impl(std::string marker, ProbeSource source, size_t max_body_bytes, Sink sink)
@@ -279,8 +282,18 @@ void FrameParser::Impl::OnResult(Curl& curl, std::string_view rest) {
   if (!ToUint(NextWord(&rest), &urlnum) || !ToInt(NextWord(&rest), &r.http_code) ||
       !ToInt(NextWord(&rest), &r.curl_exit) || !ToSeconds(NextWord(&rest), &connect_s) ||
       !ToSeconds(NextWord(&rest), &total_s) || !ToUint(NextWord(&rest), &connects) ||
-      !ToUint(NextWord(&rest), &size) || !rest.empty()) {
+      !ToUint(NextWord(&rest), &size)) {
     return Fail(where + "bad result line");
+  }
+  // Scripts since the per-connection picture also write %{local_port}; older ones do not.
+  // curl writes -1 when the transfer had no socket (file://).
+  uint64_t local_port = 0;
+  bool has_port = !rest.empty();
+  if (has_port) {
+    std::string_view word = NextWord(&rest);
+    if ((word != "-1" && (!ToUint(word, &local_port) || local_port > 65535)) || !rest.empty()) {
+      return Fail(where + "bad result line");
+    }
   }
   // One transfer at a time: results come in request order, each exactly once.
   uint64_t seq = curl.first + urlnum * curl.stride;
@@ -300,6 +313,16 @@ void FrameParser::Impl::OnResult(Curl& curl, std::string_view rest) {
   r.connect_ms = connect_s * 1000.0;
   r.total_ms = total_s * 1000.0;
   r.new_connection = connects > 0;
+  // Which connection carried it: a new one when curl connected, or (keep-alive) the one this
+  // curl used last; its local port tells a reconnect apart even when curl counted none.
+  bool used = has_port ? local_port != 0 : (connects > 0 || r.http_code != 0);
+  if (used) {
+    if (connects > 0 || curl.connection == 0 || (has_port && local_port != curl.local_port)) {
+      curl.connection = ++connections_;
+      curl.local_port = local_port;
+    }
+    r.connection = curl.connection;
+  }
   r.body = std::move(curl.body);
   curl.body.clear();
   curl.body_size = 0;
@@ -395,6 +418,7 @@ bool FrameParser::ok() const { return impl_->ok(); }
 const std::string& FrameParser::error() const { return impl_->error_; }
 bool FrameParser::in_block() const { return impl_->state_ == Impl::State::kBlock; }
 uint64_t FrameParser::emitted() const { return impl_->emitted_; }
+uint64_t FrameParser::connections() const { return impl_->connections_; }
 uint64_t FrameParser::next_seq() const { return impl_->next_seq_; }
 
 }  // namespace meshverify::probe

@@ -22,7 +22,7 @@
 #   <marker> C <curl> <the curl's exit status>                        once per curl, at the end
 #   <marker> E
 # Each curl writes into its own file, per request, the body as received and then
-#   <marker> W <urlnum> <http_code> <exitcode> <time_connect> <time_total> <num_connects> <size>
+#   <marker> W <urlnum> <http_code> <exitcode> <time_connect> <time_total> <num_connects> <size> <local_port>
 # One writer per file and one transfer at a time make that stream unambiguous: a body is the
 # bytes between two W lines, and its length must equal the W line's size.
 #
@@ -124,7 +124,7 @@ while [ "$curl_index" -lt "$concurrency" ] && [ $((first_seq + curl_index)) -lt 
   # shellcheck disable=SC2086 # $pacing is two or three words
   curl -q -sS --no-progress-meter $pacing --max-time "$timeout_s" \
     -K "$config" \
-    -w "$marker W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download}\n" \
+    -w "$marker W %{urlnum} %{http_code} %{exitcode} %{time_connect} %{time_total} %{num_connects} %{size_download} %{local_port}\n" \
     >"out$curl_index" &
   curl_pids="$curl_pids $!"
   echo "$marker F $curl_index $((first_seq + curl_index)) $concurrency" || stdout_gone

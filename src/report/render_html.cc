@@ -158,6 +158,9 @@ void WriteSource(std::ostream& os, const std::string& label, const SourceReport&
     }
     os << "</ul>\n";
   }
+  if (std::string c = render::ConnectionSummary(s); !c.empty()) {
+    os << "<p>connections: " << H(c) << "</p>\n";
+  }
   for (const std::string& u : s.unparsed_samples) {
     os << "<p>unparsed: <code>" << H(u) << "</code></p>\n";
   }
@@ -190,7 +193,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   for (const Endpoint& e : r.endpoints) {
     os << "<tr><td>" << H(e.source_pod) << "</td><td>" << H(e.address);
     if (e.port) os << ':' << e.port;
-    os << "</td><td>" << H(e.cluster) << "</td><td>" << HealthStatusName(e.health) << "</td><td>"
+    os << "</td><td>" << H(e.via.empty() ? e.cluster : e.cluster + " (via " + e.via + ")")
+       << "</td><td>" << HealthStatusName(e.health) << "</td><td>"
        << OutlierName(e.outlier_ejected) << "</td><td class=\"n\">" << e.weight
        << "</td><td>" << H(e.locality) << "</td></tr>\n";
   }

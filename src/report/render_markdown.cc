@@ -135,6 +135,9 @@ void WriteSourceDetails(std::ostream& os, const std::string& label, const Source
        << (t.method.empty() ? "" : ", " + MarkdownEscape(t.method)) << ")\n";
   }
   if (!s.tests.empty()) os << "\n";
+  if (std::string c = render::ConnectionSummary(s); !c.empty()) {
+    os << "- connections: " << Cell(c) << "\n";
+  }
   for (const std::string& u : s.unparsed_samples) os << "- unparsed: " << Cell(u) << "\n";
   if (!s.unparsed_samples.empty()) os << "\n";
 }
@@ -147,7 +150,7 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
   for (const Endpoint& e : r.endpoints) {
     os << "| " << Cell(e.source_pod) << " | " << MarkdownEscape(e.address);
     if (e.port) os << ':' << e.port;
-    os << " | " << Cell(e.cluster) << " | " << HealthStatusName(e.health) << " | "
+    os << " | " << Cell(e.via.empty() ? e.cluster : e.cluster + " (via " + e.via + ")") << " | " << HealthStatusName(e.health) << " | "
        << OutlierName(e.outlier_ejected) << " | " << e.weight << " | " << Cell(e.locality)
        << " |\n";
   }

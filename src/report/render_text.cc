@@ -116,6 +116,9 @@ void WriteSource(std::ostream& os, std::string_view label, const SourceReport& s
   WriteErrors(os, s);
   WriteLatency(os, s, name_w);
   WriteTests(os, s);
+  if (std::string c = render::ConnectionSummary(s); !c.empty()) {
+    WriteWrapped(os, "  connections: ", 15, c);
+  }
   for (const std::string& sample : s.unparsed_samples) {
     WriteWrapped(os, "  unparsed: ", 12,
                  std::string("\"").append(Truncate(OneLine(sample), 80)).append("\""));
@@ -154,7 +157,8 @@ void WriteEndpoints(std::ostream& os, const Report& r) {
        << PadRight(Truncate(e.cluster.empty() ? "?" : OneLine(e.cluster), 12), 12) << "  "
        << PadRight(HealthStatusName(e.health), 9) << "  "
        << PadRight(OutlierName(e.outlier_ejected), 7) << "  "
-       << PadLeft(std::to_string(e.weight), 6) << "\n";
+       << PadLeft(std::to_string(e.weight), 6) << (e.via.empty() ? "" : "  via " + OneLine(e.via))
+       << "\n";
   }
   if (rows < r.endpoints.size()) {
     os << "  ... and " << r.endpoints.size() - rows << " more (see the JSON report)\n";

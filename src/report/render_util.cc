@@ -266,4 +266,28 @@ std::string VerdictReason(const Report& r) {
   return reason;
 }
 
+std::string ConnectionSummary(const SourceReport& s) {
+  if (s.by_connection.empty()) return "";
+  constexpr size_t kNamed = 8;
+  uint64_t answers = 0;
+  size_t single = 0, named = 0;
+  std::string list;
+  for (const auto& [id, by] : s.by_connection) {
+    uint64_t n = 0;
+    for (const auto& [inst, k] : by) n += k;
+    answers += n;
+    single += by.size() == 1;
+    if (named++ >= kNamed) continue;
+    list += (list.empty() ? "" : ", ") + std::string("#") + std::to_string(id);
+    for (const auto& [inst, k] : by) list += " " + OneLine(inst) + " " + std::to_string(k);
+  }
+  if (s.by_connection.size() > kNamed) {
+    list += ", ... (" + std::to_string(s.by_connection.size() - kNamed) + " more in the JSON)";
+  }
+  size_t total = s.by_connection.size();
+  return std::to_string(total) + " connection" + (total == 1 ? "" : "s") + " carried " +
+         std::to_string(answers) + " answers, " + std::to_string(single) + " of them answered " +
+         "by one instance each: " + list;
+}
+
 }  // namespace meshverify::render

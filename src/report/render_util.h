@@ -60,4 +60,9 @@ std::string StatusWord(CheckStatus s);
 // e.g. "2 of 4 checks failed (reachability, balance) over 2000 requests from 2 sources."
 std::string VerdictReason(const Report& r);
 
+// The per-connection picture of one source (SourceReport::by_connection), one line without a
+// trailing newline: "4 connections carried 1200 answers, 4 of them answered by one instance
+// each: #1 helloworld-v2-a 300, #2 ..." (at most 8 connections named). "" when there are none.
+std::string ConnectionSummary(const SourceReport& s);
+
 }  // namespace meshverify::render

@@ -233,6 +233,24 @@ void ForEachMember(Reader& rd, const json& obj, const std::string& ptr, std::str
   }
 }
 
+// sources[].connections (optional): [{id, answers, by_instance: {instance: n}}].
+void ReadConnections(Reader& rd, const json& j, const std::string& sp, SourceReport* s) {
+  const json* conns = rd.Array(j, sp, "connections", false);
+  if (conns == nullptr) return;
+  const std::string cp = Child(sp, "connections");
+  for (size_t i = 0; i < conns->size() && rd.ok(); ++i) {
+    const std::string p = cp + "/" + std::to_string(i);
+    const json& c = (*conns)[i];
+    if (!c.is_object()) return rd.Fail(p, "expected object");
+    uint64_t id = rd.Unsigned(c, p, "id", true);
+    const json* by = rd.Object(c, p, "by_instance");
+    if (by == nullptr) return;
+    for (const auto& [inst, v] : by->items()) {
+      s->by_connection[id][inst] = rd.UnsignedValue(v, Child(Child(p, "by_instance"), inst));
+    }
+  }
+}
+
 SourceReport ReadSource(Reader& rd, const json& j, const std::string& sp) {
   SourceReport s;
   if (!j.is_object()) {
@@ -288,6 +306,7 @@ SourceReport ReadSource(Reader& rd, const json& j, const std::string& sp) {
   s.gate = Gate(rd, j, sp);
   s.requests_to_decide = rd.Unsigned(j, sp, "requests_to_decide", false);
   s.unparsed_samples = rd.Strings(j, sp, "unparsed_samples");
+  ReadConnections(rd, j, sp, &s);
   if (!rd.ok()) return s;
   // DESIGN.md: every request issued is accounted for.
   uint64_t accounted = s.ok;
@@ -328,6 +347,7 @@ Endpoint ReadEndpoint(Reader& rd, const json& j, const std::string& p) {
   e.priority = static_cast<uint32_t>(rd.Unsigned(j, p, "priority", false, kMax32));
   e.hostname = rd.String(j, p, "hostname", false);
   e.workload_cluster_id = rd.String(j, p, "workload_cluster_id", false);
+  e.via = rd.String(j, p, "via", false);
   const json* counters = rd.Object(j, p, "counters", false);
   if (counters != nullptr) {
     for (const auto& [k, v] : counters->items()) {

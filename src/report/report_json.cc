@@ -71,6 +71,15 @@ json SourceToJson(const SourceReport& s) {
     j["latency_hist"] = std::move(hist);
   }
   if (!s.unparsed_samples.empty()) j["unparsed_samples"] = s.unparsed_samples;
+  if (!s.by_connection.empty()) {
+    json conns = json::array();
+    for (const auto& [id, by] : s.by_connection) {
+      uint64_t n = 0;
+      for (const auto& [inst, k] : by) n += k;
+      conns.push_back({{"id", id}, {"answers", n}, {"by_instance", by}});
+    }
+    j["connections"] = std::move(conns);
+  }
   return j;
 }
 
@@ -79,19 +88,21 @@ json SourceToJson(const SourceReport& s) {
 json EndpointToJson(const Endpoint& e) {
   json counters = json::object();
   for (const auto& [k, v] : e.counters) counters[k] = v;
-  return {{"source_pod", e.source_pod},
-          {"envoy_cluster", e.envoy_cluster},
-          {"address", e.address},
-          {"port", e.port},
-          {"health", HealthStatusName(e.health)},
-          {"outlier", OutlierName(e.outlier_ejected)},
-          {"cluster", e.cluster},
-          {"weight", e.weight},
-          {"locality", e.locality},
-          {"priority", e.priority},
-          {"hostname", e.hostname},
-          {"workload_cluster_id", e.workload_cluster_id},
-          {"counters", std::move(counters)}};
+  json j = {{"source_pod", e.source_pod},
+            {"envoy_cluster", e.envoy_cluster},
+            {"address", e.address},
+            {"port", e.port},
+            {"health", HealthStatusName(e.health)},
+            {"outlier", OutlierName(e.outlier_ejected)},
+            {"cluster", e.cluster},
+            {"weight", e.weight},
+            {"locality", e.locality},
+            {"priority", e.priority},
+            {"hostname", e.hostname},
+            {"workload_cluster_id", e.workload_cluster_id},
+            {"counters", std::move(counters)}};
+  if (!e.via.empty()) j["via"] = e.via;  // multi-network: "gateway"
+  return j;
 }
 
 std::string_view VerdictName(Verdict v) {

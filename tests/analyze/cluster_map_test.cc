@@ -20,8 +20,8 @@ std::string ReadTestData(const std::string& relative) {
 }
 
 std::vector<ClusterConfig> SeedClusters() {
-  return {{"cluster1", "kind-cluster1", "", {"10.241.0.0/16"}},
-          {"cluster2", "kind-cluster2", "", {"10.244.0.0/16"}}};
+  return {{"cluster1", "kind-cluster1", "", {"10.241.0.0/16"}, {}},
+          {"cluster2", "kind-cluster2", "", {"10.244.0.0/16"}, {}}};
 }
 
 Endpoint Ep(std::string address, std::string health = "HEALTHY", bool ejected = false,
@@ -48,8 +48,8 @@ TEST(ClusterMapTest, MapsTheSeedSubnets) {
 }
 
 TEST(ClusterMapTest, MapsIpv6AndOddPrefixes) {
-  auto map = ClusterMap::Create({{"c1", "", "", {"fd00:10:241::/56", "10.0.0.0/9"}},
-                                 {"c2", "", "", {"fd00:10:244::/56", "10.128.0.0/9"}}});
+  auto map = ClusterMap::Create({{"c1", "", "", {"fd00:10:241::/56", "10.0.0.0/9"}, {}},
+                                 {"c2", "", "", {"fd00:10:244::/56", "10.128.0.0/9"}, {}}});
   ASSERT_TRUE(map.ok()) << map.status().ToString();
   EXPECT_EQ(map->ClusterOf("fd00:10:241::5"), "c1");
   EXPECT_EQ(map->ClusterOf("[fd00:10:244:ff::1]"), "c2");
@@ -60,9 +60,9 @@ TEST(ClusterMapTest, MapsIpv6AndOddPrefixes) {
 }
 
 TEST(ClusterMapTest, OverlapsBetweenClustersAreErrorsOrLeftUnmapped) {
-  std::vector<ClusterConfig> clusters = {{"cluster1", "", "", {"10.0.0.0/8"}},
-                                         {"cluster2", "", "", {"10.244.0.0/16"}},
-                                         {"cluster3", "", "", {"fd00::/8", "192.168.0.0/16"}}};
+  std::vector<ClusterConfig> clusters = {{"cluster1", "", "", {"10.0.0.0/8"}, {}},
+                                         {"cluster2", "", "", {"10.244.0.0/16"}, {}},
+                                         {"cluster3", "", "", {"fd00::/8", "192.168.0.0/16"}, {}}};
   auto strict = ClusterMap::Create(clusters);
   ASSERT_FALSE(strict.ok());
   EXPECT_EQ(strict.status().message(),
@@ -76,7 +76,7 @@ TEST(ClusterMapTest, OverlapsBetweenClustersAreErrorsOrLeftUnmapped) {
   EXPECT_EQ(lenient->ClusterOf("10.1.0.1"), "cluster1");
   EXPECT_EQ(lenient->ClusterOf("fd12::1"), "cluster3");
   // Overlaps within one cluster are harmless.
-  EXPECT_TRUE(ClusterMap::Create({{"c", "", "", {"10.0.0.0/8", "10.1.0.0/16"}}}).ok());
+  EXPECT_TRUE(ClusterMap::Create({{"c", "", "", {"10.0.0.0/8", "10.1.0.0/16"}, {}}}).ok());
 }
 
 TEST(ClusterMapTest, RejectsInvalidCidrs) {
@@ -91,7 +91,7 @@ TEST(ClusterMapTest, RejectsInvalidCidrs) {
       {"cluster1/16", "c1: pod_cidrs: 'cluster1/16': bad address"},
   };
   for (const Case& c : cases) {
-    auto map = ClusterMap::Create({{"c1", "", "", {c.cidr}}});
+    auto map = ClusterMap::Create({{"c1", "", "", {c.cidr}, {}}});
     ASSERT_FALSE(map.ok()) << c.cidr;
     EXPECT_EQ(map.status().message(), c.message);
   }

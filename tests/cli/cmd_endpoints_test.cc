@@ -202,5 +202,50 @@ TEST(CmdEndpointsTest, HelpDocumentsExitCodes) {
   EXPECT_NE(o.out.find("Exit codes: 0 no problems; 1 problems found"), std::string::npos);
 }
 
+// Solo's workshop (lab 5): cluster1's sidecar lists its pod and the east-west gateways of
+// cluster2 and cluster3; the pod CIDRs of all three are the same (a multi-network mesh).
+TEST(CmdEndpointsTest, GatewayEndpointsBelongToTheirClusters) {
+  const std::string file =
+      std::string(MESHVERIFY_FIXTURES) + "/realworld/pc_endpoints_table__solo_lab5_three_clusters.txt";
+  Args args = {"--cidr", "cluster1=10.101.0.0/16", "--cidr", "cluster2=10.101.0.0/16",
+               "--cidr", "cluster3=10.101.0.0/16", "--gateway", "cluster1=172.18.1.1:15443",
+               "--gateway", "cluster2=172.18.2.1:15443", "--gateway", "cluster3=172.18.3.1",
+               "-o", "json", file};
+  Outcome o = Endpoints(args);
+  ASSERT_EQ(o.code, 0) << o.out << o.err;  // overlap accepted: gateways tell the clusters apart
+  nlohmann::json j = nlohmann::json::parse(o.out);
+  ASSERT_EQ(j["endpoints"].size(), 3u);
+  EXPECT_EQ(j["endpoints"][0]["cluster"], "cluster1");  // the one network whose gateway is absent
+  EXPECT_FALSE(j["endpoints"][0].contains("via"));
+  EXPECT_EQ(j["endpoints"][1]["cluster"], "cluster2");
+  EXPECT_EQ(j["endpoints"][1]["via"], "gateway");
+  EXPECT_EQ(j["endpoints"][2]["cluster"], "cluster3");
+  EXPECT_EQ(j["endpoints"][2]["via"], "gateway");
+  EXPECT_TRUE(j["problems"].empty()) << j["problems"];
+  EXPECT_NEAR(j["clusters"]["cluster2"]["expected_share"].get<double>(), 1.0 / 3, 1e-12);
+  ASSERT_EQ(j["notes"].size(), 1u);
+  EXPECT_NE(j["notes"][0].get<std::string>().find("a table has no weights"), std::string::npos);
+  // Text: marked, and the note shown.
+  args.pop_back();
+  args.pop_back();
+  args.pop_back();
+  args.push_back(file);
+  o = Endpoints(args);
+  EXPECT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("172.18.2.1:15443"), std::string::npos);
+  EXPECT_NE(o.out.find(" via gateway"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("note: a table has no weights"), std::string::npos) << o.out;
+  // Without the gateways the same overlap is a problem (exit 1).
+  o = Endpoints({"--cidr", "cluster1=10.101.0.0/16", "--cidr", "cluster2=10.101.0.0/16", file});
+  EXPECT_EQ(o.code, 1) << o.out;
+  EXPECT_NE(o.out.find("pod CIDRs overlap"), std::string::npos) << o.out;
+  // A bad --gateway is a usage error.
+  o = Endpoints({"--gateway", "cluster2=gw.example:15443", file});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("--gateway cluster2=gw.example:15443: 'gw.example:15443': not an IP"),
+            std::string::npos)
+      << o.err;
+}
+
 }  // namespace
 }  // namespace meshverify::cli

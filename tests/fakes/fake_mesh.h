@@ -47,6 +47,9 @@ inline void AddMeshDiscovery(FakeCommandRunner& runner,
               F::Ok(ReadTestFile("check/pods_helloworld_cluster" + n + ".json")));
     runner.On(F::Prefix({"istioctl"}, {ctx, "proxy-config", "endpoints"}),
               F::Ok(ReadTestFile("check/" + views[ctx])));
+    // One network: no east-west gateway services.
+    runner.On(F::Prefix({"kubectl", "get", "services", "-n", "istio-system"}, {ctx}),
+              F::Ok(R"({"apiVersion":"v1","kind":"List","items":[]})"));
   }
 }
 

@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = meshverify::ParseEndpoints(text, kEds, "fuzz");
   if (!r.ok()) return 0;
   auto map = meshverify::ClusterMap::Create(
-      {{"c1", "", "", {"10.241.0.0/16", "fd00::/8"}}, {"c2", "", "", {"10.244.0.0/16"}}});
+      {{"c1", "", "", {"10.241.0.0/16", "fd00::/8"}, {}}, {"c2", "", "", {"10.244.0.0/16"}, {}}});
   map->AssignClusters(*r);
   double sum = 0;
   for (const auto& [k, v] : meshverify::ExpectedClusterShares(*r)) sum += v;

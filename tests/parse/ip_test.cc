@@ -49,5 +49,40 @@ TEST(PrefixMatchTest, ComparesTheFirstBitsOfOneFamily) {
   EXPECT_FALSE(PrefixMatch(net, *ParseIp("::a"), 0));  // another family never matches
 }
 
+TEST(ParseGatewayAddressTest, AddressAndOptionalPort) {
+  struct Case {
+    const char* text;
+    const char* address;
+    uint32_t port;
+  };
+  for (const Case& c : {Case{"172.18.0.3:15443", "172.18.0.3", 15443},
+                        Case{"172.18.0.3", "172.18.0.3", 0}, Case{"[fd00::3]:15443", "fd00::3", 15443},
+                        Case{"fd00::3", "fd00::3", 0}, Case{"[fd00::3]", "fd00::3", 0}}) {
+    Result<GatewayAddress> g = ParseGatewayAddress(c.text);
+    ASSERT_TRUE(g.ok()) << c.text << ": " << g.status().ToString();
+    EXPECT_EQ(g->address, c.address) << c.text;
+    EXPECT_EQ(g->port, c.port) << c.text;
+  }
+  struct Bad {
+    const char* text;
+    const char* message;
+  };
+  for (const Bad& b :
+       {Bad{"gw.example.com:15443", "'gw.example.com:15443': not an IP address (ADDR[:PORT])"},
+        Bad{"172.18.0.3:", "'172.18.0.3:': empty port"},
+        Bad{"172.18.0.3:0", "'172.18.0.3:0': port must be 1..65535"},
+        Bad{"172.18.0.3:65536", "'172.18.0.3:65536': port must be 1..65535"},
+        Bad{"[fd00::3", "'[fd00::3': no ']'"}, Bad{"[fd00::3]x", "'[fd00::3]x': expected :PORT after ']'"},
+        Bad{"", "'': not an IP address (ADDR[:PORT])"}}) {
+    Result<GatewayAddress> g = ParseGatewayAddress(b.text);
+    ASSERT_FALSE(g.ok()) << b.text;
+    EXPECT_EQ(g.status().message(), b.message);
+  }
+  Result<GatewayAddress> g = ParseGatewayAddress("172.18.0.3:15443");
+  EXPECT_TRUE(IsGateway(*g, *ParseIp("172.18.0.3"), 15443));
+  EXPECT_FALSE(IsGateway(*g, *ParseIp("172.18.0.3"), 15444));
+  EXPECT_FALSE(IsGateway(*g, *ParseIp("172.18.0.4"), 15443));
+}
+
 }  // namespace
 }  // namespace meshverify

@@ -108,7 +108,11 @@ TEST(ParseMeshConfigTest, RejectsBadConfigNamingLineAndKey) {
       {ok_clusters + "tagret: {}\n",
        "m.yaml:2: tagret: unknown key (want clusters|source|target|expect|gate|run)"},
       {"clusters:\n  - name: c1\n    contxt: kind-c1\n",
-       "m.yaml:3: clusters[0].contxt: unknown key (want name|context|kubeconfig|pod_cidrs)"},
+       "m.yaml:3: clusters[0].contxt: unknown key (want name|context|kubeconfig|pod_cidrs|gateways)"},
+      {"clusters:\n  - name: c1\n    gateways: 172.18.0.3:15443\n",
+       "m.yaml:3: clusters[0].gateways: expected a list of ADDR[:PORT]"},
+      {"clusters:\n  - name: c1\n    gateways: [172.18.0.3:15443, 'gw:15443']\n",
+       "m.yaml:3: clusters[0].gateways[1]: 'gw:15443': not an IP address (ADDR[:PORT])"},
       {"clusters:\n  - {context: kind-c1}\n", "m.yaml:2: clusters[0].name: missing"},
       {"clusters:\n  - name: c1\n  - name: c1\n",
        "m.yaml:3: clusters[1].name: duplicate cluster 'c1'"},
@@ -153,6 +157,19 @@ TEST(ParseMeshConfigTest, RejectsBadConfigNamingLineAndKey) {
     EXPECT_TRUE(r.status().IsInvalidInput());
     EXPECT_EQ(r.status().message(), c.message) << c.yaml;
   }
+}
+
+TEST(ParseMeshConfigTest, ReadsEastWestGateways) {
+  auto r = ParseMeshConfig(
+      "clusters:\n"
+      "  - {name: cluster1, pod_cidrs: [10.244.0.0/16], gateways: [172.18.0.2:15443]}\n"
+      "  - name: cluster2\n"
+      "    pod_cidrs: [10.244.0.0/16]\n"
+      "    gateways: [172.18.0.3, '[fd00::3]:15443']\n",
+      "m.yaml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->clusters[0].gateways, std::vector<std::string>{"172.18.0.2:15443"});
+  EXPECT_EQ(r->clusters[1].gateways, (std::vector<std::string>{"172.18.0.3", "[fd00::3]:15443"}));
 }
 
 }  // namespace

@@ -249,5 +249,47 @@ TEST(RandomMarkerTest, IsAFreshWordOfTheAllowedLetters) {
   EXPECT_EQ(a.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-"), std::string::npos);
 }
 
+// %{local_port} after the size (scripts since the per-connection picture): which client
+// connection carried each request. Curl 0 keeps one connection for requests 0 and 2, then
+// reconnects for 4 (curl counted a connect); curl 1's first connection fails (port 0), then it
+// connects for 3 and 5 is on a new local port although curl counted no connect.
+TEST(FrameParserTest, NumbersClientConnectionsFromNumConnectsAndLocalPort) {
+  const std::string curl0 =
+      "amv: W 0 200 0 0.0001 0.0002 1 1 40001\nbmv: W 1 200 0 0.0 0.0002 0 1 40001\n"
+      "cmv: W 2 200 0 0.0001 0.0002 1 1 40007\n";
+  const std::string curl1 =
+      "mv: W 0 000 7 0.0 0.0001 0 0 0\ndmv: W 1 200 0 0.0001 0.0002 1 1 40003\n"
+      "emv: W 2 200 0 0.0 0.0002 0 1 40009\n";
+  const std::string block = "mv: S 0 6\nmv: F 0 0 2\nmv: F 1 1 2\n" + Piece(0, curl0) +
+                            Piece(1, curl1) + "mv: C 0 0\nmv: C 1 0\nmv: E\n";
+  Collected c;
+  FrameParser p(kM, Source(), 1 << 16, c.Sink());
+  p.Feed(block);
+  ASSERT_TRUE(p.ok()) << p.error();
+  ASSERT_EQ(c.records.size(), 6u);
+  std::vector<uint64_t> ids;
+  for (const ProbeRecord& r : c.records) ids.push_back(r.connection);
+  // seq 0 (curl 0) 1, seq 1 (curl 1, failed) 0, seq 2 (curl 0 again) 1, seq 3 (curl 1) 3 --
+  // ids follow the order the parser reads the W lines: curl 0's three first.
+  EXPECT_EQ(ids, (std::vector<uint64_t>{1, 0, 1, 3, 2, 4}));
+  EXPECT_EQ(p.connections(), 4u);
+  EXPECT_EQ(c.records[4].body, "c");
+  // Without the port (older scripts) a connect starts a new id and keep-alive keeps it.
+  Collected old;
+  FrameParser q(kM, Source(), 1 << 16, old.Sink());
+  q.Feed(Block());
+  ASSERT_TRUE(q.ok()) << q.error();
+  // Curl 1's output is read first: its 503 got an answer, so it had a connection (id 1).
+  EXPECT_EQ(old.records[1].connection, 1u);
+  EXPECT_EQ(old.records[3].connection, 0u);  // a failed connect (curl exit 7): none
+  EXPECT_EQ(old.records[0].connection, 2u);  // connected
+  EXPECT_EQ(old.records[2].connection, 2u);  // reused
+  // A bad port is a framing error.
+  Collected bad;
+  FrameParser b(kM, Source(), 1 << 16, bad.Sink());
+  b.Feed("mv: S 0 1\nmv: F 0 0 1\n" + Piece(0, "mv: W 0 200 0 0 0 1 0 70000\n"));
+  EXPECT_FALSE(b.ok());
+}
+
 }  // namespace
 }  // namespace meshverify::probe

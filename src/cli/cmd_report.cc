@@ -1,16 +1,18 @@
 // `meshverify report FILE.json [-o FORMAT] [--json|--junit|--markdown|--html PATH]`: renders a
-// saved report. The exit code is the report's verdict exit code, so a saved run can be
+// saved report, of check/analyze/merge or of load (meshverify.load/v1, by its "schema"). The exit code is the report's verdict exit code, so a saved run can be
 // re-gated; a file that is not a report gives one line naming the file and place, and exit 2.
 #include <ostream>
 
 #include "cli/commands.h"
+#include "cli/merge_load.h"
 #include "meshverify/render.h"
 
 namespace meshverify::cli {
 namespace {
 
 constexpr char kHelpTail[] =
-    "\n-f/--format is the old spelling of -o. --list-formats prints each format's name and\n"
+    "\nA load report (meshverify.load/v1) is rendered with load's renderers.\n"
+    "-f/--format is the old spelling of -o. --list-formats prints each format's name and\n"
     "file extension.\n"
     "Exit code: the report's verdict (0 pass, 1 fail, 3 error, 4 inconclusive); 2 when FILE is\n"
     "not a report.\n";
@@ -59,7 +61,13 @@ ExitCode RunReport(const ReportFlags& f, Environment& env) {
   }
   Result<std::string> text = ReadFileOrStdin(env, f.file);
   if (!text.ok()) return ReportError(env, "report", text.status());
-  Result<Report> report = ParseReport(*text, f.file == "-" ? "<stdin>" : f.file);
+  const std::string name = f.file == "-" ? "<stdin>" : f.file;
+  if (IsLoadReport(*text)) {
+    Result<load::LoadReport> load = load::ParseLoadReport(*text, name);
+    if (!load.ok()) return ReportError(env, "report", load.status());
+    return EmitMergedLoadReport(*load, f.output, env, "report");
+  }
+  Result<Report> report = ParseReport(*text, name);
   if (!report.ok()) return ReportError(env, "report", report.status());
   return EmitReport(*report, f.output, env, "report");
 }

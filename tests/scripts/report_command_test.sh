@@ -58,4 +58,19 @@ grep -qx "markdown md" "$tmp/out" || bad "--list-formats: $(cat "$tmp/out")"
 expect_rc 0 "$bin" report --help
 grep -q -- "--format" "$tmp/out" || bad "--help does not list --format"
 
+# A load report (meshverify.load/v1) is rendered by load's renderers, exit code = its verdict;
+# -o json gives the same report back.
+load=$src/reports/samples/load/direct.json
+expect_rc 0 "$bin" report "$load"
+grep -q '^meshverify load: pass$' "$tmp/out" || bad "load report text: $(head -n 1 "$tmp/out")"
+expect_rc 0 "$bin" report "$load" -o json --html "$tmp/load.html" --markdown "$tmp/load.md"
+[[ "$(jq -S 'del(.steps[].start_unix_s)' "$tmp/out")" == "$(jq -S 'del(.steps[].start_unix_s)' "$load")" ]] ||
+  bad "report -o json of a load report is not the report"
+grep -q '<svg class="chart"' "$tmp/load.html" || bad "load report --html has no chart"
+grep -q '^| step | window s |' "$tmp/load.md" || bad "load report --markdown has no window table"
+jq '.verdict = "fail"' "$load" >"$tmp/load_fail.json"
+expect_rc 1 "$bin" report "$tmp/load_fail.json" -o junit
+jq '.requests = 1' "$load" >"$tmp/load_bad.json"
+expect_rc 2 "$bin" report "$tmp/load_bad.json"
+
 finish report_command_test

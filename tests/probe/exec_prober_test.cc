@@ -221,7 +221,7 @@ TEST(ExecProberTest, OpenLoopSendsAScriptWhoseCurlsPaceThemselves) {
   EXPECT_EQ(o.not_issued, 0u);
   sink.ExpectEachSeqOnce(40);
   ASSERT_EQ(runner.calls().size(), 1u);
-  const std::string& script = runner.calls()[0].back();
+  const std::string script = runner.calls()[0].back();  // calls() is a copy
   // 200/s over 4 curls: 50/s each, 180000 an hour; the curls start 5 ms apart.
   EXPECT_NE(script.find("; rate_per_hour=180000; stagger_s=0.005000\n"), std::string::npos)
       << script.substr(0, script.find('\n'));

@@ -51,7 +51,7 @@ Status CheckUnsigned(const po::parsed_options& parsed, const po::options_descrip
     if (d == nullptr || !IsUnsigned(d->semantic().get())) continue;
     for (const std::string& v : o.value) {
       if (v.find('-') != std::string::npos) {
-        return Status::Usage("--" + o.string_key + " " + v + ": must not be negative");
+        return Status::Usage("--" + o.string_key + " " + OneLine(v) + ": must not be negative");
       }
     }
   }
@@ -60,8 +60,35 @@ Status CheckUnsigned(const po::parsed_options& parsed, const po::options_descrip
 
 }  // namespace
 
+// `s` with control bytes as \xNN, so a message stays one line.
+std::string OneLine(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 Status ParseArgs(const Args& args, const po::options_description& desc,
                  const po::positional_options_description* positional, po::variables_map* vm) {
+  // Boost fills its messages by replacing %canonical_option%, %value%... until none is left: a
+  // word holding one of those names never ends (found by flags_fuzz). No real argument has one.
+  for (const std::string& a : args) {
+    for (const char* name :
+         {"%canonical_option%", "%option%", "%original_token%", "%prefix%", "%value%"}) {
+      if (a.find(name) != std::string::npos) {
+        return Status::Usage("argument '" + OneLine(a) + "' holds " + name);
+      }
+    }
+  }
   try {
     po::command_line_parser parser(args);
     parser.options(desc);
@@ -71,7 +98,7 @@ Status ParseArgs(const Args& args, const po::options_description& desc,
     po::store(parsed, *vm);
     po::notify(*vm);
   } catch (const std::exception& e) {  // po::error, and bad_lexical_cast from a notifier
-    return Status::Usage(e.what());
+    return Status::Usage(OneLine(e.what()));  // a value may hold a newline
   }
   return Status::Ok();
 }

@@ -76,4 +76,8 @@ std::string HelpText(const std::string& head, const po::options_description& des
 ExitCode EmitReport(const Report& report, const OutputFlags& output, Environment& env,
                     std::string_view command);
 
+// `s` with every control byte as \xNN: a message of one line, whatever a user or a file put in
+// it. ReportError prints every error through it.
+std::string OneLine(std::string_view s);
+
 }  // namespace meshverify::cli

@@ -88,8 +88,8 @@ ExitCode Dispatch(std::span<char* const> argv, Environment& env) {
 }  // namespace
 
 ExitCode ReportError(Environment& env, std::string_view command, const Status& status) {
-  *env.err << "meshverify " << command << (command.empty() ? "" : ": ") << RedactUrls(status.message())
-           << "\n";
+  *env.err << "meshverify " << command << (command.empty() ? "" : ": ")
+           << OneLine(RedactUrls(status.message())) << "\n";
   return status.ExitCode();
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "meshverify/config.h"
+#include "endpoints_internal.h"
 
 namespace meshverify {
 namespace {
@@ -176,15 +177,15 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text, std::stri
   } else if (unit == "h") {
     scale_ms = 3600.0 * 1000;
   } else {
-    return Fail(source, "bad duration '" + std::string(t) + "': unit must be ms, s, m or h");
+    return Fail(source, "bad duration '" + endpoints_internal::Printable(t) + "': unit must be ms, s, m or h");
   }
   double value = 0;
   if (!ParseNumber(number, &value)) {
-    return Fail(source, "bad duration '" + std::string(t) + "' (expected e.g. 5s, 250ms, 2m)");
+    return Fail(source, "bad duration '" + endpoints_internal::Printable(t) + "' (expected e.g. 5s, 250ms, 2m)");
   }
-  if (value < 0) return Fail(source, "negative duration '" + std::string(t) + "'");
+  if (value < 0) return Fail(source, "negative duration '" + endpoints_internal::Printable(t) + "'");
   double ms = value * scale_ms;
-  if (ms > kMaxDurationMs) return Fail(source, "duration '" + std::string(t) + "' is too long");
+  if (ms > kMaxDurationMs) return Fail(source, "duration '" + endpoints_internal::Printable(t) + "' is too long");
   return std::chrono::milliseconds(std::llround(ms));
 }
 

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/load_flags.h"
+#include "cli/options.h"
 
 namespace {
 
@@ -19,7 +20,8 @@ void Check(F parse, const Args& args) {
   auto r = parse(args);
   if (r.ok()) return;
   const std::string& m = r.status().message();
-  if (m.empty() || m.find('\n') != std::string::npos) std::abort();
+  // What the user sees is ReportError's line: OneLine(message), one line whatever the argv held.
+  if (m.empty() || meshverify::cli::OneLine(m).find('\n') != std::string::npos) std::abort();
 }
 
 }  // namespace

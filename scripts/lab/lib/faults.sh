@@ -5,7 +5,7 @@
 lab_fault_usage() {
   echo "lab fault: $*" >&2
   echo "usage: lab fault route-drop|route-restore CLUSTER | gateway-stop|gateway-start CLUSTER |" \
-    "stop|start POD | slow POD MS | errors POD PERCENT | weight POD W | outlier on|off" >&2
+    "network-labels wrong|right | stop|start POD | slow POD MS | errors POD PERCENT | weight POD W | outlier on|off" >&2
   exit 2
 }
 
@@ -70,6 +70,12 @@ lab_fault() {
       echo "$1" >"$LAB_STATE/outlier"
       # HAProxy cannot add observation to a running server: restart the sidecars with the
       # new configuration (written from the pod table, so stops and weights persist).
+      lab_sidecars_restart
+      ;;
+    network-labels)
+      case ${1:-} in wrong | right) ;; *) lab_fault_usage "network-labels takes wrong or right" ;; esac
+      lab_multi_network || lab_die "fault network-labels: the lab has one network (lab up --topology multi-network)"
+      echo "$1" >"$LAB_STATE/network-labels"
       lab_sidecars_restart
       ;;
     gateway-stop | gateway-start)

@@ -22,6 +22,9 @@ lab_sidecar_cfg() { echo "$LAB_STATE/sidecar-$1.cfg"; }
 lab_sidecar_pid() { echo "$LAB_STATE/sidecar-$1.pid"; }
 
 lab_outlier_on() { [ "$(cat "$LAB_STATE/outlier" 2>/dev/null)" = on ]; }
+# `fault network-labels wrong`: the control plane takes the networks for one (the
+# topology.istio.io/network labels are missing) and sends every pod IP, gateways unused.
+lab_network_labels_wrong() { [ "$(cat "$LAB_STATE/network-labels" 2>/dev/null)" = wrong ]; }
 
 # The `balance` lines of the sidecar for `lab up --lb` (Envoy's lbPolicy):
 # - round-robin: weighted round robin (ROUND_ROBIN), exactly even splits;
@@ -78,7 +81,7 @@ lab_sidecar_write_cfg() {
   fi
   if lab_multi_network; then
     retry_on="conn-failure empty-response"
-    local_only=1
+    lab_network_labels_wrong || local_only=1
   fi
   {
     cat <<EOF
@@ -114,7 +117,7 @@ EOF
       $3 == "helloworld" && (!local_only || $2 == c) {
         printf "    server %s %s:5000 weight %s%s %s\n", $1, $5, $8, ($7 == "stopped" ? " disabled" : ""), check
       }' "$LAB_PODS"
-    if lab_multi_network; then
+    if [ "$local_only" = 1 ]; then
       for other in "${LAB_CLUSTERS[@]}"; do
         [ "$other" = "$cluster" ] && continue
         echo "    server gw-$other 127.0.0.1:$(lab_gateway_pool_port "$other") weight $(lab_gateway_weight "$other") $check"
@@ -183,7 +186,7 @@ lab_control_push() {
     return 0
   fi
   for cluster in "${LAB_CLUSTERS[@]}"; do
-    if ! lab_multi_network || [ "$cluster" = "$home" ]; then
+    if ! lab_multi_network || lab_network_labels_wrong || [ "$cluster" = "$home" ]; then
       lab_sidecar_one "$cluster" "set server helloworld/$pod $what $value"
     else
       lab_sidecar_one "$cluster" "set server helloworld/gw-$home weight $(lab_gateway_weight "$home")"

@@ -75,10 +75,12 @@ lab_gateway_weight() {
 }
 
 # The lab's kubectl answer to `get services -n istio-system -l istio=eastwestgateway -o json`
-# in cluster $1: its gateway as a LoadBalancer service (multi-network), or an empty List.
+# in cluster $1 (label selector $2, if any): its gateway as a LoadBalancer service
+# (multi-network), or an empty List.
 lab_gateway_services_json() {
-  local cluster=$1
-  if ! lab_multi_network || ! lab_is_up; then
+  local cluster=$1 selector=${2:-}
+  case $selector in "" | istio=eastwestgateway | istio==eastwestgateway | istio) ;; *) selector=none ;; esac
+  if ! lab_multi_network || ! lab_is_up || [ "$selector" = none ]; then
     echo '{"apiVersion": "v1", "items": [], "kind": "List", "metadata": {"resourceVersion": ""}}'
     return 0
   fi

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# `meshverify jobs run` on the lab, the whole path (generate -> kubectl apply -> wait -> logs
+# -> merge -> delete) with the lab's kubectl running each Job pod in its own pod namespace and
+# sidecar: 3 shards per cluster pass; the merged report's counts are the sum of the shards';
+# its latency percentiles are those of the pooled shard histograms (exact bucket counts) within
+# a bucket; a shard killed mid-run is named, its planned requests accounted for, exit 3.
+set -euo pipefail
+. "$(dirname "$0")/check_test_lib.sh"
+check_test_start
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  echo "SKIP: python3-yaml is not installed (scripts/deps.sh installs it)"
+  exit 77
+fi
+lab_test_up
+
+OUT=$REPORTS/jobs_run
+rm -rf "$OUT"
+mkdir -p "$OUT"
+MESH=$LAB_SRC/scripts/lab/mesh.yaml
+R=900  # requests per cluster: 300 per shard
+
+job_namespaces() { ip netns list | awk '{ print $1 }' | grep -c -- '-j[0-9]*$' || true; }
+
+# --- three shards per cluster, healthy lab ---------------------------------------------------
+rc=0
+timeout 120 "$MV" jobs run -c "$MESH" --shards 3 --json "$OUT/M.json" --shard-dir "$OUT/D" \
+  -- check --requests "$R" --looks 1 >"$OUT/run.txt" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || fail "jobs run exit $rc, want 0: $(tail -n 8 "$OUT/run.txt")"
+pass "jobs run --shards 3 -- check passes"
+n=$(find "$OUT/D" -name '*.json' | wc -l)
+[ "$n" -eq 6 ] || fail "$n shard reports in --shard-dir, want 6 (3 per cluster)"
+for c in cluster1 cluster2; do
+  k=$(jq -s --arg c "$c" '[.[] | select(.sources[0].cluster == $c)] | length' "$OUT"/D/*.json)
+  [ "$k" -eq 3 ] || fail "$k shard reports from $c, want 3"
+done
+[ "$(job_namespaces)" -eq 0 ] || fail "Job pod namespaces left after jobs run: $(ip netns list)"
+pass "6 shard reports kept (3 per cluster), every Job pod namespace removed"
+
+# Every count of the merged total is the sum of the shards' totals.
+diff=$(jq -cn --slurpfile m "$OUT/M.json" --slurpfile s <(jq -s . "$OUT"/D/*.json) '
+  def counts: {requests, ok, errors,
+               by_cluster: (.by_cluster | map_values(.count)),
+               by_version: (.by_version | map_values(.count)),
+               by_instance: (.by_instance | map_values(.count)),
+               hist: (.latency_hist | map_values(.count))};
+  def add_maps: reduce .[] as $x ({}; reduce ($x | to_entries[]) as $e (.; .[$e.key] += $e.value));
+  ($s[0] | map(.total | counts)) as $t
+  | {requests: ($t | map(.requests) | add), ok: ($t | map(.ok) | add),
+     errors: ($t | map(.errors) | add_maps),
+     by_cluster: ($t | map(.by_cluster) | add_maps), by_version: ($t | map(.by_version) | add_maps),
+     by_instance: ($t | map(.by_instance) | add_maps), hist: ($t | map(.hist) | add_maps)} as $sum
+  | ($m[0].total | counts) as $merged
+  | if $sum == $merged then empty else {sum: $sum, merged: $merged} end')
+[ -z "$diff" ] || fail "merged counts differ from the sum of the shards: $diff"
+[ "$(jq .total.requests "$OUT/M.json")" -eq $((2 * R)) ] ||
+  fail "merged total.requests $(jq .total.requests "$OUT/M.json"), want $((2 * R))"
+[ "$(jq '.total.by_cluster | length' "$OUT/M.json")" -eq 2 ] ||
+  fail "merged by_cluster has not both clusters: $(jq -c .total.by_cluster "$OUT/M.json")"
+pass "merged requests, ok, errors, by_cluster, by_version, by_instance = sum of the 6 shards ($((2 * R)))"
+
+# The merged histograms are the shards' summed bucket by bucket, and each merged percentile
+# lies in the bucket of the pooled histogram that holds its nearest rank (the true pooled
+# value is in that bucket: a bucket is 1/128 of its lower edge wide).
+bad=$(jq -rn --slurpfile m "$OUT/M.json" --slurpfile s <(jq -s . "$OUT"/D/*.json) '
+  def lo(i): (i / 128 | floor) as $e | (i - $e * 128) as $sub | pow(2; $e - 1) * (1 + $sub / 128);
+  def hi(i): lo(i + 1);
+  [$m[0].total.latency_hist | keys[] as $c
+   | ([$s[0][] | .total.latency_hist[$c].buckets[]?] | group_by(.[0])
+      | map([.[0][0], (map(.[1]) | add)])) as $pooled
+   | ($m[0].total.latency_hist[$c].buckets) as $merged
+   | (if $pooled != $merged then "\($c): merged buckets != summed shard buckets" else empty end),
+     ((($pooled | map(.[1]) | add)) as $n
+      | ["p50", 0.5], ["p90", 0.9], ["p99", 0.99] | . as [$name, $q]
+      | ([1, ($q * $n | ceil)] | max) as $rank
+      | (reduce $pooled[] as $b ({acc: 0, at: null};
+           if .at == null and .acc + $b[1] >= $rank then .at = $b[0] else . end | .acc += $b[1])
+         | .at) as $b
+      | $m[0].total.latency_ms[$c][$name] as $v
+      | if $v >= lo($b) * 0.999999 and $v <= hi($b) * 1.000001 then empty
+        else "\($c) \($name) \($v) outside the pooled bucket [\(lo($b)), \(hi($b)))" end)
+  ] | join("; ")')
+[ -z "$bad" ] || fail "latency: $bad"
+pass "merged histograms = summed shard histograms; p50/p90/p99 in the pooled nearest-rank bucket ($(jq -c '.total.latency_ms.cluster1 | {p50, p99}' "$OUT/M.json"))"
+
+# --- a shard killed mid-run ------------------------------------------------------------------
+# Every answer takes 20 ms, so each shard (300 requests, 4 in flight) runs about 1.5 s.
+for ctx in kind-cluster1 kind-cluster2; do
+  for p in $(hw_pods "$ctx"); do "$LAB" fault slow "$p" 20 >/dev/null; done
+done
+rc=0
+timeout 120 "$MV" jobs run -c "$MESH" --shards 3 --json "$OUT/K.json" --shard-dir "$OUT/K" \
+  -- check --requests "$R" --looks 1 >"$OUT/kill.txt" 2>&1 &
+run=$!
+pidfile=""
+for _ in $(seq 1 100); do  # bounded: 10 s for the pod of index 1 in cluster1 to start
+  pidfile=$(compgen -G "/run/mvlab/k8s/cluster1/sample/jobs/*/pods/*-1-*/container.pid" || true)
+  [ -n "$pidfile" ] && [ -s "$pidfile" ] && break
+  sleep 0.1
+done
+if [ -z "$pidfile" ] || [ ! -s "$pidfile" ]; then
+  kill "$run"
+  fail "the shard of index 1 never started"
+fi
+killed=$(basename "$(dirname "$pidfile")")
+sleep 0.5
+kill -KILL "$(cat "$pidfile")"
+wait "$run" || rc=$?
+[ "$rc" -eq 3 ] || fail "jobs run with a killed shard: exit $rc, want 3: $(tail -n 5 "$OUT/kill.txt")"
+pass "a shard killed mid-run: exit 3"
+jq -e --arg p "$killed" '.config.jobs.missing | map(select(.name == $p and .status == "failed"))
+  | length == 1' "$OUT/K.json" >/dev/null ||
+  fail "the killed pod $killed is not named failed: $(jq -c .config.jobs.missing "$OUT/K.json")"
+jq -e --arg p "$killed" '.checks[] | select(.name == "shards" and .status == "fail")
+  | .detail | contains($p)' "$OUT/K.json" >/dev/null ||
+  fail "the shards check does not name $killed: $(jq -c '.checks[] | select(.name == "shards")' "$OUT/K.json")"
+total=$(jq .total.requests "$OUT/K.json")
+missing=$(jq .config.jobs.not_reported "$OUT/K.json")
+planned=$(jq --arg p "$killed" '.config.jobs.missing[] | select(.name == $p) | .planned' "$OUT/K.json")
+[ "$planned" -eq $((R / 3)) ] || fail "the killed shard planned $planned requests, want $((R / 3))"
+[ $((total + missing)) -eq $((2 * R)) ] ||
+  fail "requests not accounted for: $total in the counts + $missing not reported != $((2 * R))"
+[ "$(find "$OUT/K" -name '*.json' | wc -l)" -eq 5 ] || fail "want the 5 other shards' reports kept"
+[ "$(job_namespaces)" -eq 0 ] || fail "Job pod namespaces left after jobs run: $(ip netns list)"
+pass "$killed named failed; $total requests counted + $missing of it not reported = $((2 * R))"

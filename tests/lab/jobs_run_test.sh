@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `meshverify jobs run` on the lab, the whole path (generate -> kubectl apply -> wait -> logs
 # -> merge -> delete) with the lab's kubectl running each Job pod in its own pod namespace and
-# sidecar: 3 shards per cluster pass; the merged report's counts are the sum of the shards';
+# sidecar: 3 shards per cluster pass, each gating its shares against its own sidecar's view
+# (expect: endpoints, read from the pod's 127.0.0.1:15000/clusters); the merged report's counts are the sum of the shards';
 # its latency percentiles are those of the pooled shard histograms (exact bucket counts) within
 # a bucket; a shard killed mid-run is named, its planned requests accounted for, exit 3.
 set -euo pipefail
@@ -17,7 +18,8 @@ OUT=$REPORTS/jobs_run
 rm -rf "$OUT"
 mkdir -p "$OUT"
 MESH=$LAB_SRC/scripts/lab/mesh.yaml
-R=900  # requests per cluster: 300 per shard
+R=3000  # requests per cluster: 1000 per shard, enough to decide a 50/50 split at ± 0.05
+RK=1200  # the run with a killed shard: 400 per shard
 
 job_namespaces() { ip netns list | awk '{ print $1 }' | grep -c -- '-j[0-9]*$' || true; }
 
@@ -35,6 +37,16 @@ for c in cluster1 cluster2; do
 done
 [ "$(job_namespaces)" -eq 0 ] || fail "Job pod namespaces left after jobs run: $(ip netns list)"
 pass "6 shard reports kept (3 per cluster), every Job pod namespace removed"
+
+# Each shard read its own sidecar's view: both clusters expected at 1/2, the gate balanced.
+bad=$(jq -rs '[.[] | select(.sources[0].by_cluster.cluster1.expected != 0.5
+  or .sources[0].by_cluster.cluster2.expected != 0.5 or .sources[0].gate != "balanced"
+  or ([.notes[] | select(contains("its own sidecar'"'"'s endpoint view read"))] | length) != 1)
+  | .sources[0].pod] | join(" ")' "$OUT"/D/*.json)
+[ -z "$bad" ] || fail "shards without their own view's expected shares or a balanced gate: $bad"
+[ "$(jq -r '.checks[] | select(.name == "balance") | .status' "$OUT/M.json")" = pass ] ||
+  fail "merged balance check: $(jq -c '.checks[] | select(.name == "balance")' "$OUT/M.json")"
+pass "every shard gated by its own sidecar's view (expected 0.5/0.5, balanced); merged balance passes"
 
 # Every count of the merged total is the sum of the shards' totals.
 diff=$(jq -cn --slurpfile m "$OUT/M.json" --slurpfile s <(jq -s . "$OUT"/D/*.json) '
@@ -83,13 +95,13 @@ bad=$(jq -rn --slurpfile m "$OUT/M.json" --slurpfile s <(jq -s . "$OUT"/D/*.json
 pass "merged histograms = summed shard histograms; p50/p90/p99 in the pooled nearest-rank bucket ($(jq -c '.total.latency_ms.cluster1 | {p50, p99}' "$OUT/M.json"))"
 
 # --- a shard killed mid-run ------------------------------------------------------------------
-# Every answer takes 20 ms, so each shard (300 requests, 4 in flight) runs about 1.5 s.
+# Every answer takes 30 ms, so each shard (400 requests, 4 in flight) runs about 3 s.
 for ctx in kind-cluster1 kind-cluster2; do
-  for p in $(hw_pods "$ctx"); do "$LAB" fault slow "$p" 20 >/dev/null; done
+  for p in $(hw_pods "$ctx"); do "$LAB" fault slow "$p" 30 >/dev/null; done
 done
 rc=0
 timeout 120 "$MV" jobs run -c "$MESH" --shards 3 --json "$OUT/K.json" --shard-dir "$OUT/K" \
-  -- check --requests "$R" --looks 1 >"$OUT/kill.txt" 2>&1 &
+  -- check --requests "$RK" --looks 1 >"$OUT/kill.txt" 2>&1 &
 run=$!
 pidfile=""
 for _ in $(seq 1 100); do  # bounded: 10 s for the pod of index 1 in cluster1 to start
@@ -116,9 +128,9 @@ jq -e --arg p "$killed" '.checks[] | select(.name == "shards" and .status == "fa
 total=$(jq .total.requests "$OUT/K.json")
 missing=$(jq .config.jobs.not_reported "$OUT/K.json")
 planned=$(jq --arg p "$killed" '.config.jobs.missing[] | select(.name == $p) | .planned' "$OUT/K.json")
-[ "$planned" -eq $((R / 3)) ] || fail "the killed shard planned $planned requests, want $((R / 3))"
-[ $((total + missing)) -eq $((2 * R)) ] ||
-  fail "requests not accounted for: $total in the counts + $missing not reported != $((2 * R))"
+[ "$planned" -eq $((RK / 3)) ] || fail "the killed shard planned $planned requests, want $((RK / 3))"
+[ $((total + missing)) -eq $((2 * RK)) ] ||
+  fail "requests not accounted for: $total in the counts + $missing not reported != $((2 * RK))"
 [ "$(find "$OUT/K" -name '*.json' | wc -l)" -eq 5 ] || fail "want the 5 other shards' reports kept"
 [ "$(job_namespaces)" -eq 0 ] || fail "Job pod namespaces left after jobs run: $(ip netns list)"
-pass "$killed named failed; $total requests counted + $missing of it not reported = $((2 * R))"
+pass "$killed named failed; $total requests counted + $missing of it not reported = $((2 * RK))"

@@ -7,9 +7,10 @@
 # Job's command, or meshverify itself for meshverify's image, with its env (fieldRefs,
 # JOB_COMPLETION_INDEX) and $(VAR) references resolved; its stdout and stderr are the pod's
 # log, its exit status the pod's phase and the Job's condition; activeDeadlineSeconds bounds it
-# (SIGTERM, then SIGKILL after 5 s). Each pod's supervisor runs inside the pod's namespace, so
-# `lab down` (lib/net.sh's teardown) stops it with everything else. Objects and manifests are
-# read by lib/jobspec.py (python3-yaml). Needs lib/common.sh, lib/net.sh, lib/pods.sh and
+# (SIGTERM, then SIGKILL after 5 s). The sidecar's admin ports (lib/envoy_admin.py) serve its
+# view as Envoy's GET 127.0.0.1:15000/clusters and pilot-agent's POST /quitquitquit. Each
+# pod's supervisor runs inside the pod's namespace, so `lab down` (lib/net.sh's teardown)
+# stops it with everything else. Objects and manifests are read by lib/jobspec.py (python3-yaml). Needs lib/common.sh, lib/net.sh, lib/pods.sh and
 # lib/sidecar.sh sourced first.
 
 LAB_JOBSPEC=$LAB_DIR/lib/jobspec.py
@@ -87,8 +88,13 @@ lab_jobs_pod_main() {
   echo $$ >"$pod_dir/supervisor.pid"
   cfg=$(lab_jobs_sidecar_cfg "$cluster" "$netns")
   haproxy -q -D -f "$cfg" -p "$pod_dir/sidecar.pid" || { lab_jobs_pod_end "$pod_dir" 1 Error; return; }
-  for _ in $(seq 1 50); do
-    curl -s -o /dev/null -m 1 http://127.0.0.1:15021/ && break
+  # Envoy's admin API (GET /clusters: the sidecar's view) and pilot-agent's /quitquitquit.
+  python3 "$LAB_DIR/lib/envoy_admin.py" "$LAB_STATE/sidecar-$netns.sock" "$LAB_ENVOY_CLUSTER" \
+    >"$pod_dir/admin.log" 2>&1 &
+  echo $! >"$pod_dir/admin.pid"
+  for _ in $(seq 1 50); do  # bounded: 5 s for the sidecar to answer
+    curl -s -o /dev/null -m 1 http://127.0.0.1:15021/ &&
+      curl -s -o /dev/null -m 1 http://127.0.0.1:15000/clusters && break
     sleep 0.1
   done
   local -a argv envv
@@ -118,6 +124,7 @@ lab_jobs_pod_main() {
 lab_jobs_pod_end() {
   local pod_dir=$1 rc=$2 reason=$3 netns
   netns=$(cat "$pod_dir/netns")
+  [ -s "$pod_dir/admin.pid" ] && lab_stop_pids 50 0.05 "$(cat "$pod_dir/admin.pid")"
   [ -s "$pod_dir/sidecar.pid" ] && lab_stop_pids 50 0.05 "$(head -n1 "$pod_dir/sidecar.pid")"
   rm -f "$LAB_STATE/sidecar-$netns.cfg" "$LAB_STATE/sidecar-$netns.sock"
   [ -n "$reason" ] && echo "$reason" >"$pod_dir/reason"

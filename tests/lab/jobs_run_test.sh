@@ -134,3 +134,28 @@ planned=$(jq --arg p "$killed" '.config.jobs.missing[] | select(.name == $p) | .
 [ "$(find "$OUT/K" -name '*.json' | wc -l)" -eq 5 ] || fail "want the 5 other shards' reports kept"
 [ "$(job_namespaces)" -eq 0 ] || fail "Job pod namespaces left after jobs run: $(ip netns list)"
 pass "$killed named failed; $total requests counted + $missing of it not reported = $((2 * RK))"
+
+# --- lab down with Job pods still running ----------------------------------------------------
+"$MV" jobs -c "$MESH" --cluster cluster1 --shards 2 -- check --requests 20000 --looks 1 \
+  2>/dev/null | kubectl --context kind-cluster1 -n sample apply -f - >"$OUT/apply.txt" 2>&1 ||
+  fail "kubectl apply -f - of the jobs manifests: $(cat "$OUT/apply.txt")"
+grep -q '^job.batch/meshverify-check-[a-z0-9]* created$' "$OUT/apply.txt" ||
+  fail "apply did not create the Job: $(cat "$OUT/apply.txt")"
+pids=()
+for _ in $(seq 1 100); do  # bounded: 10 s for both containers to start
+  mapfile -t pids < <(cat /run/mvlab/k8s/cluster1/sample/jobs/*/pods/*/container.pid \
+    /run/mvlab/k8s/cluster1/sample/jobs/*/pods/*/sidecar.pid \
+    /run/mvlab/k8s/cluster1/sample/jobs/*/pods/*/admin.pid 2>/dev/null)
+  [ "${#pids[@]}" -eq 6 ] && break
+  sleep 0.1
+done
+[ "${#pids[@]}" -eq 6 ] || fail "want 2 containers, sidecars and admin servers running, got ${#pids[@]} pids"
+[ "$(kubectl --context kind-cluster1 -n sample get jobs -l meshverify.io/command=check -o json |
+  jq '.items[0].status.active')" -eq 2 ] || fail "the Job does not show 2 active pods"
+"$LAB" down >/dev/null
+for p in "${pids[@]}"; do
+  [ ! -e "/proc/$p" ] || [ "$(awk '{ print $3 }' "/proc/$p/stat")" = Z ] ||
+    fail "process $p of a Job pod survived lab down: $(tr '\0' ' ' <"/proc/$p/cmdline")"
+done
+[ -z "$(ip netns list | grep -- "^mvlab-" || true)" ] || fail "namespaces left after lab down"
+pass "lab down with 2 Job pods running stops their containers, sidecars and admin servers"

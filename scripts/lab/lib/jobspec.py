@@ -22,8 +22,6 @@ import sys
 import time
 import uuid
 
-import yaml
-
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # Kubernetes' generated-name alphabet
 
 
@@ -103,6 +101,8 @@ def check_job(obj, where):
 
 
 def parse(path):
+    import yaml  # only here: the other commands start faster without it
+
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
     except OSError as e:

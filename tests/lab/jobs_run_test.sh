@@ -135,6 +135,27 @@ planned=$(jq --arg p "$killed" '.config.jobs.missing[] | select(.name == $p) | .
 [ "$(job_namespaces)" -eq 0 ] || fail "Job pod namespaces left after jobs run: $(ip netns list)"
 pass "$killed named failed; $total requests counted + $missing of it not reported = $((2 * RK))"
 
+# --- activeDeadlineSeconds ---------------------------------------------------------------------
+"$MV" jobs -c "$MESH" --cluster cluster1 --shards 1 --deadline 3 -- check --requests 20000 \
+  --looks 1 2>/dev/null | kubectl --context kind-cluster1 -n sample apply -f - >/dev/null ||
+  fail "kubectl apply -f - of a Job with a 3 s deadline"
+job=$(kubectl --context kind-cluster1 -n sample get jobs -l meshverify.io/command=check -o name)
+[ -n "$job" ] || fail "get jobs -l finds no Job"
+kubectl --context kind-cluster1 -n sample wait --for=condition=failed "$job" --timeout=30s \
+  >"$OUT/wait.txt" 2>&1 || fail "wait --for=condition=failed $job: $(cat "$OUT/wait.txt")"
+[ "$(kubectl --context kind-cluster1 -n sample get "$job" -o json |
+  jq -r '.status.conditions[0].reason')" = DeadlineExceeded ] ||
+  fail "$job failed not for its deadline: $(kubectl --context kind-cluster1 -n sample get "$job" -o json | jq -c .status)"
+rc=0
+kubectl --context kind-cluster1 -n sample wait --for=condition=complete "$job" --timeout=1s \
+  >"$OUT/wait.txt" 2>&1 || rc=$?
+if [ "$rc" -ne 1 ] || ! grep -q "timed out waiting for the condition" "$OUT/wait.txt"; then
+  fail "wait for complete of a failed Job: exit $rc, $(cat "$OUT/wait.txt")"
+fi
+kubectl --context kind-cluster1 -n sample delete "$job" >/dev/null
+[ "$(job_namespaces)" -eq 0 ] || fail "Job pod namespaces left after the deadline: $(ip netns list)"
+pass "activeDeadlineSeconds 3: the pod is stopped, the Job Failed (DeadlineExceeded); wait bounded"
+
 # --- lab down with Job pods still running ----------------------------------------------------
 "$MV" jobs -c "$MESH" --cluster cluster1 --shards 2 -- check --requests 20000 --looks 1 \
   2>/dev/null | kubectl --context kind-cluster1 -n sample apply -f - >"$OUT/apply.txt" 2>&1 ||

@@ -173,6 +173,17 @@ done
 [ "${#pids[@]}" -eq 6 ] || fail "want 2 containers, sidecars and admin servers running, got ${#pids[@]} pids"
 [ "$(kubectl --context kind-cluster1 -n sample get jobs -l meshverify.io/command=check -o json |
   jq '.items[0].status.active')" -eq 2 ] || fail "the Job does not show 2 active pods"
+# A control-plane push (a stopped pod) reaches the running Job pods' sidecars too: their
+# Envoy admin view shows the pod unhealthy.
+v2=$(hw_pods kind-cluster2 v2 | head -n1)
+v2ip=$(kubectl --context kind-cluster2 -n sample get pod "$v2" -o jsonpath='{.status.podIP}')
+"$LAB" fault stop "$v2" >/dev/null
+for ns in $(ip netns list | awk '{ print $1 }' | grep -- '-j[0-9]*$'); do
+  view=$(ip netns exec "$ns" curl -s -m 3 http://127.0.0.1:15000/clusters)
+  grep -q "::$v2ip:5000::health_flags::/failed_eds_health$" <<<"$view" ||
+    fail "Job pod $ns: its view does not show $v2 ($v2ip) stopped: $(grep health_flags <<<"$view")"
+done
+pass "lab fault stop $v2 reaches the running Job pods' sidecars (failed_eds_health in their view)"
 "$LAB" down >/dev/null
 for p in "${pids[@]}"; do
   [ ! -e "/proc/$p" ] || [ "$(awk '{ print $3 }' "/proc/$p/stat")" = Z ] ||

@@ -94,6 +94,16 @@ lab_sidecar_all() {
     out=$(lab_sidecar_cmd "$cluster" "$@") || lab_die "sidecar of $cluster: runtime API: $*"
     [ -z "${out//[[:space:]]/}" ] || lab_die "sidecar of $cluster: '$*': $out"
   done
+  lab_sidecar_jobs "$@"
+}
+
+# The same push to the sidecars of running Job pods (lib/jobs.sh); one whose pod is ending may
+# be gone already, so these pushes are best effort.
+lab_sidecar_jobs() {
+  local sock
+  for sock in "$LAB_STATE/sidecar-$LAB_PREFIX"-c*-j*.sock; do
+    [ -S "$sock" ] && { echo "$*" | socat -t 2 - "UNIX-CONNECT:$sock" >/dev/null 2>&1 || true; }
+  done
 }
 
 # Waits (bounded: 5 s) until cluster $1's sleep pod gets an answer through its sidecar.

@@ -18,6 +18,9 @@ build_packages=(
 test_packages=(
   # fuzzers
   clang libclang-rt-14-dev
+  # scripts/test.sh compiles through it: its four builds (release, ASan, TSan, fuzz) reuse
+  # what an earlier run compiled
+  ccache
   # tests, lab and benchmarks
   python3-jsonschema python3-yaml shellcheck jq curl haproxy iproute2 procps psmisc
   iputils-ping socat wrk hey

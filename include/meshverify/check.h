@@ -16,11 +16,10 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "meshverify/clock.h"
 #include "meshverify/command_runner.h"
@@ -42,10 +41,16 @@ struct CheckSettings {
   // Direct mode (`check --direct`, a Job's pod): requests come from this one source (a
   // DirectProber in this process), not from discovered source pods. Discovery is skipped: the
   // destinations are `direct_destinations` (pod -> its cluster; answers of other pods count as
-  // cluster "unknown"), and no endpoint view is read, so shares are expected only when mesh.yaml
-  // states them (expect: {NAME: SHARE}); with `expect: endpoints` nothing is gated (noted).
+  // cluster "unknown"). Shares are expected from mesh.yaml (expect: {NAME: SHARE}), or, with
+  // `expect: endpoints`, from `direct_view`: this process's own sidecar's view, read by the
+  // caller (Envoy's admin API), its endpoints mapped to clusters here by the clusters' pod
+  // CIDRs and gateways. Without a view nothing is gated (noted, with `direct_view_from`).
   std::optional<ProbeSource> direct_source;
   std::map<std::string, std::string> direct_destinations;
+  std::map<std::string, std::string> direct_destination_ips;  // pod -> its IP, when known
+  std::optional<std::vector<Endpoint>> direct_view;
+  // Where direct_view came from ("http://127.0.0.1:15000/clusters"), or why there is none.
+  std::string direct_view_from;
 };
 
 // Where the pipeline says how far it got, for a person watching (the CLI draws it on a

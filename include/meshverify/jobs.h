@@ -63,6 +63,7 @@ struct JobSpec {
   SidecarMode sidecar = SidecarMode::kNative;
   std::string url;                                       // the target (mesh.yaml target.url)
   std::map<std::string, std::string> instance_clusters;  // destination pod -> its cluster
+  std::map<std::string, std::string> instance_ips;       // destination pod -> its IP (check)
   std::string mesh_yaml;  // check: mesh.yaml's text, shipped in a ConfigMap
   int64_t active_deadline_s = 900;
   int64_t ttl_after_finished_s = 3600;

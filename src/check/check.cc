@@ -7,6 +7,7 @@
 #include "check/check_internal.h"
 #include "meshverify/aggregate.h"
 #include "meshverify/analyze.h"
+#include "meshverify/cluster_map.h"
 #include "meshverify/discover.h"
 #include "meshverify/format.h"
 #include "meshverify/reply_parser.h"
@@ -47,7 +48,8 @@ std::vector<ProbeSource> SourcesOf(const MeshConfig& m, const discover::Discover
   return sources;
 }
 
-// Direct mode's stand-in for discovery: the one source, the given destinations, no views.
+// Direct mode's stand-in for discovery: the one source, the given destinations, and the
+// source's own view when the caller read it.
 discover::Discovery DirectDiscovery(const CheckSettings& settings) {
   discover::Discovery d;
   PodInfo source;
@@ -60,11 +62,28 @@ discover::Discovery DirectDiscovery(const CheckSettings& settings) {
     PodInfo p;
     p.name = pod;
     p.cluster = cluster;
+    auto ip = settings.direct_destination_ips.find(pod);
+    if (ip != settings.direct_destination_ips.end()) p.ip = ip->second;
     d.destinations.push_back(p);
   }
-  d.notes.push_back("direct mode: requests from this process as " +
-                    (source.cluster.empty() ? std::string("") : source.cluster + "/") +
-                    source.name + "; no discovery and no endpoint view read" +
+  const std::string who = "direct mode: requests from this process as " +
+                          (source.cluster.empty() ? std::string("") : source.cluster + "/") +
+                          source.name + "; no discovery";
+  const std::string from =
+      settings.direct_view_from.empty() ? "" : " (" + settings.direct_view_from + ")";
+  if (settings.direct_view) {
+    Result<ClusterMap> cmap =
+        ClusterMap::Create(settings.mesh.clusters, OverlapPolicy::kLeaveUnmapped);
+    std::vector<Endpoint> view = *settings.direct_view;
+    for (Endpoint& e : view) {
+      e.source_pod = source.name;
+      if (cmap.ok()) cmap->Assign(e, source.cluster);
+    }
+    d.views[discover::SourceKey(source)] = std::move(view);
+    d.notes.push_back(who + "; its own sidecar's endpoint view read" + from);
+    return d;
+  }
+  d.notes.push_back(who + " and no endpoint view read" + from +
                     (settings.mesh.expect.from_endpoints
                          ? " (expect: endpoints, so no share is gated here)"
                          : ""));
@@ -182,9 +201,9 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
     dopt.interrupted = cancel;
     found = discover::Discover(runner, clock, m, dopt);
     if (!found.ok() && cancel != nullptr && cancel->load()) {
-      return InterruptedInDiscovery(
-          settings, started_at, std::chrono::duration<double>(clock.Monotonic() - t0).count(),
-          found.status());
+      return InterruptedInDiscovery(settings, started_at,
+                                    std::chrono::duration<double>(clock.Monotonic() - t0).count(),
+                                    found.status());
     }
   }
   if (!found.ok()) return found.status();

@@ -130,7 +130,10 @@ void PrintPlan(const CheckFlags& flags, const MeshConfig& m, std::ostream& os) {
   for (const ClusterConfig& c : m.clusters) {
     std::vector<std::string> get = discover::GetPodsArgv(c, m.source.ns, m.source.selector);
     std::string line;
-    for (const std::string& w : get) line += (line.empty() ? "" : " ") + PasteSafe(w);
+    for (const std::string& w : get) {
+      if (!line.empty()) line += ' ';
+      line += PasteSafe(w);
+    }
     os << "  " << line << "\n";
   }
   os << "  istioctl -n " << PasteSafe(m.source.ns)

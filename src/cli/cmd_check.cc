@@ -6,6 +6,7 @@
 
 #include "cli/check_plan.h"
 #include "cli/commands.h"
+#include "cli/direct_view.h"
 #include "meshverify/check.h"
 #include "meshverify/load.h"
 #include "meshverify/probe.h"
@@ -111,9 +112,11 @@ ExitCode Emit(const CheckFlags& flags, const CheckRun& run, Environment& env) {
 
 // `check --direct`: this process is the one source, shard i of N of the run's requests.
 ExitCode RunDirectCheck(const CheckFlags& flags, MeshConfig mesh, Environment& env) {
-  // Without expected shares no gate can stop the run early: the shard sends its whole part.
-  if (mesh.expect.from_endpoints) mesh.run.looks = 1;
   CheckSettings settings;
+  settings.mesh = mesh;
+  if (mesh.expect.from_endpoints) ReadOwnSidecarView(&settings);
+  // Without expected shares no gate can stop the run early: the shard sends its whole part.
+  if (mesh.expect.from_endpoints && !settings.direct_view) mesh.run.looks = 1;
   settings.config = PlanToJson(flags, mesh);
   settings.config["run"]["mode"] = "direct";
   if (!flags.source_cluster.empty()) settings.config["source_cluster"] = flags.source_cluster;
@@ -140,6 +143,7 @@ ExitCode RunDirectCheck(const CheckFlags& flags, MeshConfig mesh, Environment& e
                   "",
                   ""};
   settings.direct_destinations = flags.shard.instance_clusters;
+  settings.direct_destination_ips = flags.shard.instance_ips;
   DirectProber prober(*env.clock);
   TerminalProgress progress(*env.err);
   Result<CheckRun> run =

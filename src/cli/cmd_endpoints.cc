@@ -189,10 +189,9 @@ Result<EndpointsFlags> ParseEndpointsFlags(const Args& args) {
   Result<EndpointFormat> fmt = ParseEndpointFormat(format);
   if (!fmt.ok()) return fmt.status();
   f.format = *fmt;
-  if (output != "text" && output != "json") {
-    return Status::Usage("-o " + output + ": expected text or json");
-  }
-  f.json = output == "json";
+  Result<bool> json = ParseTextOrJson(output);
+  if (!json.ok()) return json.status();
+  f.json = *json;
   if (f.files.empty()) f.files.push_back("-");
   return f;
 }

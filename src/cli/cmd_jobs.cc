@@ -63,7 +63,9 @@ std::string RandomId(Environment& env) {
 }
 
 // Destination pod -> cluster, through each cluster's kubectl; best effort.
-std::map<std::string, std::string> Destinations(const MeshConfig& m, Environment& env) {
+// Destination pod -> its cluster, and -> its IP in *ips.
+std::map<std::string, std::string> Destinations(const MeshConfig& m, Environment& env,
+                                                std::map<std::string, std::string>* ips) {
   std::map<std::string, std::string> out;
   for (const ClusterConfig& c : m.clusters) {
     const std::string ns = m.target.ns.empty() ? m.source.ns : m.target.ns;
@@ -75,7 +77,10 @@ std::map<std::string, std::string> Destinations(const MeshConfig& m, Environment
                                                     "count as cluster 'unknown')"));
       continue;
     }
-    for (const PodInfo& p : *pods) out[p.name] = c.name;
+    for (const PodInfo& p : *pods) {
+      out[p.name] = c.name;
+      if (!p.ip.empty()) (*ips)[p.name] = p.ip;
+    }
   }
   return out;
 }
@@ -173,7 +178,7 @@ Result<jobs::JobSpec> BuildJobSpec(const JobsFlags& f, const MeshConfig& mesh,
   }
   s.active_deadline_s = f.deadline_s.value_or(static_cast<int64_t>(run_s) + 300);
   if (Status st = jobs::ValidateSpec(mesh, s); !st.ok()) return st;
-  s.instance_clusters = Destinations(mesh, env);
+  s.instance_clusters = Destinations(mesh, env, &s.instance_ips);
   return s;
 }
 

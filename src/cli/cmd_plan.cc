@@ -93,10 +93,9 @@ Result<PlanFlags> ParsePlanFlags(const Args& args) {
   if (!(f.power > 0 && f.power < 1)) {
     return Status::Usage("--power " + Num(f.power) + ": must be in (0, 1)");
   }
-  if (output != "text" && output != "json") {
-    return Status::Usage("-o " + output + ": expected text or json");
-  }
-  f.json = output == "json";
+  Result<bool> json = ParseTextOrJson(output);
+  if (!json.ok()) return json.status();
+  f.json = *json;
   f.categories_given = !vm["categories"].defaulted();
   return f;
 }

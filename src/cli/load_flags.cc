@@ -143,9 +143,7 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
   f->shard_index = shard.index;
   f->shard_count = shard.count;
   f->instance_clusters = std::move(shard.instance_clusters);
-  if (f->output != "text" && f->output != "json") {
-    return Status::Usage("-o " + f->output + ": expected text or json");
-  }
+  if (Result<bool> json = ParseTextOrJson(f->output); !json.ok()) return json.status();
   if (f->sweep && f->sweep->axis == "rate" && f->rate) {
     return Status::Usage("--sweep rate=... and --rate both set the rate");
   }

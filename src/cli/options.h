@@ -38,6 +38,10 @@ void AddOutputOptions(po::options_description& desc, OutputOptionValues* values)
 // Fails with Usage "-o <name>: expected text, json, markdown, junit or html".
 Result<OutputFlags> ResolveOutput(const OutputOptionValues& values);
 
+// -o of the commands that print only text or JSON (endpoints, plan, load): true for json.
+// Fails with Usage "-o <name>: expected text or json".
+Result<bool> ParseTextOrJson(const std::string& output);
+
 // --tolerance and --alpha into `gate` (defaults: the GateOptions defaults).
 void AddGateOptions(po::options_description& desc, GateOptions* gate);
 // Fails with Usage unless 0 < tolerance <= 0.5, 0 < alpha < 1, 0 <= max_error_rate <= 1.

@@ -21,6 +21,13 @@ void AddOutputOptions(po::options_description& desc, OutputOptionValues* values)
                      ("stdout format: " + RendererChoices()).c_str());
 }
 
+Result<bool> ParseTextOrJson(const std::string& output) {
+  if (output != "text" && output != "json") {
+    return Status::Usage("-o " + output + ": expected text or json");
+  }
+  return output == "json";
+}
+
 Result<OutputFlags> ResolveOutput(const OutputOptionValues& values) {
   OutputFlags out;
   out.stdout_format = FindRenderer(values.output);

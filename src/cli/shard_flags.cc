@@ -11,6 +11,8 @@ void AddShardOptions(po::options_description& desc, ShardFlags* f, ShardValues* 
       "--direct: the source's name in the report (default direct)")(
       "instance-cluster", po::value(&v->instance_cluster)->value_name("POD=CLUSTER")->composing(),
       "a destination pod's cluster (repeatable; instead of asking kubectl)")(
+      "instance-ip", po::value(&v->instance_ip)->value_name("POD=IP")->composing(),
+      "a destination pod's IP (repeatable; maps a direct check's own sidecar view)")(
       "quit-sidecar", po::bool_switch(&f->quit_sidecar),
       "when done, POST the Istio sidecar's /quitquitquit (Jobs without native sidecars)");
 }
@@ -32,6 +34,14 @@ Status ParseShardValues(const po::variables_map& vm, const ShardValues& v, Shard
       return Status::Usage("--instance-cluster '" + ic + "': expected POD=CLUSTER");
     }
     f->instance_clusters[ic.substr(0, eq)] = ic.substr(eq + 1);
+  }
+  for (const std::string& ip : v.instance_ip) {
+    const size_t eq = ip.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == ip.size() ||
+        ip.find_first_of(" \t", eq) != std::string::npos) {
+      return Status::Usage("--instance-ip '" + ip + "': expected POD=IP");
+    }
+    f->instance_ips[ip.substr(0, eq)] = ip.substr(eq + 1);
   }
   return Status::Ok();
 }

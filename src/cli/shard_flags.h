@@ -1,6 +1,7 @@
 #pragma once
 // The flags a Job's pod gives `check` and `load` (meshverify jobs): --shard I/N,
-// --source-name NAME, --instance-cluster POD=CLUSTER, --quit-sidecar; parsed one way for both.
+// --source-name NAME, --instance-cluster POD=CLUSTER, --instance-ip POD=IP, --quit-sidecar;
+// parsed one way for both.
 
 #include <map>
 #include <string>
@@ -17,6 +18,9 @@ struct ShardFlags {
   // --instance-cluster POD=CLUSTER (repeatable): destination pods' clusters, given instead of
   // asking kubectl (a Job's pod has no kubectl).
   std::map<std::string, std::string> instance_clusters;
+  // --instance-ip POD=IP (repeatable): destination pods' IPs, so that a direct check maps its
+  // own sidecar's endpoints to the pods that answer.
+  std::map<std::string, std::string> instance_ips;
   // --quit-sidecar: when done, POST the Istio sidecar's /quitquitquit (kQuitUrl).
   bool quit_sidecar = false;
 };
@@ -26,10 +30,11 @@ inline constexpr const char* kQuitUrl = "http://127.0.0.1:15020/quitquitquit";
 struct ShardValues {
   std::string shard;
   std::vector<std::string> instance_cluster;
+  std::vector<std::string> instance_ip;
 };
 void AddShardOptions(po::options_description& desc, ShardFlags* f, ShardValues* v);
 // Fails with Usage "--shard 'X': expected I/N with 0 <= I < N <= 10000" or
-// "--instance-cluster 'X': expected POD=CLUSTER".
+// "--instance-cluster 'X': expected POD=CLUSTER" (--instance-ip: POD=IP).
 Status ParseShardValues(const po::variables_map& vm, const ShardValues& v, ShardFlags* f);
 
 }  // namespace meshverify::cli

@@ -117,6 +117,10 @@ std::vector<std::string> ContainerArgs(const JobSpec& spec, const std::string& c
   for (const auto& [pod, c] : spec.instance_clusters) {
     a.insert(a.end(), {"--instance-cluster", pod + "=" + c});
   }
+  // check maps its own sidecar's view (expect: endpoints) to the pods by their IPs.
+  for (const auto& [pod, ip] : spec.instance_ips) {
+    if (spec.command == "check") a.insert(a.end(), {"--instance-ip", pod + "=" + ip});
+  }
   a.insert(a.end(), spec.args.begin(), spec.args.end());
   if (spec.sidecar == SidecarMode::kQuit) a.push_back("--quit-sidecar");
   a.insert(a.end(), {"-o", "json"});

@@ -30,32 +30,6 @@ std::string Tick(double v, bool percent) {
 
 }  // namespace
 
-std::string EscapeHtml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string RenderChart(const Chart& c) {
   double x0 = 1e300, x1 = -1e300, y0 = c.y_min, y1 = c.y_max;
   const bool auto_y = c.y_max <= c.y_min;

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "report/render_util.h"
+
 namespace meshverify::load::internal {
 
 struct Series {
@@ -58,7 +60,8 @@ inline Series MakeSeries(std::string name, std::string color) {
   return s;
 }
 
-std::string EscapeHtml(std::string_view s);
+// Text and attribute values in the HTML page and its charts: the report renderers' escaping.
+inline std::string EscapeHtml(std::string_view s) { return render::XmlEscape(s, /*attribute=*/true); }
 std::string RenderChart(const Chart& c);
 
 }  // namespace meshverify::load::internal

@@ -126,8 +126,10 @@ Result<HostPort> SplitEndpointOrPlaceholder(std::string_view text, bool* not_ip)
 }
 
 std::string NotAnIpWarning(std::string_view address) {
-  return "'" + Printable(address) +
-         "' is not an IP address (redacted?): kept, but no pod CIDR can map it";
+  std::string out = "'";
+  out += Printable(address);
+  out += "' is not an IP address (redacted?): kept, but no pod CIDR can map it";
+  return out;
 }
 
 void Warnings::Add(std::string message) {

@@ -70,7 +70,9 @@ JsonPath JsonPath::Index(std::string_view key, size_t i) const {
     if (!p.empty()) p += ".";
     p += key;
   }
-  p += "[" + std::to_string(i) + "]";
+  p += '[';
+  p += std::to_string(i);
+  p += ']';
   return JsonPath{source, std::move(p)};
 }
 

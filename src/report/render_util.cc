@@ -278,8 +278,14 @@ std::string ConnectionSummary(const SourceReport& s) {
     answers += n;
     single += by.size() == 1;
     if (named++ >= kNamed) continue;
-    list += (list.empty() ? "" : ", ") + std::string("#") + std::to_string(id);
-    for (const auto& [inst, k] : by) list += " " + OneLine(inst) + " " + std::to_string(k);
+    list += list.empty() ? "#" : ", #";
+    list += std::to_string(id);
+    for (const auto& [inst, k] : by) {
+      list += ' ';
+      list += OneLine(inst);
+      list += ' ';
+      list += std::to_string(k);
+    }
   }
   if (s.by_connection.size() > kNamed) {
     list += ", ... (" + std::to_string(s.by_connection.size() - kNamed) + " more in the JSON)";

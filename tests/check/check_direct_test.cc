@@ -84,6 +84,64 @@ TEST(CheckDirectTest, ExpectEndpointsGatesNothingAndSaysSo) {
   EXPECT_NE(FindCheck(r, "instances_known")->status, CheckStatus::kFail);
 }
 
+// An Envoy /clusters line set for one host (what the caller reads from the admin API).
+Endpoint Host(const std::string& address, HealthStatus health) {
+  Endpoint e;
+  e.envoy_cluster = "outbound|5000||helloworld.sample.svc.cluster.local";
+  e.address = address;
+  e.port = 5000;
+  e.health = health;
+  return e;
+}
+
+CheckSettings WithOwnView(std::vector<Endpoint> view) {
+  CheckSettings s = Direct("");
+  s.mesh.clusters[0].pod_cidrs = {"10.241.0.0/16"};
+  s.mesh.clusters[1].pod_cidrs = {"10.244.0.0/16"};
+  s.direct_view = std::move(view);
+  s.direct_view_from = "GET http://127.0.0.1:15000/clusters";
+  s.direct_destination_ips = {{testing::kHelloV1, "10.241.0.8"}, {testing::kHelloV2, "10.244.0.8"}};
+  return s;
+}
+
+TEST(CheckDirectTest, ExpectEndpointsGatesSharesFromTheSourcesOwnView) {
+  FakeCommandRunner runner;  // the view comes with the settings: still no kubectl call
+  FakeProber prober(Alternate);
+  FakeClock clock;
+  CheckSettings s = WithOwnView(
+      {Host("10.241.0.8", HealthStatus::kHealthy), Host("10.244.0.8", HealthStatus::kHealthy)});
+  Result<CheckRun> run = RunCheck(s, runner, prober, clock);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_TRUE(runner.calls().empty());
+  const Report& r = run->report;
+  ASSERT_EQ(r.sources.size(), 1u);
+  EXPECT_DOUBLE_EQ(*r.sources[0].by_cluster.at("cluster1").expected, 0.5);
+  EXPECT_DOUBLE_EQ(*r.sources[0].by_cluster.at("cluster2").expected, 0.5);
+  EXPECT_EQ(r.sources[0].gate, GateVerdict::kBalanced);
+  EXPECT_EQ(r.verdict, Verdict::kPass);
+  for (const CheckResult& c : r.checks)
+    EXPECT_NE(c.status, CheckStatus::kFail) << c.name << ": " << c.detail;
+  EXPECT_EQ(FindCheck(r, "instances_known")->status, CheckStatus::kPass);
+  bool noted = false;
+  for (const std::string& n : r.notes) {
+    noted = noted || n.find("its own sidecar's endpoint view read (GET http") != n.npos;
+  }
+  EXPECT_TRUE(noted);
+}
+
+TEST(CheckDirectTest, AViewWithOneClusterUnhealthySkewsTheGate) {
+  FakeCommandRunner runner;
+  FakeProber prober(Alternate);  // answers stay 50/50: the view says all should go to cluster1
+  FakeClock clock;
+  CheckSettings s = WithOwnView(
+      {Host("10.241.0.8", HealthStatus::kHealthy), Host("10.244.0.8", HealthStatus::kUnhealthy)});
+  Result<CheckRun> run = RunCheck(s, runner, prober, clock);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_DOUBLE_EQ(*run->report.sources[0].by_cluster.at("cluster1").expected, 1.0);
+  EXPECT_EQ(run->report.sources[0].gate, GateVerdict::kSkewed);
+  EXPECT_EQ(run->report.verdict, Verdict::kFail);
+}
+
 TEST(CheckDirectTest, AnUnknownAnsweringPodFails) {
   FakeCommandRunner runner;
   FakeProber prober(Alternate);

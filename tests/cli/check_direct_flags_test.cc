@@ -7,9 +7,10 @@ namespace meshverify::cli {
 namespace {
 
 TEST(CheckDirectFlagsTest, DirectWithUrlNeedsNoConfig) {
-  Result<CheckFlags> f = ParseCheckFlags(
-      {"--direct", "--url", "http://x:5000/hello", "--source-cluster", "c1", "--shard", "2/3",
-       "--source-name", "pod-2", "--instance-cluster", "hw-v1=c1", "--quit-sidecar"});
+  Result<CheckFlags> f =
+      ParseCheckFlags({"--direct", "--url", "http://x:5000/hello", "--source-cluster", "c1",
+                       "--shard", "2/3", "--source-name", "pod-2", "--instance-cluster", "hw-v1=c1",
+                       "--instance-ip", "hw-v1=10.241.0.8", "--quit-sidecar"});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_TRUE(f->direct);
   EXPECT_EQ(f->url, "http://x:5000/hello");
@@ -18,6 +19,7 @@ TEST(CheckDirectFlagsTest, DirectWithUrlNeedsNoConfig) {
   EXPECT_EQ(f->shard.count, 3);
   EXPECT_EQ(f->shard.source_name, "pod-2");
   EXPECT_EQ(f->shard.instance_clusters.at("hw-v1"), "c1");
+  EXPECT_EQ(f->shard.instance_ips.at("hw-v1"), "10.241.0.8");
   EXPECT_TRUE(f->shard.quit_sidecar);
 }
 
@@ -31,6 +33,8 @@ TEST(CheckDirectFlagsTest, BadCombinationsAreUsageErrors) {
             "--shard '3/3': expected I/N with 0 <= I < N <= 10000");
   EXPECT_EQ(ParseCheckFlags({"-c", "m.yaml", "--instance-cluster", "x"}).status().message(),
             "--instance-cluster 'x': expected POD=CLUSTER");
+  EXPECT_EQ(ParseCheckFlags({"-c", "m.yaml", "--instance-ip", "hw="}).status().message(),
+            "--instance-ip 'hw=': expected POD=IP");
 }
 
 }  // namespace

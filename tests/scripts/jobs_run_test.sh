@@ -7,22 +7,11 @@
 # and by_version are the shards' sums and a killed shard fails the `shards` check by name;
 # bad invocations exit 2.
 set -uo pipefail
-src=${MESHVERIFY_SOURCE_DIR:?}
-build=${MESHVERIFY_BUILD_DIR:-$src/build}
-bin=${MESHVERIFY_BINARY:-$build/meshverify}
-server=$build/helloworld-server
-command -v jq >/dev/null || { echo "SKIP: jq missing"; exit 77; }
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+skip_without jq "scripts/deps.sh installs it"
 python3 -c 'import yaml' 2>/dev/null || { echo "SKIP: python3-yaml missing"; exit 77; }
-[[ -x $server ]] || { echo "jobs_run_test: $server not built" >&2; exit 1; }
-tmp=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$server" --bind 127.0.0.1 --port "$port" --version v1 --instance helloworld-v1-lo &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break
-  sleep 0.05
-done
+start_helloworld_server v1 helloworld-v1-lo
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 mkdir -p "$tmp/bin"

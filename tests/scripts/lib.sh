@@ -11,6 +11,9 @@
 #   finish NAME          the summary line; exits 1 when anything failed
 #   linter_can_fail      exits 1 unless shellcheck reports a known finding (so a clean run
 #                        means something)
+#   start_helloworld_server VERSION INSTANCE
+#                        the lab's helloworld-server on a free loopback port, answering; sets
+#                        port, url (its /hello) and server_pid; stopped on exit
 
 src=${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 build=${MESHVERIFY_BUILD_DIR:-$src/build}
@@ -55,4 +58,20 @@ linter_can_fail() {
     echo "FAIL: shellcheck reports nothing on an unquoted expansion"
     exit 1
   fi
+}
+
+start_helloworld_server() {
+  local server=$build/helloworld-server
+  [[ -x $server ]] || { echo "${0##*/}: $server not built" >&2; exit 1; }
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$server" --bind 127.0.0.1 --port "$port" --version "$1" --instance "$2" &
+  server_pid=$!
+  trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+  url=http://127.0.0.1:$port/hello
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "$url" && return 0
+    sleep 0.05
+  done
+  echo "${0##*/}: helloworld-server did not answer on $url" >&2
+  exit 1
 }

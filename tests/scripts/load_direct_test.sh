@@ -6,27 +6,12 @@
 # $MESHVERIFY_BUILD_DIR/test-reports-load/load_direct/ for load_schema_test to validate.
 set -uo pipefail
 
-root="${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-build="${MESHVERIFY_BUILD_DIR:-$root/build}"
-bin="${MESHVERIFY_BINARY:-$build/meshverify}"
-server="$build/helloworld-server"
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 reports="$build/test-reports-load/load_direct"
-if ! command -v jq >/dev/null; then
-  echo "load_direct_test: jq missing (scripts/deps.sh installs it)" >&2
-  exit 77
-fi
-[[ -x $server ]] || { echo "load_direct_test: $server not built" >&2; exit 1; }
-tmp="$(mktemp -d)"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$server" --bind 127.0.0.1 --port "$port" --version v1 --instance helloworld-v1-lo &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break
-  sleep 0.05
-done
+skip_without jq "scripts/deps.sh installs it"
+start_helloworld_server v1 helloworld-v1-lo
 mkdir -p "$reports"
-url="http://127.0.0.1:$port/hello"
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 

@@ -8,21 +8,11 @@
 # and a run with no source pod exits 3 in one line.
 set -uo pipefail
 
-root="${MESHVERIFY_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-build="${MESHVERIFY_BUILD_DIR:-$root/build}"
-bin="${MESHVERIFY_BINARY:-$build/meshverify}"
-server="$build/helloworld-server"
-command -v jq >/dev/null || { echo "load_exec_test: jq missing (scripts/deps.sh)" >&2; exit 77; }
-[[ -x $server ]] || { echo "load_exec_test: $server not built" >&2; exit 1; }
-tmp="$(mktemp -d)"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$server" --bind 127.0.0.1 --port "$port" --version v1 --instance helloworld-v1-lo &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break
-  sleep 0.05
-done
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+root=$src
+skip_without jq "scripts/deps.sh installs it"
+start_helloworld_server v1 helloworld-v1-lo
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 

@@ -147,12 +147,13 @@ lab_sidecar_stop() {
 }
 
 # Sends a runtime command to cluster $1's sidecar, failing on any answer (the API is silent on
-# success).
+# success), and to its Job pods' sidecars.
 lab_sidecar_one() {
   local cluster=$1 out
   shift
   out=$(lab_sidecar_cmd "$cluster" "$@") || lab_die "sidecar of $cluster: runtime API: $*"
   [ -z "${out//[[:space:]]/}" ] || lab_die "sidecar of $cluster: '$*': $out"
+  lab_sidecar_jobs "$cluster" "$@"
 }
 
 # Sends a runtime command to every sidecar (the control plane pushing to all proxies).
@@ -192,6 +193,18 @@ lab_control_push() {
       lab_sidecar_one "$cluster" "set server helloworld/gw-$home weight $(lab_gateway_weight "$home")"
     fi
   done
+}
+
+# The same push to the sidecars of cluster $1's running Job pods (lib/jobs.sh: their view is
+# the cluster's sleep pod's); one whose pod is ending may be gone already, so these pushes are
+# best effort.
+lab_sidecar_jobs() {
+  local cluster=$1 sock
+  shift
+  for sock in "$LAB_STATE/sidecar-$LAB_PREFIX-c$(lab_cluster_index "$cluster")"-j*.sock; do
+    if [ -S "$sock" ]; then echo "$*" | socat -t 2 - "UNIX-CONNECT:$sock" >/dev/null 2>&1 || true; fi
+  done
+  return 0
 }
 
 # Waits (bounded: 5 s) until cluster $1's sleep pod gets an answer through its sidecar.

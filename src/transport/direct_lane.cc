@@ -15,6 +15,7 @@ using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
 constexpr milliseconds kMaxWait{20};  // wait bound, so cancel and the deadline are seen soon
+constexpr long kCurlConnectTimeoutMs = 300000;  // libcurl's DEFAULT_CONNECT_TIMEOUT
 
 // Appends "ip:port" to buf at n; returns the new length. REQUIRES: room for 64 more bytes.
 size_t AppendEndpoint(char* buf, size_t n, const char* ip, long port) {
@@ -164,7 +165,11 @@ bool DirectLane::Setup() {
     curl_easy_setopt(e, CURLOPT_PRIVATE, s.get());
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    // The connect phase is bounded by the total timeout too; curl's own connect bound (300 s)
+    // only needs lifting above that, and leaving it costs curl no timer per request.
+    if (timeout_ms > kCurlConnectTimeoutMs) {
+      curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    }
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_);
     curl_easy_setopt(e, CURLOPT_PROXY, "");  // never an http_proxy from the environment

@@ -17,11 +17,24 @@
 #   the closed-loop rounds, e.g. one built from main, for a before/after in the same run)
 #   The closed loop also prints the server's CPU per request (from /proc) and the load average.
 #
-# Sample run (2026-12-01, 2 cores shared with other developers' builds, load average 7-9; RUNS=5
-# SECONDS_EACH=5): closed loop wrk 34218 req/s (7.8 us CPU/req), hey 19587 (31.0 us/req, both
-# cores), meshverify 23292 (19.8 us/req, 2 event loops, every body parsed and attributed);
-# median of per-round ratios 0.68x wrk (rounds 0.56-0.86), 1.07x hey (0.62-1.70): short of the
-# 0.7x / 1.3x aims. Open loop: 1000 -> 1000 req/s (late 3.3 %), 5000 -> 5000 (4.8 %),
+# Sample run, closed loop after the perf branch (2026-12-01 18:48 UTC, 2 cores shared with
+# other developers' builds, load average 8.6-11.4; PARTS=closed RUNS=5 SECONDS_EACH=5,
+# BASELINE = main's build): median client CPU per request wrk 8.76 us, hey 34.4 us, meshverify
+# 16.34 us (baseline 17.49 us: -6.6 %; an earlier run at load 13-16: 16.75 vs 17.82, -6.0 %);
+# server 8.1-10.7 us. Requests/s under that load mean little (medians wrk 26994, hey 16796,
+# meshverify 35106, baseline 33972; per-round ratios meshverify/wrk 1.14, range 0.58-1.44):
+# wrk's one thread loses the CPU to the builds more than two event loops do. The comparable
+# figure is CPU per request: on a quiet machine the lead measured wrk 124.7k req/s (7.86 us)
+# and meshverify 65.4k (18.35 us, 0.525x); 0.7x wrk needs <= ~14.5 us. Where meshverify's
+# goes (callgrind, -c 16): ~46k user instructions per request (identical runs 46-50k), ~42k
+# (91-93 %) inside libcurl 7.88 (its byte-at-a-time printf builds the request, ~13k; URL parts
+# copied per transfer ~3k; sscanf of the status line ~2k); meshverify's own ~3.3k (parse,
+# attribute, windows ~2.1k). Syscalls per request 4 (sendto, recvfrom and two zero-timeout
+# polls libcurl makes itself: dead-connection check, readiness after the send) against
+# wrk's 2 + 2 epoll_ctl; sys time ~8-9 us against wrk's ~7 us. Earlier sample (before perf,
+# load 7-9): wrk 34218 req/s (7.8 us), hey 19587 (31.0 us), meshverify 23292 (19.8 us).
+# Memory with mimalloc, LONG_S=60 (300,000 requests): peak RSS 29.1 MB, main's build 25.9 MB.
+# Before perf (system malloc), open loop: 1000 -> 1000 req/s (late 3.3 %), 5000 -> 5000 (4.8 %),
 # 20000 -> 19969 (-0.15 %, late 49 %: the client lost the CPU). Stall: p99 from the intended
 # send 104 ms, from the actual send 1.3 ms (window 4-5 s: 182 ms vs 1.0 ms). Memory, the full
 # 600 s at 5000 req/s (3,000,000 requests, 600 windows): peak RSS 68.1 MB, JSON 9.2 MB.

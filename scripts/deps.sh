@@ -12,6 +12,8 @@ build_packages=(
   # libraries
   libcurl4-openssl-dev libboost-dev libboost-program-options-dev libboost-math-dev
   nlohmann-json3-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
+  # the executable's allocator (cmake/Allocator.cmake: direct mode's libcurl allocates a lot)
+  libmimalloc-dev
   # the man page and completion generator; the Debian package (CPack runs dpkg-shlibdeps, file)
   python3 dpkg-dev file
 )

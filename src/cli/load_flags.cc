@@ -139,7 +139,7 @@ Status Check(const po::variables_map& vm, const Raw& r, LoadFlags* f) {
     f->alpha = r.alpha;
   }
   ShardFlags shard;
-  if (Status s = ParseShardValues(vm, {r.shard, r.instance_cluster}, &shard); !s.ok()) return s;
+  if (Status s = ParseShardValues(vm, {r.shard, r.instance_cluster, {}}, &shard); !s.ok()) return s;
   f->shard_index = shard.index;
   f->shard_count = shard.count;
   f->instance_clusters = std::move(shard.instance_clusters);

@@ -15,6 +15,7 @@ using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
 
 constexpr milliseconds kMaxWait{20};  // wait bound, so cancel and the deadline are seen soon
+constexpr long kCurlConnectTimeoutMs = 300000;  // libcurl's DEFAULT_CONNECT_TIMEOUT
 
 // Appends "ip:port" to buf at n; returns the new length. REQUIRES: room for 64 more bytes.
 size_t AppendEndpoint(char* buf, size_t n, const char* ip, long port) {
@@ -33,6 +34,7 @@ struct DirectLane::Slot {
   size_t max_body = 0;
   uint64_t index = 0;
   TimePoint intended, sent;
+  curl_socket_t sock = CURL_SOCKET_BAD;  // the socket curl last watched for this request
   bool late = false;
   bool busy = false;
 };
@@ -73,8 +75,13 @@ size_t DirectLane::OnBody(char* data, size_t size, size_t n, void* user) {
 
 // curl tells which sockets to watch for what; they go into our epoll set, so that a wake-up
 // drives only the transfers whose sockets are ready (curl_multi_perform would poll each).
-int DirectLane::OnSocket(CURL*, curl_socket_t s, int what, void* user, void*) {
+int DirectLane::OnSocket(CURL* easy, curl_socket_t s, int what, void* user, void*) {
   DirectLane* run = static_cast<DirectLane*>(user);
+  if (what != CURL_POLL_REMOVE && easy != nullptr) {
+    Slot* slot = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &slot);
+    if (slot != nullptr) slot->sock = s;
+  }
   auto [it, fresh] = run->watched_.try_emplace(s);
   Watch& w = it->second;
   if (what == CURL_POLL_REMOVE) {
@@ -158,7 +165,11 @@ bool DirectLane::Setup() {
     curl_easy_setopt(e, CURLOPT_PRIVATE, s.get());
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    // The connect phase is bounded by the total timeout too; curl's own connect bound (300 s)
+    // only needs lifting above that, and leaving it costs curl no timer per request.
+    if (timeout_ms > kCurlConnectTimeoutMs) {
+      curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    }
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers_);
     curl_easy_setopt(e, CURLOPT_PROXY, "");  // never an http_proxy from the environment
@@ -176,14 +187,39 @@ void DirectLane::Start(Slot& s, const Pacer::Release& r, TimePoint now) {
   s.intended = r.intended;
   s.sent = now;
   s.late = r.late;
+  s.sock = CURL_SOCKET_BAD;
   s.body.clear();
   s.busy = true;
   curl_multi_add_handle(multi_, s.easy);
 }
 
+// A request on a kept-alive connection finds it by the socket curl watched for it, checked by
+// its local port: one getinfo instead of four and a key. A fresh connection is filed under the
+// socket curl kept it on (CURLINFO_ACTIVESOCKET, asked before the handle leaves the multi:
+// `kept`; none when curl closed it), never under one it may have tried and dropped.
+uint64_t DirectLane::ConnectionId(const Slot& s, curl_socket_t kept, bool fresh,
+                                  std::string* peer) {
+  long local_port = 0;
+  if (!fresh && s.sock != CURL_SOCKET_BAD) {
+    auto it = by_socket_.find(s.sock);
+    if (it != by_socket_.end() &&
+        curl_easy_getinfo(s.easy, CURLINFO_LOCAL_PORT, &local_port) == CURLE_OK &&
+        local_port == it->second.local_port) {
+      *peer = it->second.peer;
+      return it->second.id;
+    }
+  }
+  const uint64_t id = ConnectionIdByAddress(s.easy, fresh, peer, &local_port);
+  const curl_socket_t sock = fresh ? kept : s.sock;
+  if (fresh && s.sock != CURL_SOCKET_BAD) by_socket_.erase(s.sock);
+  if (sock != CURL_SOCKET_BAD && id != 0) by_socket_[sock] = Known{id, local_port, *peer};
+  return id;
+}
+
 // The key is built in a stack buffer and looked up as a string_view: no allocation per
 // request (only a connection seen for the first time stores its key).
-uint64_t DirectLane::ConnectionId(CURL* easy, bool fresh, std::string* peer) {
+uint64_t DirectLane::ConnectionIdByAddress(CURL* easy, bool fresh, std::string* peer,
+                                           long* local_port_out) {
   char* ip = nullptr;
   char* local_ip = nullptr;
   long port = 0, local_port = 0;
@@ -191,6 +227,7 @@ uint64_t DirectLane::ConnectionId(CURL* easy, bool fresh, std::string* peer) {
   curl_easy_getinfo(easy, CURLINFO_PRIMARY_PORT, &port);
   curl_easy_getinfo(easy, CURLINFO_LOCAL_IP, &local_ip);
   curl_easy_getinfo(easy, CURLINFO_LOCAL_PORT, &local_port);
+  *local_port_out = local_port;
   if (ip == nullptr || ip[0] == '\0' || port == 0) return 0;
   char key[160];
   size_t n = AppendEndpoint(key, 0, local_ip == nullptr ? "" : local_ip, local_port);
@@ -209,6 +246,12 @@ uint64_t DirectLane::ConnectionId(CURL* easy, bool fresh, std::string* peer) {
 }
 
 void DirectLane::Finish(Slot& s, CURLcode result) {
+  long connects = 0;
+  curl_easy_getinfo(s.easy, CURLINFO_NUM_CONNECTS, &connects);
+  curl_socket_t kept = CURL_SOCKET_BAD;  // only in the multi does curl tell it
+  if (connects > 0 && curl_easy_getinfo(s.easy, CURLINFO_ACTIVESOCKET, &kept) != CURLE_OK) {
+    kept = CURL_SOCKET_BAD;
+  }
   curl_multi_remove_handle(multi_, s.easy);
   s.busy = false;
   free_.push_back(&s);
@@ -217,10 +260,9 @@ void DirectLane::Finish(Slot& s, CURLcode result) {
   r.source_pod = source_.pod;
   r.seq = spec_.first_seq + s.index * lanes_ + lane_;
   r.curl_exit = static_cast<int>(result);
-  long code = 0, connects = 0;
+  long code = 0;
   curl_off_t total_us = -1, connect_us = -1;
   curl_easy_getinfo(s.easy, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_getinfo(s.easy, CURLINFO_NUM_CONNECTS, &connects);
   curl_easy_getinfo(s.easy, CURLINFO_TOTAL_TIME_T, &total_us);
   curl_easy_getinfo(s.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
   r.http_code = static_cast<int>(code);
@@ -230,7 +272,7 @@ void DirectLane::Finish(Slot& s, CURLcode result) {
   r.intended_ms = Ms(s.intended);
   r.sent_ms = Ms(s.sent);
   r.late = s.late;
-  r.connection = ConnectionId(s.easy, r.new_connection, &r.peer);
+  r.connection = ConnectionId(s, kept, r.new_connection, &r.peer);
   r.body.swap(s.body);
   if (result != CURLE_OK) out_.last_error = curl_easy_strerror(result);
   ++out_.requests;

@@ -61,7 +61,8 @@ class DirectLane {
   static int OnSocket(CURL* easy, curl_socket_t s, int what, void* user, void* socketp);
   static int OnTimer(CURLM* multi, long timeout_ms, void* user);
   void DropInFlight(bool as_lost);
-  uint64_t ConnectionId(CURL* easy, bool fresh, std::string* peer);
+  uint64_t ConnectionId(const Slot& s, curl_socket_t kept, bool fresh, std::string* peer);
+  uint64_t ConnectionIdByAddress(CURL* easy, bool fresh, std::string* peer, long* local_port);
   double Ms(TimePoint t) const;
 
   Clock& clock_;
@@ -83,6 +84,13 @@ class DirectLane {
   ProbeOutcome out_;
   // "local ip:port>peer ip:port" -> connection number within this lane.
   std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> conn_ids_;
+  // A kept-alive connection's socket -> its id (unique over the lanes), local port and peer.
+  struct Known {
+    uint64_t id = 0;
+    long local_port = 0;
+    std::string peer;
+  };
+  std::unordered_map<curl_socket_t, Known> by_socket_;
   uint64_t next_conn_ = 1;
 };
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
 #include <vector>
@@ -162,6 +163,100 @@ TEST_F(DirectProberTest, ASinkThatOnlyReadsGetsEveryBodyWholeOnOneLaneAndOnTwo) 
     EXPECT_EQ(o.requests, 600u);
     EXPECT_EQ(n, 600u);
     EXPECT_EQ(whole, 600u);
+  }
+}
+
+// A server that closes every connection after its third answer ("Connection: close"), one
+// thread per connection: curl opens new connections on socket numbers just freed.
+class ClosingServer {
+ public:
+  ClosingServer() {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+    socklen_t len = sizeof(a);
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    listen(listen_fd_, 16);
+    acceptor_ = std::thread([this] {
+      for (;;) {
+        const int fd = accept(listen_fd_, nullptr, nullptr);
+        if (fd < 0) return;  // shut down
+        connections_.emplace_back([fd] { Serve(fd); });
+      }
+    });
+  }
+  ~ClosingServer() {
+    shutdown(listen_fd_, SHUT_RDWR);
+    acceptor_.join();
+    close(listen_fd_);
+    for (std::thread& t : connections_) t.join();
+  }
+  std::string peer() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return "http://" + peer() + "/hello"; }
+
+ private:
+  static void Serve(int fd) {
+    std::string in;
+    char buf[4096];
+    for (int answered = 0; answered < 3;) {
+      const size_t end = in.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        const ssize_t n = read(fd, buf, sizeof(buf));
+        if (n <= 0) break;
+        in.append(buf, static_cast<size_t>(n));
+        continue;
+      }
+      in.erase(0, end + 4);
+      ++answered;
+      const std::string answer = std::string("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n") +
+                                 (answered == 3 ? "Connection: close\r\n" : "") + "\r\nok\n";
+      if (write(fd, answer.data(), answer.size()) != static_cast<ssize_t>(answer.size())) break;
+    }
+    close(fd);
+  }
+
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::thread acceptor_;
+  std::vector<std::thread> connections_;  // the acceptor's until it is joined
+};
+
+// Connection ids stay one per connection when connections close and their socket numbers come
+// back (a request on a kept-alive connection is found by its socket): no connection answers
+// more than three requests, only the first on it is fresh, and only a slot's last one (the run
+// ends) answers fewer.
+TEST_F(DirectProberTest, ConnectionsClosedByTheServerGetNewIdsOnTheirReusedSockets) {
+  for (int lanes : {1, 2}) {
+    SCOPED_TRACE(lanes);
+    ClosingServer closing;
+    DirectProber prober(clock_, lanes);
+    Collected got;
+    ProbeSpec spec = Spec(60, 4);
+    spec.url = closing.url();
+    ProbeOutcome o = prober.Probe(source_, spec, nullptr, got.sink());
+    EXPECT_EQ(o.requests, 60u);
+    ASSERT_EQ(got.records.size(), 60u);
+    std::map<uint64_t, std::vector<const ProbeRecord*>> by_conn;
+    for (const ProbeRecord& r : got.records) {
+      EXPECT_EQ(r.curl_exit, 0);
+      EXPECT_EQ(r.body, "ok\n");
+      EXPECT_EQ(r.peer, closing.peer());
+      by_conn[r.connection].push_back(&r);
+    }
+    EXPECT_EQ(by_conn.count(0), 0u);
+    size_t partial = 0;  // at most one per slot: its last connection, when the run ends
+    for (const auto& [id, rs] : by_conn) {
+      ASSERT_LE(rs.size(), 3u) << "connection " << id;
+      partial += rs.size() < 3;
+      for (size_t i = 0; i < rs.size(); ++i) {
+        EXPECT_EQ(rs[i]->new_connection, i == 0) << "connection " << id << ", answer " << i;
+      }
+    }
+    EXPECT_LE(partial, 4u);
+    EXPECT_GE(by_conn.size(), 20u);
   }
 }
 

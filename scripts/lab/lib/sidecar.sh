@@ -168,6 +168,7 @@ lab_sidecars_restart() {
     lab_sidecar_stop "$cluster"
     lab_sidecar_start "$cluster"
   done
+  return 0
 }
 
 # The control plane pushing pod $1's new "state maint|ready" or "weight W" (from the pod table,

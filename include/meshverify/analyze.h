@@ -44,6 +44,10 @@ struct AnalyzeInput {
   std::vector<PodInfo> destinations;
   // Mesh clusters of the config (mesh.yaml order); may be empty (offline analyze).
   std::vector<std::string> clusters;
+  // Clusters on a network of their own: those with east-west gateways (configured or
+  // discovered). A view listing such a cluster's pods by pod IP from another cluster is the
+  // multi-network misconfiguration the reachability hint names; may be empty.
+  std::vector<std::string> gateway_clusters;
   // Checks the caller already decided (discovery, convergence, ...); kept first, in order.
   std::vector<CheckResult> extra_checks;
 };

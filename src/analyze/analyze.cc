@@ -224,6 +224,7 @@ Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
   ci.total = &report.total;
   ci.destinations = &in.destinations;
   ci.clusters = in.clusters;
+  ci.gateway_clusters = in.gateway_clusters;
   ci.opt = opt;
 
   report.checks = in.extra_checks;

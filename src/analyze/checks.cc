@@ -207,6 +207,24 @@ CheckResult CheckBalance(const CheckInput& in) {
                   Fixed(in.opt.tolerance, 3) + " at alpha " + Fixed(in.opt.alpha, 4));
 }
 
+namespace {
+
+// Routable endpoints of `cluster` listed by pod IP in a view of another cluster's source, when
+// `cluster` is on a network of its own (it has gateways): 0 otherwise.
+int PodIpsAcrossNetworks(const CheckInput& in, const SourceView& s, const std::string& cluster) {
+  const auto& gw = in.gateway_clusters;
+  if (s.report->cluster == cluster || std::find(gw.begin(), gw.end(), cluster) == gw.end()) {
+    return 0;
+  }
+  int n = 0;
+  for (const Endpoint& e : s.expect->endpoints) {
+    if (e.cluster == cluster && e.via.empty() && e.Routable()) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
 CheckResult CheckReachability(const CheckInput& in) {
   std::vector<std::string> failed, undecided, passed;
   std::vector<std::string> hints;
@@ -228,7 +246,8 @@ CheckResult CheckReachability(const CheckInput& in) {
       // it is missing only if missing it by luck is unlikely: (1 - p)^ok < alpha.
       double luck = (view && q.routable == 0) ? 0.0 : std::pow(1.0 - q.share, double(r.ok));
       if (r.ok > 0 && luck < in.opt.alpha) {
-        missing.push_back(Unreached{cluster, q.listed, q.routable});
+        missing.push_back(Unreached{cluster, q.listed, q.routable,
+                                    view ? PodIpsAcrossNetworks(in, s, cluster) : 0});
       } else {
         maybe.push_back(cluster);
       }

@@ -39,6 +39,7 @@ struct CheckInput {
   const SourceReport* total = nullptr;
   const std::vector<PodInfo>* destinations = nullptr;  // may be empty
   std::vector<std::string> clusters;                   // config clusters, may be empty
+  std::vector<std::string> gateway_clusters;           // AnalyzeInput::gateway_clusters
   GateOptions opt;
 };
 
@@ -76,6 +77,9 @@ struct Unreached {
   std::string cluster;
   int listed = 0;    // endpoints of that cluster in the source's view
   int routable = 0;  // of which routable (Endpoint::Routable)
+  // Multi-network: the cluster has gateways of its own and the view lists this many of its
+  // routable endpoints by pod IP (not through a gateway), unreachable from another network.
+  int pod_ips_across_networks = 0;
 };
 // Why `r` did not reach `missing`; `view_known` says whether it has an endpoint view.
 std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>& missing,

@@ -64,10 +64,14 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
                              bool view_known) {
   const std::string who = SourceLabel(r);
   const std::string where = r.cluster.empty() ? "the caller's cluster" : r.cluster;
-  std::vector<Unreached> unlisted, unhealthy, routable;
+  std::vector<Unreached> unlisted, unhealthy, routable, pod_ips;
   for (const Unreached& m : missing) {
     if (!view_known) continue;
-    (m.listed == 0 ? unlisted : m.routable == 0 ? unhealthy : routable).push_back(m);
+    (m.listed == 0                   ? unlisted
+     : m.routable == 0               ? unhealthy
+     : m.pod_ips_across_networks > 0 ? pod_ips
+                                     : routable)
+        .push_back(m);
   }
   std::vector<std::string> hints;
   if (!unlisted.empty()) {
@@ -84,6 +88,17 @@ std::string HintForUnreached(const SourceReport& r, const std::vector<Unreached>
     hints.push_back(who + "'s sidecar lists endpoints of " + ClusterList(unhealthy) +
                     " but none is healthy: health checks or outlier ejection removed them; "
                     "check those pods and `istioctl proxy-config endpoints`.");
+  }
+  if (!pod_ips.empty()) {
+    hints.push_back(
+        who + "'s sidecar lists " + ClusterList(pod_ips) + " endpoints by their pod IPs, but " +
+        ClusterList(pod_ips) +
+        " is on a network of its own (it has an east-west gateway): pod IPs are not routable "
+        "across networks, and Istio should list "
+        "the remote gateway on port 15443 instead. Istio does not see the two networks as "
+        "different: check the topology.istio.io/network label on the istio-system namespace "
+        "of each cluster (and on its east-west gateway), and the mesh's network setting "
+        "(values.global.network, meshNetworks); see istio.io's multicluster troubleshooting.");
   }
   if (!routable.empty()) {
     hints.push_back(

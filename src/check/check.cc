@@ -100,6 +100,15 @@ Report AnalyzeSoFar(const MeshConfig& m, const discover::Discovery& d,
   in.sources = all.sources();
   in.destinations = d.destinations;
   for (const ClusterConfig& c : m.clusters) in.clusters.push_back(c.name);
+  // Configured gateways, and the discovered ones (Discovery::clusters).
+  for (const auto* clusters : {&m.clusters, &d.clusters}) {
+    for (const ClusterConfig& c : *clusters) {
+      const auto& gw = in.gateway_clusters;
+      if (!c.gateways.empty() && std::find(gw.begin(), gw.end(), c.name) == gw.end()) {
+        in.gateway_clusters.push_back(c.name);
+      }
+    }
+  }
   static const std::vector<Endpoint> kNoView;
   for (const PodInfo& s : d.sources) {
     auto view = d.views.find(discover::SourceKey(s));

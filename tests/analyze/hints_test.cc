@@ -47,6 +47,18 @@ TEST(HintForUnreachedTest, TheViewTellsDiscoveryFromRoutes) {
   EXPECT_FALSE(Has(blind, "static route to the remote pod CIDR")) << blind;
 }
 
+TEST(HintForUnreachedTest, RemotePodIpsAcrossNetworksNameTheNetworkSetting) {
+  SourceReport r;
+  r.cluster = "cluster1";
+  r.pod = "sleep-a";
+  std::string h = HintForUnreached(r, {{"cluster2", 2, 2, 2}}, true);
+  EXPECT_TRUE(Has(h, "lists cluster2 endpoints by their pod IPs")) << h;
+  EXPECT_TRUE(Has(h, "values.global.network")) << h;
+  EXPECT_FALSE(Has(h, "static route")) << h;
+  // Without a view nothing is known of the listing.
+  EXPECT_FALSE(Has(HintForUnreached(r, {{"cluster2", 2, 2, 2}}, false), "pod IPs"));
+}
+
 TEST(PipelineHintsTest, DiscoveryAndProbeHintsNameWhatToLookAt) {
   EXPECT_TRUE(Has(HintForNoSources("-n sample -l app=sleep"),
                   "`kubectl get pods -n sample -l app=sleep` shows them Ready"));

@@ -13,13 +13,14 @@ check_test_start() {
   [ -x "$MV" ] || { echo "SKIP: no meshverify binary at $MV"; exit 77; }
 }
 
-# Runs check with "$@", the JSON report into $REPORTS/$1.json; sets $rc and $report.
+# Runs check with "$@" (config: $MESH, by default scripts/lab/mesh.yaml), the JSON report into
+# $REPORTS/$1.json; sets $rc and $report.
 run_check() {
   local name=$1
   shift
   report=$REPORTS/$name.json
   rc=0
-  "$MV" check -c "$LAB_SRC/scripts/lab/mesh.yaml" --json "$report" "$@" >"$REPORTS/$name.txt" 2>&1 || rc=$?
+  "$MV" check -c "${MESH:-$LAB_SRC/scripts/lab/mesh.yaml}" --json "$report" "$@" >"$REPORTS/$name.txt" 2>&1 || rc=$?
   [ -s "$report" ] || fail "$name: no JSON report (exit $rc): $(tail -n 5 "$REPORTS/$name.txt")"
 }
 

@@ -17,7 +17,7 @@ leftovers() {
     st=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null || true)
     [ -n "$st" ] && [ "$st" != Z ] && echo "process $pid ($(cat "/proc/$pid/comm" 2>/dev/null))"
   done
-  ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^(vn[12]|vsleep|vhw[0-9]+)(@|$)' | sed 's/^/veth /' || true
+  ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^(vn[12]|vsleep|vhw[0-9]+|vgw)(@|$)' | sed 's/^/veth /' || true
   local f
   for f in /etc/netns/mvlab-*; do [ -e "$f" ] && echo "file $f"; done
   [ -e "$state" ] && echo "state dir $state"
@@ -55,4 +55,14 @@ collect_pids
 left=$(leftovers)
 [ -z "$left" ] || fail "down after crash recovery left: $left"
 pass "up after a crash recovers; down leaves nothing"
+
+# Multi-network: the gateways' namespaces and processes go too (a stopped gateway included).
+"$LAB" up --topology multi-network --overlap --lb random >/dev/null || fail "up multi-network"
+collect_pids
+[ "${#lab_pids[@]}" -ge 6 ] || fail "expected >= 6 multi-network processes (2 servers, 2 sidecars, 2 gateways), got ${#lab_pids[@]}"
+"$LAB" fault gateway-stop cluster1 >/dev/null || fail "gateway-stop"
+"$LAB" down
+left=$(leftovers)
+[ -z "$left" ] || fail "down of the multi-network lab left: $left"
+pass "multi-network: down leaves nothing"
 echo "PASS"

@@ -21,6 +21,37 @@ LAB_CLUSTERS=()
 for lab_row in "${LAB_TOPOLOGY[@]}"; do LAB_CLUSTERS+=("${lab_row%% *}"); done
 unset lab_row
 
+# How the running lab was brought up (`lab up --topology ... --lb ...`), kept in the state
+# directory so that faults and the front-ends see the same lab:
+#   LAB_NETWORK  single-network (the seed's: pod routes between the nodes) or multi-network
+#                (each cluster its own network, reached through its east-west gateway)
+#   LAB_OVERLAP  1 when every cluster has the same pod CIDR (multi-network only)
+#   LAB_LB       the sidecars' balancing: round-robin, random or least-request
+LAB_OVERLAP_CIDR=10.244.0.0/16
+LAB_GATEWAY_PORT=15443
+lab_options_load() {
+  LAB_NETWORK=single-network LAB_OVERLAP=0 LAB_LB=round-robin
+  local f=$LAB_STATE/options key value
+  if [ -r "$f" ]; then
+    while IFS='=' read -r key value; do
+      case $key in
+        network) LAB_NETWORK=$value ;;
+        overlap) LAB_OVERLAP=$value ;;
+        lb) LAB_LB=$value ;;
+      esac
+    done <"$f"
+  fi
+  if [ "$LAB_OVERLAP" = 1 ]; then
+    local i
+    for i in "${!LAB_TOPOLOGY[@]}"; do
+      LAB_TOPOLOGY[i]="${LAB_TOPOLOGY[i]% *} $LAB_OVERLAP_CIDR"
+    done
+  fi
+}
+lab_options_load
+
+lab_multi_network() { [ "$LAB_NETWORK" = multi-network ]; }
+
 # Pod table columns (1-based, for awk and read):
 #   name cluster app version ip netns status weight hash node uid replicaset-uid
 # status is "running" or "stopped"; weight is the Envoy/HAProxy endpoint weight.
@@ -81,6 +112,22 @@ lab_context() { lab_topology "$1" 2; }
 lab_node_ns() { echo "$LAB_PREFIX-n$(lab_cluster_index "$1")"; }
 lab_node_name() { echo "$1-control-plane"; }
 lab_sidecar_sock() { echo "$LAB_STATE/sidecar-$1.sock"; }
+lab_gateway_sock() { echo "$LAB_STATE/gateway-$1.sock"; }
+# The east-west gateway of cluster $1 (multi-network): its load-balancer IP on the kind network
+# (where MetalLB would put it), its pod IP, its namespace, and the loopback port on which each
+# sidecar's connection pool towards it listens (lib/sidecar.sh).
+lab_gateway_ip() { echo "172.18.255.$((200 + $(lab_cluster_index "$1")))"; }
+lab_gateway_pod_ip() { echo "$(lab_pod_prefix "$1").0.2"; }
+lab_gateway_ns() { echo "$LAB_PREFIX-c$(lab_cluster_index "$1")-gw"; }
+lab_gateway_pool_port() { echo "$((15500 + $(lab_cluster_index "$1")))"; }
+# "gw-cluster1=172.18.255.201:15443 ...": each gateway's sidecar server name and address, for awk.
+lab_gateway_map() {
+  local cluster out=
+  for cluster in "${LAB_CLUSTERS[@]}"; do
+    out="$out${out:+ }gw-$cluster=$(lab_gateway_ip "$cluster"):$LAB_GATEWAY_PORT"
+  done
+  echo "$out"
+}
 
 # kind-cluster1 -> cluster1; fails for an unknown context.
 lab_context_cluster() {

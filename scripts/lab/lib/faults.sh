@@ -4,8 +4,8 @@
 
 lab_fault_usage() {
   echo "lab fault: $*" >&2
-  echo "usage: lab fault route-drop|route-restore CLUSTER | stop|start POD | slow POD MS |" \
-    "errors POD PERCENT | weight POD W | outlier on|off" >&2
+  echo "usage: lab fault route-drop|route-restore CLUSTER | gateway-stop|gateway-start CLUSTER |" \
+    "network-labels wrong|right | stop|start POD | slow POD MS | errors POD PERCENT | weight POD W | outlier on|off" >&2
   exit 2
 }
 
@@ -41,13 +41,13 @@ lab_fault() {
       lab_hw_stop "$1"
       lab_pod_set "$1" 7 stopped
       # The pod is not ready: the control plane sends it as UNHEALTHY (Istio >= 1.31).
-      lab_sidecar_all "set server helloworld/$1 state maint"
+      lab_control_push "$1" state maint
       ;;
     start)
       lab_fault_pod "${1:-}"
       [ -s "$(lab_hw_pid "$1")" ] || lab_hw_start "$1"
       lab_pod_set "$1" 7 running
-      lab_sidecar_all "set server helloworld/$1 state ready"
+      lab_control_push "$1" state ready
       ;;
     slow)
       lab_fault_pod "${1:-}"
@@ -63,18 +63,29 @@ lab_fault() {
       lab_fault_pod "${1:-}"
       lab_fault_number "${2:-}" 0 256 "weight"
       lab_pod_set "$1" 8 "$2"
-      lab_sidecar_all "set server helloworld/$1 weight $2"
+      lab_control_push "$1" weight "$2"
       ;;
     outlier)
       case ${1:-} in on | off) ;; *) lab_fault_usage "outlier takes on or off" ;; esac
       echo "$1" >"$LAB_STATE/outlier"
       # HAProxy cannot add observation to a running server: restart the sidecars with the
       # new configuration (written from the pod table, so stops and weights persist).
-      local cluster
-      for cluster in "${LAB_CLUSTERS[@]}"; do
-        lab_sidecar_stop "$cluster"
-        lab_sidecar_start "$cluster"
-      done
+      lab_sidecars_restart
+      ;;
+    network-labels)
+      case ${1:-} in wrong | right) ;; *) lab_fault_usage "network-labels takes wrong or right" ;; esac
+      lab_multi_network || lab_die "fault network-labels: the lab has one network (lab up --topology multi-network)"
+      echo "$1" >"$LAB_STATE/network-labels"
+      lab_sidecars_restart
+      ;;
+    gateway-stop | gateway-start)
+      lab_fault_cluster "${1:-}"
+      lab_multi_network || lab_die "fault $what: the lab has no gateways (lab up --topology multi-network)"
+      if [ "$what" = gateway-stop ]; then
+        lab_gateway_stop "$1"
+      elif ! lab_gateway_running "$1"; then
+        lab_gateway_start "$1"
+      fi
       ;;
     *) lab_fault_usage "unknown fault '$what'" ;;
   esac

@@ -36,13 +36,18 @@ lab_net_node() {
   ip -n "$ns" link set eth0 up
 }
 
-# The seed's static route on cluster $1's node towards the other cluster's pods: its pod CIDR
-# via its node.
+# The static route on cluster $1's node towards the other cluster: the seed's, its pod CIDR via
+# its node; multi-network, only the other cluster's east-west gateway (its load-balancer IP via
+# its node, as MetalLB's L2 announcement would make it reachable), never its pods.
 lab_route_args() {
   local other
   for other in "${LAB_CLUSTERS[@]}"; do
     [ "$other" = "$1" ] && continue
-    echo "$(lab_pod_cidr "$other") via $(lab_node_ip "$other")"
+    if lab_multi_network; then
+      echo "$(lab_gateway_ip "$other")/32 via $(lab_node_ip "$other")"
+    else
+      echo "$(lab_pod_cidr "$other") via $(lab_node_ip "$other")"
+    fi
     return 0
   done
 }
@@ -77,6 +82,29 @@ lab_net_pod() {
   ip -n "$ns" link set eth0 up
   ip -n "$ns" route add "$gw" dev eth0 scope link
   ip -n "$ns" route add default via "$gw" dev eth0
+}
+
+# The east-west gateway "pod" of cluster $1 (multi-network): a pod namespace with its pod IP
+# (its connections to the cluster's pods leave from it) and the load-balancer IP the other
+# cluster's sidecars connect to. The answers from the load-balancer IP go back to the other
+# cluster's node by a source route on this node (table 100): the only way back into the other
+# network, where a real gateway's node would masquerade.
+lab_net_gateway() {
+  local cluster=$1 ns node lb pod_ip gw other
+  ns=$(lab_gateway_ns "$cluster")
+  node=$(lab_node_ns "$cluster")
+  lb=$(lab_gateway_ip "$cluster")
+  pod_ip=$(lab_gateway_pod_ip "$cluster")
+  gw="$(lab_pod_prefix "$cluster").0.1"
+  lab_net_pod "$cluster" "$ns" "$pod_ip" vgw
+  ip -n "$ns" addr add "$lb/32" dev eth0
+  ip -n "$ns" route replace default via "$gw" dev eth0 src "$pod_ip"
+  ip -n "$node" route add "$lb/32" dev vgw
+  ip -n "$node" rule add from "$lb" lookup 100 priority 100
+  for other in "${LAB_CLUSTERS[@]}"; do
+    [ "$other" = "$cluster" ] && continue
+    ip -n "$node" route add "$(lab_pod_cidr "$other")" via "$(lab_node_ip "$other")" dev eth0 table 100
+  done
 }
 
 # Every namespace the lab owns, including those left by a crashed run.

@@ -2,11 +2,9 @@
 # The sidecar of each sleep pod: HAProxy standing in for Envoy.
 #
 # It behaves like an Istio sidecar rather than a health-checking load balancer:
-# - every request is balanced over the helloworld endpoints of both clusters by weighted round
-#   robin (Envoy's ROUND_ROBIN; on an idle mesh Envoy's default LEAST_REQUEST also gives each
-#   endpoint its weight's share). HAProxy's `random` and `random(2)` draw from a consistent-hash
-#   ring that, with a handful of servers, is measurably uneven (45/55 measured with two
-#   weight-1 servers), which would make the healthy lab look skewed;
+# - every request is balanced over the helloworld endpoints of both clusters (multi-network: its
+#   own cluster's pods and the other cluster's gateway) as `lab up --lb` says: weighted round
+#   robin by default (Envoy's ROUND_ROBIN), random or least-request (lab_sidecar_balance);
 # - endpoint health comes from the "control plane" (the lab): a stopped pod is put in
 #   maintenance through the runtime API, which the istioctl front-end shows as UNHEALTHY;
 # - there are no active health checks, so an endpoint whose route is dropped stays HEALTHY;
@@ -24,15 +22,66 @@ lab_sidecar_cfg() { echo "$LAB_STATE/sidecar-$1.cfg"; }
 lab_sidecar_pid() { echo "$LAB_STATE/sidecar-$1.pid"; }
 
 lab_outlier_on() { [ "$(cat "$LAB_STATE/outlier" 2>/dev/null)" = on ]; }
+# `fault network-labels wrong`: the control plane takes the networks for one (the
+# topology.istio.io/network labels are missing) and sends every pod IP, gateways unused.
+lab_network_labels_wrong() { [ "$(cat "$LAB_STATE/network-labels" 2>/dev/null)" = wrong ]; }
+
+# The `balance` lines of the sidecar for `lab up --lb` (Envoy's lbPolicy):
+# - round-robin: weighted round robin (ROUND_ROBIN), exactly even splits;
+# - random: each request hashed from a fresh random number (`rand`) onto HAProxy's map-based
+#   table, in which each endpoint holds slots in proportion to its weight: unbiased (RANDOM).
+#   HAProxy's own `random` draws from a consistent-hash ring that is uneven with few servers
+#   (45/55 with two weight-1 servers). The table is static: weight changes restart the sidecar;
+# - least-request: the endpoint with the fewest requests in flight, relative to its weight,
+#   round robin among equals (LEAST_REQUEST; on an idle mesh the split is even).
+lab_sidecar_balance() {
+  case $LAB_LB in
+    random) printf '    balance hash rand\n    hash-type map-based crc32\n' ;;
+    least-request) printf '    balance leastconn\n' ;;
+    *) printf '    balance roundrobin\n' ;;
+  esac
+}
+
+# Multi-network: the sidecar's connection pool towards the gateway of cluster $1. The gateway
+# passes each connection through to one pod, so what matters is how many connections the
+# sidecar keeps to it: like Envoy's pool to a gateway endpoint (one HTTP/2 connection per
+# upstream host and worker), every request rides the same long-lived connection (maxconn 1,
+# http-reuse always). The pool sits behind a loopback frontend, so that requests wait for the
+# connection there instead of making the balancer skip a busy gateway. A failed connect to the
+# gateway closes the request without an answer at once (no retry here: HAProxy would wait 1 s
+# before retrying the same server), so the balancer retries it elsewhere, as Envoy's
+# connect-failure retry does.
+lab_sidecar_gateway_pool() {
+  local other=$1
+  cat <<EOF
+
+frontend to-gw-$other
+    bind 127.0.0.1:$(lab_gateway_pool_port "$other")
+    default_backend gw-$other
+
+backend gw-$other
+    http-reuse always
+    retries 0
+    timeout queue 10s
+    errorfile 503 /dev/null
+    server gateway $(lab_gateway_ip "$other"):$LAB_GATEWAY_PORT maxconn 1 pool-purge-delay 120s
+EOF
+}
 
 # Writes the HAProxy configuration of cluster $1's sleep pod from the pod table, so that a
-# restart reproduces the control plane's view (stopped pods disabled, weights).
+# restart reproduces the control plane's view (stopped pods disabled, weights). Multi-network,
+# it lists the pods of its own cluster and each other cluster's gateway, weighted by the
+# running endpoints behind it.
 lab_sidecar_write_cfg() {
-  local cluster=$1 check=""
+  local cluster=$1 check="" retry_on=conn-failure other local_only=0
   if lab_outlier_on; then
     check="check addr 127.0.0.1 port 15021 inter $LAB_OUTLIER_EJECT fastinter $LAB_OUTLIER_EJECT"
     check="$check downinter $LAB_OUTLIER_EJECT rise 1 fall 1"
     check="$check observe layer7 error-limit $LAB_OUTLIER_ERRORS on-error mark-down"
+  fi
+  if lab_multi_network; then
+    retry_on="conn-failure empty-response"
+    lab_network_labels_wrong || local_only=1
   fi
   {
     cat <<EOF
@@ -49,7 +98,7 @@ defaults
     timeout server 60s
     timeout http-keep-alive 60s
     retries 2
-    retry-on conn-failure
+    retry-on $retry_on
     option redispatch 1
     option http-keep-alive
 
@@ -62,11 +111,21 @@ frontend health
     http-request return status 200
 
 backend helloworld
-    balance roundrobin
 EOF
-    awk -F'\t' -v check="$check" '$3 == "helloworld" {
-      printf "    server %s %s:5000 weight %s%s %s\n", $1, $5, $8, ($7 == "stopped" ? " disabled" : ""), check
-    }' "$LAB_PODS"
+    lab_sidecar_balance
+    awk -F'\t' -v check="$check" -v c="$cluster" -v local_only="$local_only" '
+      $3 == "helloworld" && (!local_only || $2 == c) {
+        printf "    server %s %s:5000 weight %s%s %s\n", $1, $5, $8, ($7 == "stopped" ? " disabled" : ""), check
+      }' "$LAB_PODS"
+    if [ "$local_only" = 1 ]; then
+      for other in "${LAB_CLUSTERS[@]}"; do
+        [ "$other" = "$cluster" ] && continue
+        echo "    server gw-$other 127.0.0.1:$(lab_gateway_pool_port "$other") weight $(lab_gateway_weight "$other") $check"
+      done
+      for other in "${LAB_CLUSTERS[@]}"; do
+        [ "$other" = "$cluster" ] || lab_sidecar_gateway_pool "$other"
+      done
+    fi
   } >"$(lab_sidecar_cfg "$cluster")"
 }
 
@@ -87,23 +146,64 @@ lab_sidecar_stop() {
   rm -f "$pidfile" "$(lab_sidecar_sock "$1")"
 }
 
-# Sends a runtime command to every sidecar (the control plane pushing to all proxies).
-lab_sidecar_all() {
-  local cluster out
-  for cluster in "${LAB_CLUSTERS[@]}"; do
-    out=$(lab_sidecar_cmd "$cluster" "$@") || lab_die "sidecar of $cluster: runtime API: $*"
-    [ -z "${out//[[:space:]]/}" ] || lab_die "sidecar of $cluster: '$*': $out"
-  done
-  lab_sidecar_jobs "$@"
+# Sends a runtime command to cluster $1's sidecar, failing on any answer (the API is silent on
+# success), and to its Job pods' sidecars.
+lab_sidecar_one() {
+  local cluster=$1 out
+  shift
+  out=$(lab_sidecar_cmd "$cluster" "$@") || lab_die "sidecar of $cluster: runtime API: $*"
+  [ -z "${out//[[:space:]]/}" ] || lab_die "sidecar of $cluster: '$*': $out"
+  lab_sidecar_jobs "$cluster" "$@"
 }
 
-# The same push to the sidecars of running Job pods (lib/jobs.sh); one whose pod is ending may
-# be gone already, so these pushes are best effort.
+# Sends a runtime command to every sidecar (the control plane pushing to all proxies).
+lab_sidecar_all() {
+  local cluster
+  for cluster in "${LAB_CLUSTERS[@]}"; do lab_sidecar_one "$cluster" "$@"; done
+}
+
+lab_sidecars_restart() {
+  local cluster
+  for cluster in "${LAB_CLUSTERS[@]}"; do
+    lab_sidecar_stop "$cluster"
+    lab_sidecar_start "$cluster"
+  done
+  return 0
+}
+
+# The control plane pushing pod $1's new "state maint|ready" or "weight W" (from the pod table,
+# updated first) to the proxies. Single-network: every sidecar's server of that pod.
+# Multi-network: the pod's own sidecar and gateway; the other sidecars get their gateway's new
+# weight. The static table of `--lb random` takes no weight change: the sidecars restart.
+lab_control_push() {
+  local pod=$1 what=$2 value=$3 home cluster out
+  home=$(lab_pod_field "$pod" 2)
+  if lab_multi_network && lab_gateway_running "$home"; then
+    out=$(lab_gateway_cmd "$home" "set server pods/$pod $what $value") ||
+      lab_die "gateway of $home: runtime API"
+    [ -z "${out//[[:space:]]/}" ] || lab_die "gateway of $home: $out"
+  fi
+  if [ "$LAB_LB" = random ] && { [ "$what" = weight ] || lab_multi_network; }; then
+    lab_sidecars_restart
+    return 0
+  fi
+  for cluster in "${LAB_CLUSTERS[@]}"; do
+    if ! lab_multi_network || lab_network_labels_wrong || [ "$cluster" = "$home" ]; then
+      lab_sidecar_one "$cluster" "set server helloworld/$pod $what $value"
+    else
+      lab_sidecar_one "$cluster" "set server helloworld/gw-$home weight $(lab_gateway_weight "$home")"
+    fi
+  done
+}
+
+# The same push to the sidecars of cluster $1's running Job pods (lib/jobs.sh: their view is
+# the cluster's sleep pod's); one whose pod is ending may be gone already, so these pushes are
+# best effort.
 lab_sidecar_jobs() {
-  local sock
-  for sock in "$LAB_STATE/sidecar-$LAB_PREFIX"-c*-j*.sock; do
-    [ -S "$sock" ] || continue # no Job pod: the pattern itself
-    echo "$*" | socat -t 2 - "UNIX-CONNECT:$sock" >/dev/null 2>&1 || true
+  local cluster=$1 sock
+  shift
+  for sock in "$LAB_STATE/sidecar-$LAB_PREFIX-c$(lab_cluster_index "$cluster")"-j*.sock; do
+    if [ -S "$sock" ]; then echo "$*" | socat -t 2 - "UNIX-CONNECT:$sock" >/dev/null 2>&1 || true; fi
   done
   return 0
 }

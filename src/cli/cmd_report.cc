@@ -67,6 +67,9 @@ ExitCode RunReport(const ReportFlags& f, Environment& env) {
   if (IsLoadReport(*text)) {
     Result<load::LoadReport> load = load::ParseLoadReport(*text, name);
     if (!load.ok()) return ReportError(env, "report", load.status());
+    if (Status s = load::CrossCheckLoadReport(*load, name); !s.ok()) {
+      return ReportError(env, "report", s);
+    }
     return EmitMergedLoadReport(*load, f.output, env, "report");
   }
   Result<Report> report = ParseReport(*text, name);

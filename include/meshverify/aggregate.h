@@ -38,9 +38,30 @@ struct SourceCounts {
   std::map<uint64_t, std::map<std::string, uint64_t>> by_connection;
 
   static constexpr size_t kMaxConnections = 1000;
+  // Distinct names listed per source in by_instance, by_version, by_cluster and latency_ms
+  // (and per connection in by_connection): the kMaxCategories with the most answers keep their
+  // own rows; the answers of every other name are counted under kOtherCategory, so that a
+  // million distinct instance names cost no more than a thousand. Counting keeps up to twice
+  // as many and folds the ones with fewest answers into kOtherCategory when it reaches that
+  // (FoldCategories); totals stay exact.
+  static constexpr size_t kMaxCategories = 1000;
   static constexpr size_t kMaxUnparsedSamples = 5;
   static constexpr size_t kMaxSampleBytes = 200;  // samples are cut to this length
 };
+
+// The row that holds the answers of names beyond SourceCounts::kMaxCategories (not a valid pod
+// name, so no instance can be called that).
+inline constexpr std::string_view kOtherCategory = "(other)";
+
+// Keeps the `keep` names with the most answers (ties: the first by name) of by_instance,
+// by_version and by_cluster, and the latency_ms of the destination clusters kept; the rest go
+// into their dimension's kOtherCategory row (counts added, histograms merged). Totals are
+// unchanged.
+void FoldCategories(SourceCounts* s, size_t keep = SourceCounts::kMaxCategories);
+
+// True when one of the dimensions FoldCategories folds lists more than `keep` names besides
+// kOtherCategory.
+bool NeedsFold(const SourceCounts& s, size_t keep = SourceCounts::kMaxCategories);
 
 // Error classes (keys of SourceCounts::errors).
 inline constexpr std::string_view kErrUnparsed = "unparsed";  // answer matched no pattern

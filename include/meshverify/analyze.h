@@ -63,6 +63,16 @@ Report Analyze(const AnalyzeInput& in, const GateOptions& opt);
 // "could not run".
 Verdict VerdictOf(const std::vector<CheckResult>& checks);
 
+// Checks a saved report's numbers against each other (`meshverify report`, `merge` inputs):
+// per source and total, requests = ok + errors, by_cluster, by_version and by_instance counts
+// sum to ok, each share is count / ok, each gate follows from its share and interval against
+// expected ± the config's gate.tolerance, each source's gate (when it has one) from its shares'
+// gates; the total's requests, ok and
+// errors are the sources' sums; the balance check follows from the sources' gates and the
+// verdict (unless error) from the checks (VerdictOf). Fails with InvalidInput
+// "<source>: <JSON pointer>: <what disagrees>" at the first disagreement.
+Status CrossCheckReport(const Report& r, std::string_view source);
+
 // Expected shares from a sidecar view: each routable endpoint (Endpoint::Routable) weighs
 // Endpoint::weight; by_cluster sums by Endpoint::cluster ("" kept as is), by_version by the
 // `version` label of the destination pod whose IP is the endpoint's address (left empty
@@ -119,8 +129,7 @@ Result<Report> MergeReports(std::span<const Report> reports, const GateOptions& 
 
 // Reads {"gate": {"tolerance", "alpha", "max_error_rate"}} from a report's config, falling
 // back to `defaults` field by field; the config shape written by `analyze` and `check`.
-GateOptions GateOptionsFromConfig(const nlohmann::json& config,
-                                        const GateOptions& defaults);
+GateOptions GateOptionsFromConfig(const nlohmann::json& config, const GateOptions& defaults);
 nlohmann::json GateOptionsToJson(const GateOptions& opt);  // {"tolerance", ...}
 
 }  // namespace meshverify

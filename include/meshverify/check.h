@@ -24,11 +24,15 @@
 #include "meshverify/clock.h"
 #include "meshverify/command_runner.h"
 #include "meshverify/config.h"
+#include "meshverify/file_system.h"
 #include "meshverify/prober.h"
 #include "meshverify/report.h"
 #include "meshverify/status.h"
 
 namespace meshverify {
+
+// The most bytes of records lines a source holds before they go to CheckSettings::records.
+inline constexpr size_t kRecordsChunkBytes = size_t{256} << 10;  // 256 KiB
 
 struct CheckSettings {
   // The mesh, with the command line's overrides applied. mesh.gate is the gate; mesh.run the
@@ -36,8 +40,13 @@ struct CheckSettings {
   MeshConfig mesh;
   // Report::config: the effective settings as the caller describes them (no credentials).
   nlohmann::json config = nlohmann::json::object();
-  // When set, CheckRun::records gets every request as a meshverify.record/v1 JSONL line.
-  bool keep_records = false;
+  // When set, every request is written to it as a meshverify.record/v1 JSONL line soon after
+  // it is counted (memory stays at about kRecordsChunkBytes per source, whatever the run's
+  // size): one source's lines in seq order, the sources' lines interleaved in chunks of whole
+  // lines. RunCheck writes everything before it returns (also when interrupted) and never
+  // calls Commit: that is the caller's. The first write error stops the writing and is
+  // CheckRun::records_status.
+  FileWriter* records = nullptr;
   // Direct mode (`check --direct`, a Job's pod): requests come from this one source (a
   // DirectProber in this process), not from discovered source pods. Discovery is skipped: the
   // destinations are `direct_destinations` (pod -> its cluster; answers of other pods count as
@@ -70,8 +79,8 @@ class ProgressSink {
 struct CheckRun {
   // The report (verdict, sources, checks, notes); interrupted when `cancel` was set.
   Report report;
-  // Every request as JSONL (source order, then seq order per source), when keep_records.
-  std::string records;
+  // The first error writing CheckSettings::records (OK when none, or no records were asked).
+  Status records_status;
 };
 
 // Runs the check. Fails with Unavailable when a kubectl or istioctl call of discovery fails

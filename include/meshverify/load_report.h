@@ -26,8 +26,9 @@ inline constexpr std::string_view kPooledSource = "all";  // `source` of pooled 
 
 struct Share {
   uint64_t count = 0;
-  double share = 0;             // count / ok
-  double ci_lo = 0, ci_hi = 1;  // exact Clopper–Pearson bounds, Bonferroni over the shares (stats.h)
+  double share = 0;  // count / ok
+  double ci_lo = 0,
+         ci_hi = 1;  // exact Clopper–Pearson bounds, Bonferroni over the shares (stats.h)
 };
 
 struct Latency {
@@ -43,9 +44,9 @@ struct Window {
   double start_s = 0, end_s = 0;  // since the step's start
   // Wall-clock time of start_s (Unix seconds; -1 unknown): windows of shards merge by it.
   double start_unix_s = -1;
-  std::string source;             // pod, "direct", or "all"
-  std::string cluster;            // the source's cluster ("" pooled or unknown)
-  bool warmup = false;            // before --warmup: shown, never gated
+  std::string source;   // pod, "direct", or "all"
+  std::string cluster;  // the source's cluster ("" pooled or unknown)
+  bool warmup = false;  // before --warmup: shown, never gated
   uint64_t requests = 0, ok = 0, late = 0;
   double sent_end_s = -1;  // the latest actual send of its requests (-1 unknown): when the
                            // client falls behind an open loop, it is past end_s
@@ -112,9 +113,9 @@ struct Step {
 // One shard of a sharded run (`jobs run`, `merge` of shard reports): who it was and what
 // became of it. A shard whose report is missing still counts its planned requests.
 struct ShardStatus {
-  std::string name;     // the pod (or report file) it ran as
-  std::string cluster;  // its source cluster
-  std::string status;   // "complete" | "interrupted" | "failed" | "missing"
+  std::string name;       // the pod (or report file) it ran as
+  std::string cluster;    // its source cluster
+  std::string status;     // "complete" | "interrupted" | "failed" | "missing"
   uint64_t planned = 0;   // requests it was to send (0 unknown)
   uint64_t requests = 0;  // requests its report accounts for
   std::string detail;     // why it failed or is missing, one line
@@ -203,6 +204,13 @@ nlohmann::json WindowLineToJson(const Window& pooled, const std::vector<Window>&
 Result<LoadReport> LoadReportFromJson(const nlohmann::json& j, std::string_view source);
 // Parses text then calls LoadReportFromJson; a parse error names the byte offset.
 Result<LoadReport> ParseLoadReport(std::string_view text, std::string_view source);
+
+// Checks a saved load report's numbers against each other (`meshverify report`): in the
+// summary and every window, by_cluster, by_version and by_instance counts sum to ok and each
+// share is count / ok; the verdict is what its SLO results give (error without requests, else
+// fail if one failed, inconclusive if one was, else pass). Fails with InvalidInput
+// "<source>: <JSON pointer>: <what disagrees>" at the first disagreement.
+Status CrossCheckLoadReport(const LoadReport& r, std::string_view source);
 
 std::string RenderLoadText(const LoadReport& r);
 std::string RenderLoadMarkdown(const LoadReport& r);

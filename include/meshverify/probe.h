@@ -55,8 +55,8 @@ std::string CurlConfigQuote(std::string_view s);
 //   <marker> E\n
 // The marker is a fresh word per exec, so no answer can hold it.
 // Keeps its files in a temp dir under /dev/shm (else $TMPDIR or /tmp). Needs sh builtins,
-// mktemp, wc, head, tail, sleep, rm, date and curl >= 7.75 (%{exitcode}, %{urlnum}); works with dash
-// and busybox ash. Removes its temp dir and stops its curls on exit and on
+// mktemp, wc, head, tail, sleep, rm, date and curl >= 7.75 (%{exitcode}, %{urlnum}); works with
+// dash and busybox ash. Removes its temp dir and stops its curls on exit and on
 // SIGTERM/SIGHUP/SIGINT/SIGPIPE; exits 71 with one stderr line when no temp dir is writable.
 // It stops itself (its curls too) when a write to its stdout fails and, when `limit` > 0, once
 // `limit` (rounded up to whole seconds) has passed since it started: killing kubectl does not
@@ -101,10 +101,19 @@ MarkerSource SeededMarkers(uint64_t seed);
 std::vector<std::string> ExecArgv(const ProbeSource& source, const std::string& script,
                                   const std::string& kubectl = "kubectl");
 
+// The most bytes of records a FrameParser holds back behind a missing one (its reorder buffer),
+// each record counted as its body plus kHeldRecordOverhead. Beyond it, the earliest held
+// records are emitted out of seq order (counted by FrameParser::out_of_order()), so that a
+// stuck curl cannot make the others' results pile up (64 KiB bodies reached ~400 MB).
+inline constexpr size_t kMaxHeldBytes = size_t{8} << 20;  // 8 MiB per source
+inline constexpr size_t kHeldRecordOverhead = 256;
+
 // Parses the framed output of BuildProbeScript incrementally, cut anywhere. Records are emitted
-// in seq order as soon as every request before them has its record; at the E line, requests no
-// curl reported come out as lost records ("curl reported no result"). A stream that breaks the
-// framing puts the parser in a failed state: later bytes are ignored. Not thread-safe.
+// in seq order as soon as every request before them has its record (or, past kMaxHeldBytes
+// held, out of order); at the E line, requests no curl reported come out as lost records
+// ("curl reported no result"). Every request of the block gets exactly one record. A stream
+// that breaks the framing puts the parser in a failed state: later bytes are ignored. Not
+// thread-safe.
 class FrameParser {
  public:
   using Sink = std::function<void(ProbeRecord&&)>;
@@ -127,6 +136,11 @@ class FrameParser {
   // `lost_reason` is not empty, a lost record for each request a curl had in flight. Returns
   // how many records it emitted. The parser accepts nothing after.
   uint64_t Stop(const std::string& lost_reason);
+  // For a stream that ended early when its requests cannot be sent again (records past a
+  // missing one went out already, out_of_order() > 0): emits the held records and a lost record
+  // with `why` for every other request of the block without one. Returns how many records it
+  // emitted. The parser accepts nothing after.
+  uint64_t StopAll(const std::string& why);
 
   // True while no framing error was seen.
   bool ok() const;
@@ -137,6 +151,10 @@ class FrameParser {
   // Records emitted so far, and the first seq without one (the block's start before any).
   uint64_t emitted() const;
   uint64_t next_seq() const;
+  // Records emitted ahead of a missing one because the reorder buffer was full.
+  uint64_t out_of_order() const;
+  // Bytes held back now (bodies plus kHeldRecordOverhead each); at most about kMaxHeldBytes.
+  size_t held_bytes() const;
   // Connection ids given so far. Each record's `connection` is 1, 2, ... in order of first use
   // within this parser (a curl's keep-alive connection keeps its id; a connect or a new local
   // port starts the next), 0 when the request used none (curl wrote local port 0).

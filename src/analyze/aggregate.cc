@@ -1,5 +1,8 @@
 #include "meshverify/aggregate.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "meshverify/utf8.h"
 
 namespace meshverify {
@@ -20,7 +23,62 @@ void KeepSample(SourceCounts& s, std::string_view sample) {
   s.unparsed_samples.push_back(SanitizeUtf8(sample, SourceCounts::kMaxSampleBytes));
 }
 
+constexpr size_t kFoldAt = 2 * SourceCounts::kMaxCategories;  // counting keeps up to this
+
+// Names of `m` beyond the `keep` with the most answers (kOtherCategory aside).
+template <typename V, typename CountOf>
+std::vector<std::string> Beyond(const std::map<std::string, V>& m, size_t keep, CountOf count_of) {
+  std::vector<std::pair<uint64_t, const std::string*>> order;
+  for (const auto& [k, v] : m) {
+    if (k != kOtherCategory) order.emplace_back(count_of(v), &k);
+  }
+  if (order.size() <= keep) return {};
+  auto more = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : *a.second < *b.second;
+  };
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                   more);
+  std::vector<std::string> out;
+  for (size_t i = keep; i < order.size(); ++i) out.push_back(*order[i].second);
+  return out;
+}
+
+void FoldCounts(std::map<std::string, uint64_t>* m, size_t keep) {
+  for (const std::string& k : Beyond(*m, keep, [](uint64_t n) { return n; })) {
+    auto it = m->find(k);
+    (*m)[std::string(kOtherCategory)] += it->second;
+    m->erase(it);
+  }
+}
+
+bool Over(const SourceCounts& s, size_t limit) {
+  return s.by_instance.size() > limit || s.by_version.size() > limit ||
+         s.by_cluster.size() > limit || s.latency_ms.size() > limit;
+}
+
 }  // namespace
+
+bool NeedsFold(const SourceCounts& s, size_t keep) { return Over(s, keep + 1); }
+
+void FoldCategories(SourceCounts* s, size_t keep) {
+  auto instances = Beyond(s->by_instance, keep, [](const InstanceStat& i) { return i.count; });
+  for (const std::string& k : instances) {
+    auto it = s->by_instance.find(k);
+    // The other row has no one cluster or version: keep them empty.
+    s->by_instance[std::string(kOtherCategory)].count += it->second.count;
+    s->by_instance.erase(it);
+  }
+  FoldCounts(&s->by_version, keep);
+  FoldCounts(&s->by_cluster, keep);
+  for (auto it = s->latency_ms.begin(); it != s->latency_ms.end();) {
+    if (it->first == kOtherCategory || s->by_cluster.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    s->latency_ms[std::string(kOtherCategory)].Merge(it->second);
+    it = s->latency_ms.erase(it);
+  }
+}
 
 void AddCounts(const SourceCounts& from, SourceCounts* into) {
   into->requests += from.requests;
@@ -44,6 +102,7 @@ void AddCounts(const SourceCounts& from, SourceCounts* into) {
     if (into->unparsed_samples.size() >= SourceCounts::kMaxUnparsedSamples) break;
     into->unparsed_samples.push_back(sample);
   }
+  if (Over(*into, kFoldAt)) FoldCategories(into);
 }
 
 std::string_view ClassifyRecord(const ProbeRecord& r) {
@@ -91,7 +150,15 @@ void Aggregator::AddOk(std::string_view src_cluster, std::string_view src_pod,
                        std::string_view dest_cluster, std::string_view version,
                        std::string_view instance, double latency_ms) {
   AddOkCount(src_cluster, src_pod, dest_cluster, version, instance, 1);
-  if (latency_ms >= 0) sources_[last_].latency_ms[std::string(dest_cluster)].Add(latency_ms);
+  if (latency_ms < 0) return;
+  SourceCounts& s = sources_[last_];
+  auto it = s.latency_ms.find(std::string(dest_cluster));
+  if (it == s.latency_ms.end()) {
+    // A destination cluster folded into the other row has its latency there too.
+    const bool kept = s.by_cluster.count(std::string(dest_cluster)) != 0;
+    it = s.latency_ms.try_emplace(std::string(kept ? dest_cluster : kOtherCategory)).first;
+  }
+  it->second.Add(latency_ms);
 }
 
 void Aggregator::AddOkCount(std::string_view src_cluster, std::string_view src_pod,
@@ -104,6 +171,7 @@ void Aggregator::AddOkCount(std::string_view src_cluster, std::string_view src_p
   Bump(s.by_cluster, dest_cluster, count);
   Bump(s.by_version, version, count);
   s.by_instance[std::string(instance)].Add(count, dest_cluster, version);
+  if (Over(s, kFoldAt)) FoldCategories(&s);
 }
 
 void Aggregator::AddConnection(std::string_view src_cluster, std::string_view src_pod,
@@ -115,7 +183,15 @@ void Aggregator::AddConnection(std::string_view src_cluster, std::string_view sr
     if (s.by_connection.size() >= SourceCounts::kMaxConnections) return;
     it = s.by_connection.emplace(connection, std::map<std::string, uint64_t>()).first;
   }
-  ++it->second[std::string(instance)];
+  std::map<std::string, uint64_t>& by = it->second;
+  auto row = by.find(std::string(instance));
+  if (row != by.end()) {
+    ++row->second;
+  } else if (by.size() < SourceCounts::kMaxCategories) {
+    by.emplace(std::string(instance), 1);
+  } else {
+    ++by[std::string(kOtherCategory)];
+  }
 }
 
 void Aggregator::AddError(std::string_view src_cluster, std::string_view src_pod,

@@ -39,6 +39,11 @@ void DropLoneUnknownCluster(SourceReport* r) {
 // Copies the counts of one source into a report, filling destination clusters and versions of
 // instances the counting could not map from the known destination pods.
 SourceReport ReportFromCounts(const SourceCounts& c, const std::vector<PodInfo>& destinations) {
+  if (NeedsFold(c)) {  // counting keeps up to twice as many names as a report lists
+    SourceCounts folded = c;
+    FoldCategories(&folded);
+    return ReportFromCounts(folded, destinations);
+  }
   SourceReport r;
   r.cluster = c.cluster;
   r.pod = c.pod;
@@ -86,6 +91,26 @@ SourceCounts Pool(const std::vector<SourceCounts>& sources) {
   SourceCounts t;
   for (const SourceCounts& s : sources) AddCounts(s, &t);
   return t;
+}
+
+// The note of a source (or the total, `who` "total") with names folded into kOtherCategory.
+void NoteFolded(const SourceReport& r, const std::string& who, std::vector<std::string>* notes) {
+  std::vector<std::string> parts;
+  auto other = [&](uint64_t n, const char* what) {
+    if (n > 0) parts.push_back(std::to_string(n) + " " + what);
+  };
+  auto it = r.by_instance.find(std::string(kOtherCategory));
+  other(it == r.by_instance.end() ? 0 : it->second.count, "answers of other instances");
+  auto v = r.by_version.find(std::string(kOtherCategory));
+  other(v == r.by_version.end() ? 0 : v->second.count, "of other versions");
+  auto c = r.by_cluster.find(std::string(kOtherCategory));
+  other(c == r.by_cluster.end() ? 0 : c->second.count, "of other clusters");
+  if (parts.empty()) return;
+  const std::string n = std::to_string(SourceCounts::kMaxCategories);
+  std::string text = who + ": more than " + n + " distinct names: ";
+  for (size_t i = 0; i < parts.size(); ++i) text += (i > 0 ? ", " : "") + parts[i];
+  notes->push_back(text + " (beyond the " + n + " most frequent) are counted as \"" +
+                   std::string(kOtherCategory) + "\"");
 }
 
 const SourceExpectation* FindExpectation(const std::map<std::string, SourceExpectation>& expect,
@@ -209,6 +234,10 @@ Report Analyze(const AnalyzeInput& in, const GateOptions& opt) {
         "total: expected shares are the sources' expected shares averaged with weights equal "
         "to their ok counts");
   }
+
+  for (const SourceReport& r : report.sources)
+    NoteFolded(r, r.cluster + "/" + r.pod, &report.notes);
+  if (in.sources.size() > 1) NoteFolded(report.total, "total", &report.notes);
 
   // Every view once, in source order.
   std::set<const SourceExpectation*> seen;

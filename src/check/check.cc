@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "check/check_internal.h"
 #include "meshverify/aggregate.h"
@@ -220,17 +221,20 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
   }
   std::atomic<uint64_t> done{0};
   std::vector<SourceSink> sinks(sources.size());
+  std::optional<check_internal::RecordsOut> records;
+  if (settings.records != nullptr) records.emplace(settings.records);
   for (SourceSink& s : sinks) {
     s.parser = &*parser;
     s.cluster_of_pod = &cluster_of_pod;
     s.done = &done;
-    s.keep_records = settings.keep_records;
+    s.records_out = records ? &*records : nullptr;
   }
   const Looks run = check_internal::ProbeInLooks(
       plan, prober, clock, sources, sinks, done, cancel, progress, [&](double look_alpha) {
         return EveryGateDecided(AnalyzeSoFar(m, d, sinks, look_alpha, {}));
       });
 
+  for (SourceSink& s : sinks) s.Flush();  // the probe threads have stopped
   if (!sources.empty()) {
     probe_checks.push_back(ProbeCheck(run.outcomes, run.seconds, prober.mode()));
   }
@@ -242,7 +246,7 @@ Result<CheckRun> RunCheck(const CheckSettings& settings, CommandRunner& runner, 
   out.report.config = settings.config;
   out.report.interrupted = cancel != nullptr && cancel->load();
   AddRunNotes(m, d, run, &out.report);
-  for (const SourceSink& s : sinks) out.records += s.records;
+  if (records) out.records_status = records->status();
   return out;
 }
 

@@ -6,16 +6,33 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "meshverify/aggregate.h"
 #include "meshverify/check.h"
 #include "meshverify/clock.h"
+#include "meshverify/file_system.h"
 #include "meshverify/prober.h"
 #include "meshverify/reply_parser.h"
 
 namespace meshverify::check_internal {
+
+// The records file shared by every source's sink: Write may be called from any thread. After
+// the first failed write every later one is skipped (nothing more piles up in memory).
+class RecordsOut {
+ public:
+  explicit RecordsOut(FileWriter* writer) : writer_(writer) {}
+  void Write(std::string_view lines);
+  Status status() const;
+
+ private:
+  mutable std::mutex mu_;
+  FileWriter* writer_;
+  Status status_;
+};
 
 // Counts one source's records. Add is called on that source's probe thread only; the other
 // members are read once probing has stopped (ProbeEverySource joins its threads).
@@ -23,11 +40,13 @@ struct SourceSink {
   const ReplyParser* parser = nullptr;
   const std::map<std::string, std::string>* cluster_of_pod = nullptr;  // destination pods
   std::atomic<uint64_t>* done = nullptr;  // records of every source so far, for progress
-  bool keep_records = false;
+  RecordsOut* records_out = nullptr;      // nullptr: no records asked for
   Aggregator agg;
-  std::string records;  // JSONL, when keep_records
+  std::string pending;  // records lines not yet written, at most about kRecordsChunkBytes
 
   void Add(ProbeRecord&& r);
+  // Writes the pending lines to records_out.
+  void Flush();
 };
 
 // The probing of a run, summed over its looks.

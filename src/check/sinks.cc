@@ -6,8 +6,28 @@
 
 namespace meshverify::check_internal {
 
+void RecordsOut::Write(std::string_view lines) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (status_.ok() && !lines.empty()) status_ = writer_->Write(lines);
+}
+
+Status RecordsOut::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+void SourceSink::Flush() {
+  if (records_out == nullptr) return;
+  records_out->Write(pending);
+  pending.clear();
+}
+
 void SourceSink::Add(ProbeRecord&& r) {
-  if (keep_records) records += RecordToJsonLine(r) + "\n";
+  if (records_out != nullptr) {
+    pending += RecordToJsonLine(r);
+    pending += '\n';
+    if (pending.size() >= kRecordsChunkBytes) Flush();
+  }
   done->fetch_add(1, std::memory_order_relaxed);
   std::string_view cls = ClassifyRecord(r);
   if (!cls.empty()) {

@@ -2,7 +2,9 @@
 // records) -> Ingestor -> Analyze -> report and exit code. Files are read in 1 MiB chunks, so
 // memory depends on the number of categories, not on the size of the input.
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -53,12 +55,18 @@ Status IngestOne(const std::string& path, Environment& env, Ingestor* ing) {
   };
   if (path == "-") {
     std::vector<char> buf(kChunkBytes);
+    int error = 0;  // as ReadFileOrStdin: errno of the failed read(2) (closed stdin, EIO)
     while (*env.in && !Stopped(env)) {
+      errno = 0;
       env.in->read(buf.data(), static_cast<std::streamsize>(buf.size()));
       std::streamsize n = env.in->gcount();
+      if (n <= 0 && errno != 0 && errno != EINTR) error = errno;
       if (n <= 0 || !feed({buf.data(), static_cast<size_t>(n)})) break;
     }
-    if (env.in->bad()) return Status::InvalidInput("-: read error");
+    if (error != 0 || env.in->bad()) {
+      return Status::InvalidInput(std::string("-: cannot read stdin: ") +
+                                  (error != 0 ? std::strerror(error) : "read error"));
+    }
   } else if (Status s = env.fs->ReadChunks(path, kChunkBytes, feed); !s.ok()) {
     return s;
   }

@@ -94,14 +94,34 @@ class TerminalProgress : public ProgressSink {
   std::ostream& err_;
 };
 
-// Writes the report, then (--quit-sidecar) lets the sidecar go: the report is out first.
-ExitCode Emit(const CheckFlags& flags, const CheckRun& run, Environment& env) {
-  if (!flags.records.empty()) {
-    if (Status s = env.fs->WriteFile(flags.records, run.records); !s.ok()) {
-      return ReportError(env, "check", s.WithPrefix("could not run"));
-    }
+// The --records file, opened before the run so that every record goes out as it comes (a
+// regular file appears, atomically, when the run ends). nullptr when none was asked for.
+Result<std::unique_ptr<FileWriter>> OpenRecords(const CheckFlags& flags, Environment& env) {
+  if (flags.records.empty()) return std::unique_ptr<FileWriter>();
+  return env.fs->OpenWriter(flags.records);
+}
+
+// Runs the check with `prober`, then writes the records file, the report and (--quit-sidecar)
+// lets the sidecar go: the report is out first. A records file that could not be written is
+// exit 3, after the report.
+ExitCode CheckAndEmit(const CheckFlags& flags, CheckSettings settings, Prober& prober,
+                      Environment& env) {
+  Result<std::unique_ptr<FileWriter>> records = OpenRecords(flags, env);
+  if (!records.ok()) {
+    return ReportError(env, "check", records.status().WithPrefix("could not run"));
   }
-  const ExitCode code = EmitReport(run.report, flags.output, env, "check");
+  settings.records = records->get();
+  TerminalProgress progress(*env.err);
+  Result<CheckRun> run =
+      ::meshverify::RunCheck(settings, *env.runner, prober, *env.clock, env.interrupted,
+                             env.err_is_tty ? &progress : nullptr);
+  if (!run.ok()) return ReportError(env, "check", run.status().WithPrefix("could not run"));
+  Status records_status = run->records_status;
+  if (*records && records_status.ok()) records_status = (*records)->Commit();
+  ExitCode code = EmitReport(run->report, flags.output, env, "check");
+  if (!records_status.ok()) {
+    code = ReportError(env, "check", records_status.WithPrefix("could not run"));
+  }
   if (flags.shard.quit_sidecar) {
     if (Status s = HttpPostEmpty(kQuitUrl, std::chrono::seconds(5)); !s.ok()) {
       ReportError(env, "check", s.WithPrefix("--quit-sidecar"));
@@ -134,7 +154,6 @@ ExitCode RunDirectCheck(const CheckFlags& flags, MeshConfig mesh, Environment& e
   mesh.run.requests = part;
   mesh.run.looks = static_cast<int>(std::min<uint64_t>(mesh.run.looks, part));
   settings.mesh = mesh;
-  settings.keep_records = !flags.records.empty();
   settings.direct_source =
       ProbeSource{flags.source_cluster,
                   flags.shard.source_name.empty() ? "direct" : flags.shard.source_name,
@@ -145,12 +164,7 @@ ExitCode RunDirectCheck(const CheckFlags& flags, MeshConfig mesh, Environment& e
   settings.direct_destinations = flags.shard.instance_clusters;
   settings.direct_destination_ips = flags.shard.instance_ips;
   DirectProber prober(*env.clock);
-  TerminalProgress progress(*env.err);
-  Result<CheckRun> run =
-      ::meshverify::RunCheck(settings, *env.runner, prober, *env.clock, env.interrupted,
-                             env.err_is_tty ? &progress : nullptr);
-  if (!run.ok()) return ReportError(env, "check", run.status().WithPrefix("could not run"));
-  return Emit(flags, *run, env);
+  return CheckAndEmit(flags, std::move(settings), prober, env);
 }
 
 }  // namespace
@@ -222,18 +236,12 @@ ExitCode RunCheck(const CheckFlags& flags, Environment& env) {
   CheckSettings settings;
   settings.mesh = *mesh;
   settings.config = PlanToJson(flags, *mesh);
-  settings.keep_records = !flags.records.empty();
   probe::ExecOptions exec;
   exec.exec_requests = flags.exec_requests;
   exec.max_parallel = flags.max_parallel;
   if (flags.seed) exec.markers = probe::SeededMarkers(*flags.seed);
   probe::ExecProber prober(*env.runner, *env.clock, exec);
-  TerminalProgress progress(*env.err);
-  Result<CheckRun> run =
-      ::meshverify::RunCheck(settings, *env.runner, prober, *env.clock, env.interrupted,
-                             env.err_is_tty ? &progress : nullptr);
-  if (!run.ok()) return ReportError(env, "check", run.status().WithPrefix("could not run"));
-  return Emit(flags, *run, env);
+  return CheckAndEmit(flags, std::move(settings), prober, env);
 }
 
 }  // namespace meshverify::cli

@@ -1,10 +1,12 @@
 // `meshverify report FILE.json [-o FORMAT] [--json|--junit|--markdown|--html PATH]`: renders a
-// saved report, of check/analyze/merge or of load (meshverify.load/v1, by its "schema"). The exit code is the report's verdict exit code, so a saved run can be
-// re-gated; a file that is not a report gives one line naming the file and place, and exit 2.
+// saved report, of check/analyze/merge or of load (meshverify.load/v1, by its "schema"). The exit
+// code is the report's verdict exit code, so a saved run can be re-gated; a file that is not a
+// report gives one line naming the file and place, and exit 2.
 #include <ostream>
 
 #include "cli/commands.h"
 #include "cli/merge_load.h"
+#include "meshverify/analyze.h"
 #include "meshverify/render.h"
 
 namespace meshverify::cli {
@@ -15,7 +17,8 @@ constexpr char kHelpTail[] =
     "-f/--format is the old spelling of -o. --list-formats prints each format's name and\n"
     "file extension.\n"
     "Exit code: the report's verdict (0 pass, 1 fail, 3 error, 4 inconclusive); 2 when FILE is\n"
-    "not a report.\n";
+    "not a report, or its numbers disagree (totals, shares, gates or verdict not what its\n"
+    "counts give: an edited file).\n";
 
 }  // namespace
 
@@ -24,9 +27,8 @@ Result<ReportFlags> ParseReportFlags(const Args& args) {
   OutputOptionValues output;
   std::optional<std::string> format;
   po::options_description desc("meshverify report FILE.json [options]");
-  desc.add_options()("help,h", "show this help")(
-      "format,f", Optional(&format)->value_name("FMT"),
-      ("the same as -o: " + RendererChoices()).c_str())(
+  desc.add_options()("help,h", "show this help")("format,f", Optional(&format)->value_name("FMT"),
+                                                 ("the same as -o: " + RendererChoices()).c_str())(
       "list-formats", po::bool_switch(&f.list_formats), "list the output formats and exit");
   AddOutputOptions(desc, &output);
   po::options_description all;
@@ -65,10 +67,14 @@ ExitCode RunReport(const ReportFlags& f, Environment& env) {
   if (IsLoadReport(*text)) {
     Result<load::LoadReport> load = load::ParseLoadReport(*text, name);
     if (!load.ok()) return ReportError(env, "report", load.status());
+    if (Status s = load::CrossCheckLoadReport(*load, name); !s.ok()) {
+      return ReportError(env, "report", s);
+    }
     return EmitMergedLoadReport(*load, f.output, env, "report");
   }
   Result<Report> report = ParseReport(*text, name);
   if (!report.ok()) return ReportError(env, "report", report.status());
+  if (Status s = CrossCheckReport(*report, name); !s.ok()) return ReportError(env, "report", s);
   return EmitReport(*report, f.output, env, "report");
 }
 

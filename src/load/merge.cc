@@ -114,11 +114,52 @@ ShardStatus StatusOf(const LoadReport& r, const std::string& name) {
   return s;
 }
 
+// Every count a merge may add up (totals, errors, shares, instances, histograms, of the summary,
+// the steps and every window), summed over all reports: when that fits in 64 bits, so does
+// each sum the merge makes, so none can wrap. Fails naming the report that makes it overflow.
+class CountBudget {
+ public:
+  bool Add(uint64_t n) { return !__builtin_add_overflow(sum_, n, &sum_); }
+  bool AddWindow(const Window& w) {
+    bool fits = Add(w.requests) && Add(w.ok) && Add(w.late);
+    for (const auto& [k, n] : w.errors) fits = fits && Add(n);
+    for (const auto* dim : {&w.by_cluster, &w.by_version}) {
+      for (const auto& [k, sh] : *dim) fits = fits && Add(sh.count);
+    }
+    for (const auto& [k, i] : w.by_instance) fits = fits && Add(i.count);
+    for (const auto& [k, h] : w.latency_hist) fits = fits && Add(h.count());
+    for (const auto& [k, l] : w.latency_ms) fits = fits && Add(l.count);
+    for (const auto& [k, n] : w.by_connection) fits = fits && Add(n);
+    return fits;
+  }
+  bool AddReport(const LoadReport& r) {
+    bool fits = Add(r.requests) && Add(r.ok) && Add(r.late) && Add(r.not_issued) &&
+                Add(r.not_reported) && AddWindow(r.summary);
+    for (const auto& [k, n] : r.errors) fits = fits && Add(n);
+    for (const Step& s : r.steps) fits = fits && AddWindow(s.summary);
+    for (const auto* ws : {&r.windows, &r.pooled}) {
+      for (const Window& w : *ws) fits = fits && AddWindow(w);
+    }
+    for (const ShardStatus& sh : r.shards) fits = fits && Add(sh.planned) && Add(sh.requests);
+    return fits;
+  }
+
+ private:
+  uint64_t sum_ = 0;
+};
+
 }  // namespace
 
 Result<LoadReport> MergeLoadReports(std::span<const LoadReport> reports,
                                     std::span<const std::string> names) {
   if (reports.empty()) return Status::InvalidInput("merge: no reports to merge");
+  CountBudget budget;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    if (!budget.AddReport(reports[i])) {
+      return Status::InvalidInput("merge: " + (i < names.size() ? names[i] : std::to_string(i)) +
+                                  ": its counts make the sums overflow 64 bits");
+    }
+  }
   std::vector<nlohmann::json> configs;
   std::vector<double> starts;
   for (const LoadReport& r : reports) {

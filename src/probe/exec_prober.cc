@@ -223,6 +223,12 @@ ProbeOutcome ExecProber::Probe(const ProbeSource& source, const ProbeSpec& spec,
     ++out.failed_attempts;
     ++failures;
     out.last_error = DescribeFailure(source, r, parser);
+    if (parser.out_of_order() > 0) {
+      // Records past the missing one went out already (the reorder buffer was full): sending
+      // from `next` again would count them twice, so the rest of this exec's block is lost.
+      parser.StopAll(out.last_error);
+      next = exec_end;
+    }
     if (failures >= options_.max_exec_failures) {
       out.gave_up = true;
       for (uint64_t seq = next; seq < n; ++seq) emit(LostRecord(source, seq, out.last_error));

@@ -76,9 +76,13 @@ struct FrameParser::Impl {
   void OnResult(Curl& curl, std::string_view rest);
   void EndPiece();
   void EmitReady();
+  void Hold(ProbeRecord&& r);
+  void EmitHeld(std::map<uint64_t, ProbeRecord>::iterator it);
+  bool Reported(uint64_t seq) const;
   void Emit(ProbeRecord&& r);
   ProbeRecord Lost(uint64_t seq, std::string why) const;
   uint64_t Stop(const std::string& lost_reason);
+  uint64_t StopAll(const std::string& why);
 
   std::string marker_;
   ProbeSource source_;
@@ -98,6 +102,8 @@ struct FrameParser::Impl {
   uint64_t expect_first_ = 0, expect_end_ = 0;  // expect_end_ 0: any block
   std::vector<Curl> curls_;
   std::map<uint64_t, ProbeRecord> held_;  // results waiting for an earlier seq
+  size_t held_bytes_ = 0;                 // their bodies plus kHeldRecordOverhead each
+  uint64_t out_of_order_ = 0;             // records emitted past a missing one (buffer full)
   uint64_t next_seq_ = 0;
   uint64_t emitted_ = 0;
   uint64_t connections_ = 0;  // connection ids given: 1, 2, ...
@@ -186,9 +192,8 @@ void FrameParser::Impl::OnFrame(std::string_view rest) {
     for (; next_seq_ < block_end_; ++next_seq_) {
       auto it = held_.find(next_seq_);
       if (it != held_.end()) {
-        Emit(std::move(it->second));
-        held_.erase(it);
-      } else {
+        EmitHeld(it);
+      } else if (!Reported(next_seq_)) {  // a reported one not held went out of order
         Emit(Lost(next_seq_, ""));
       }
     }
@@ -327,7 +332,7 @@ void FrameParser::Impl::OnResult(Curl& curl, std::string_view rest) {
   curl.body.clear();
   curl.body_size = 0;
   // Held until the piece ends (EndPiece), so that OnPiece sees the piece's results together.
-  held_.emplace(seq, std::move(r));
+  Hold(std::move(r));
   piece_.push_back(seq);
 }
 
@@ -341,11 +346,39 @@ void FrameParser::Impl::EndPiece() {
   EmitReady();
 }
 
+void FrameParser::Impl::Hold(ProbeRecord&& r) {
+  held_bytes_ += r.body.size() + kHeldRecordOverhead;
+  uint64_t seq = r.seq;
+  held_.emplace(seq, std::move(r));
+}
+
+void FrameParser::Impl::EmitHeld(std::map<uint64_t, ProbeRecord>::iterator it) {
+  held_bytes_ -= it->second.body.size() + kHeldRecordOverhead;
+  Emit(std::move(it->second));
+  held_.erase(it);
+}
+
+// True when the curl of `seq` has reported it (its results come in its request order).
+bool FrameParser::Impl::Reported(uint64_t seq) const {
+  if (curls_.empty() || seq < block_first_) return false;
+  const uint64_t stride = curls_[0].stride;
+  const uint64_t j = (seq - block_first_) % stride;
+  return j < curls_.size() && (seq - curls_[j].first) / stride < curls_[j].reported;
+}
+
 void FrameParser::Impl::EmitReady() {
-  while (!held_.empty() && held_.begin()->first == next_seq_) {
-    Emit(std::move(held_.begin()->second));
-    held_.erase(held_.begin());
+  while (next_seq_ < block_end_) {
+    if (!held_.empty() && held_.begin()->first == next_seq_) {
+      EmitHeld(held_.begin());
+    } else if (out_of_order_ == 0 || !Reported(next_seq_)) {
+      break;  // missing: what comes after waits for it
+    }         // else reported, not held: it went out of order already
     ++next_seq_;
+  }
+  // The reorder buffer is full: the earliest held go out now, ahead of the missing one.
+  while (held_bytes_ > kMaxHeldBytes && !held_.empty()) {
+    EmitHeld(held_.begin());
+    ++out_of_order_;
   }
 }
 
@@ -398,6 +431,27 @@ uint64_t FrameParser::Impl::Stop(const std::string& lost_reason) {
     }
   }
   held_.clear();
+  held_bytes_ = 0;
+  state_ = State::kDone;
+  return emitted_ - before;
+}
+
+uint64_t FrameParser::Impl::StopAll(const std::string& why) {
+  if (state_ != State::kBlock) {
+    state_ = State::kDone;
+    return 0;
+  }
+  uint64_t before = emitted_;
+  for (; next_seq_ < block_end_; ++next_seq_) {
+    auto it = held_.find(next_seq_);
+    if (it != held_.end()) {
+      EmitHeld(it);
+    } else if (!Reported(next_seq_)) {
+      Emit(Lost(next_seq_, why));
+    }
+  }
+  held_.clear();
+  held_bytes_ = 0;
   state_ = State::kDone;
   return emitted_ - before;
 }
@@ -420,5 +474,8 @@ bool FrameParser::in_block() const { return impl_->state_ == Impl::State::kBlock
 uint64_t FrameParser::emitted() const { return impl_->emitted_; }
 uint64_t FrameParser::connections() const { return impl_->connections_; }
 uint64_t FrameParser::next_seq() const { return impl_->next_seq_; }
+uint64_t FrameParser::out_of_order() const { return impl_->out_of_order_; }
+size_t FrameParser::held_bytes() const { return impl_->held_bytes_; }
+uint64_t FrameParser::StopAll(const std::string& why) { return impl_->StopAll(why); }
 
 }  // namespace meshverify::probe

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -108,7 +110,7 @@ TEST_F(CheckPipelineTest, HealthyMeshPassesWithTheProbersRecords) {
     EXPECT_EQ(c.source.ns, "sample");
     EXPECT_EQ(c.source.container, "sleep");
   }
-  EXPECT_TRUE(run->records.empty());
+  EXPECT_TRUE(run->records_status.ok());
 }
 
 // An exact 50/50 split is decided at the second look of four (1000 of 2000 requests).
@@ -182,24 +184,68 @@ TEST_F(CheckPipelineTest, DiscoveryFailureIsCouldNotRunAndSendsNothing) {
   EXPECT_TRUE(prober_.calls().empty());
 }
 
-TEST_F(CheckPipelineTest, RecordsAreKeptInSourceOrderWhenAsked) {
+// A FileWriter that keeps what it is given, piece by piece (from any thread).
+class PiecesWriter : public FileWriter {
+ public:
+  Status Write(std::string_view text) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    pieces.emplace_back(text);
+    return fail_after >= 0 && static_cast<int>(pieces.size()) > fail_after
+               ? Status::Unavailable("r.jsonl: No space left on device")
+               : Status::Ok();
+  }
+  Status Commit() override {
+    committed = true;
+    return Status::Ok();
+  }
+  std::vector<std::string> pieces;
+  bool committed = false;
+  int fail_after = -1;  // >= 0: writes after that many fail
+
+ private:
+  std::mutex mu_;
+};
+
+// The records go out in chunks as they come (never all at the end, never more than about
+// kRecordsChunkBytes held per source), each source's in seq order; RunCheck does not Commit.
+TEST_F(CheckPipelineTest, RecordsAreStreamedInChunksInSeqOrderPerSource) {
   CheckSettings s = Settings(1);
-  s.keep_records = true;
+  PiecesWriter out;
+  s.records = &out;
   Result<CheckRun> run = Run(s);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  std::istringstream lines(run->records);
-  std::string line;
-  std::vector<ProbeRecord> records;
-  while (std::getline(lines, line)) {
-    Result<ProbeRecord> r = ParseRecordLine(line, "records", records.size() + 1);
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    records.push_back(*r);
+  EXPECT_TRUE(run->records_status.ok());
+  EXPECT_FALSE(out.committed);
+  ASSERT_GT(out.pieces.size(), 2u);
+  std::map<std::string, uint64_t> next_seq;
+  size_t lines_count = 0;
+  for (const std::string& piece : out.pieces) {
+    EXPECT_LT(piece.size(), kRecordsChunkBytes + 4096);
+    ASSERT_EQ(piece.back(), '\n');
+    std::istringstream lines(piece);
+    std::string line;
+    while (std::getline(lines, line)) {
+      Result<ProbeRecord> r = ParseRecordLine(line, "records", ++lines_count);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_EQ(r->seq, next_seq[r->source_pod]++) << r->source_pod;
+    }
   }
-  ASSERT_EQ(records.size(), 4000u);
-  EXPECT_EQ(records[0].source_pod, kSleep1);
-  EXPECT_EQ(records[1999].seq, 1999u);
-  EXPECT_EQ(records[2000].source_pod, kSleep2);
-  EXPECT_EQ(records[2000].seq, 0u);
+  EXPECT_EQ(lines_count, 4000u);
+  EXPECT_EQ(next_seq[kSleep1], 2000u);
+  EXPECT_EQ(next_seq[kSleep2], 2000u);
+}
+
+// The first failed write is the run's records_status, and nothing more is written.
+TEST_F(CheckPipelineTest, ARecordsWriteErrorStopsTheWritingAndIsReported) {
+  CheckSettings s = Settings(1);
+  PiecesWriter out;
+  out.fail_after = 1;
+  s.records = &out;
+  Result<CheckRun> run = Run(s);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->records_status.message(), "r.jsonl: No space left on device");
+  EXPECT_EQ(out.pieces.size(), 2u);
+  EXPECT_EQ(run->report.sources.size(), 2u);  // the counting goes on
 }
 
 // Progress is told from the thread that called RunCheck, never from a probe thread.

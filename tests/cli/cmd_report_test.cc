@@ -36,6 +36,41 @@ TEST(CmdReportTest, DashOHtmlPrintsHtmlAndExitsWithTheVerdict) {
   EXPECT_FALSE(fs.Contents("html").has_value());
 }
 
+// An edited verdict (fail -> pass) would re-gate a failed run as passed: exit 2, one line.
+TEST(CmdReportTest, AnEditedVerdictIsRefusedWithExit2) {
+  testing::FakeFileSystem fs;
+  std::ifstream f(kSamples + "fail.json", std::ios::binary);
+  std::ostringstream text;
+  text << f.rdbuf();
+  std::string edited = text.str();
+  const std::string from = "\"verdict\": \"fail\"";
+  ASSERT_NE(edited.find(from), std::string::npos);
+  edited.replace(edited.find(from), from.size(), "\"verdict\": \"pass\"");
+  fs.Add("edited.json", edited);
+  Outcome o = RunCli({"report", "edited.json"}, "", &fs);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.out, "");
+  EXPECT_EQ(o.err, "meshverify report: edited.json: /verdict: pass, but the checks give fail\n");
+}
+
+// The same for a load report: its verdict must be what its SLOs give.
+TEST(CmdReportTest, AnEditedLoadVerdictIsRefusedWithExit2) {
+  testing::FakeFileSystem fs;
+  std::ifstream f(kSamples + "load/direct.json", std::ios::binary);
+  std::ostringstream text;
+  text << f.rdbuf();
+  std::string edited = text.str();
+  const std::string from = "\"verdict\": \"pass\"";
+  ASSERT_NE(edited.rfind(from), std::string::npos);
+  edited.replace(edited.rfind(from), from.size(), "\"verdict\": \"fail\"");
+  fs.Add("load.json", edited);
+  Outcome o = RunCli({"report", "load.json"}, "", &fs);
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err, "meshverify report: load.json: /verdict: fail, but its SLOs give pass\n");
+  fs.Add("load.json", text.str());
+  EXPECT_EQ(RunCli({"report", "load.json"}, "", &fs).code, 0);
+}
+
 TEST(CmdReportTest, FileFlagsWriteTheGoldenBytesAndStdoutKeepsText) {
   testing::FakeFileSystem fs;
   fs.Add("in.json", Gold("two_sources_fail.json"));

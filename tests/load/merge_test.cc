@@ -3,6 +3,7 @@
 // and the merged report equals the sum of its shards in every count (through JSON too).
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <sstream>
 
 #include "fakes/fake_clock.h"
@@ -147,6 +148,21 @@ TEST(MergeLoadReportsTest, RefusesOtherSettingsAndNonLoadReports) {
             "merge: b.json was run with other settings than a.json: config/rate: 90 vs 100");
   EXPECT_EQ(ParseLoadReport("{\"schema\": \"meshverify.report/v1\"}", "x.json").status().message(),
             "x.json: /schema: expected \"meshverify.load/v1\"");
+}
+
+// Counts that would wrap when summed are refused, not wrapped (issue 15 item 8).
+TEST(MergeLoadReportsTest, RefusesSumsThatOverflow) {
+  std::vector<LoadReport> in = {RunShard(0, 2, milliseconds(0)), RunShard(1, 2, milliseconds(0))};
+  const std::vector<std::string> names = {"a.json", "b.json"};
+  ASSERT_TRUE(MergeLoadReports(in, names).ok());
+  const uint64_t huge = std::numeric_limits<uint64_t>::max() - 100;
+  in[1].requests = in[1].ok = huge;
+  EXPECT_EQ(MergeLoadReports(in, names).status().message(),
+            "merge: b.json: its counts make the sums overflow 64 bits");
+  in[1] = RunShard(1, 2, milliseconds(0));
+  ASSERT_FALSE(in[1].windows.empty());
+  in[1].windows[0].ok = huge;  // one window is enough
+  EXPECT_FALSE(MergeLoadReports(in, names).ok());
 }
 
 }  // namespace

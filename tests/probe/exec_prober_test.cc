@@ -108,6 +108,48 @@ TEST(ExecProberTest, FailedExecIsRetriedForTheRequestsNotYetRecorded) {
       << o.last_error;
 }
 
+// A failed exec after the reorder buffer let records out ahead of a missing one is not resent
+// (that would count them twice): the rest of its block is lost, the next block goes on.
+TEST(ExecProberTest, AFailedExecAfterOutOfOrderRecordsLosesItsBlockNotCountsTwice) {
+  FakeCommandRunner runner;
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  runner.On(IsExec(), [=](const FakeCommandRunner::Argv& argv) -> Result<CommandResult> {
+    auto p = ParseProbeScript(argv.back());
+    if (!p) return Status::Internal("not a probe script");
+    if (calls->fetch_add(1) > 0) return FakeCommandRunner::Ok(FramedProbeOutput(*p, Hello));
+    // Curl 0 of 4 hangs on its first request; curl 1 reports all its 200, 64 KiB each.
+    const std::string m = p->marker, body(64 * 1024, 'x');
+    std::string out = m + " S " + std::to_string(p->first) + " " + std::to_string(p->end) + "\n";
+    for (int j = 0; j < 4; ++j) {
+      out += m + " F " + std::to_string(j) + " " + std::to_string(p->first + j) + " 4\n";
+    }
+    for (int i = 0; i < 200; ++i) {
+      std::string piece = body + m + " W " + std::to_string(i) + " 200 0 0.0001 0.0002 0 " +
+                          std::to_string(body.size()) + "\n";
+      out += m + " D 1 " + std::to_string(piece.size()) + "\n" + piece;
+    }
+    CommandResult r = FakeCommandRunner::Ok(out);
+    r.exit_code = 137;
+    r.stderr_text = "command terminated with exit code 137\n";
+    return r;
+  });
+  FakeClock clock;
+  Sink sink;
+  ExecOptions exec;
+  exec.exec_requests = 800;
+  ProbeOutcome o =
+      ExecProber(runner, clock, exec).Probe(Target(), Options(1600), nullptr, sink.fn());
+  EXPECT_EQ(o.attempts, 2);
+  EXPECT_EQ(o.failed_attempts, 1);
+  EXPECT_FALSE(o.gave_up);
+  EXPECT_EQ(o.requests, 1600u);
+  EXPECT_EQ(o.lost, 600u);  // the first block's requests no curl reported
+  sink.ExpectEachSeqOnce(1600);
+  auto second = ParseProbeScript(runner.calls()[1].back());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->first, 800u);
+}
+
 TEST(ExecProberTest, PodGoneMidRunLosesNothingFromTheAccounting) {
   FakeCommandRunner runner;
   runner.On(IsExec(), Pod([](int call) { return call == 0 ? 20 : 0; }, [](int) { return 1; },

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,9 @@ std::string Piece(int curl, const std::string& bytes) {
 }
 
 std::string Block() {
-  return "mv: S 0 4\nmv: F 0 0 2\nmv: F 1 1 2\n" + Piece(1, kCurl1) + Piece(0, kCurl0.substr(0, 20)) +
-         Piece(0, kCurl0.substr(20)) + "mv: C 0 0\nmv: C 1 7\nmv: E\n";
+  return "mv: S 0 4\nmv: F 0 0 2\nmv: F 1 1 2\n" + Piece(1, kCurl1) +
+         Piece(0, kCurl0.substr(0, 20)) + Piece(0, kCurl0.substr(20)) +
+         "mv: C 0 0\nmv: C 1 7\nmv: E\n";
 }
 
 TEST(FrameParserTest, ReadsEachCurlsBodiesAndResultsWhateverTheBodiesHold) {
@@ -289,6 +291,73 @@ TEST(FrameParserTest, NumbersClientConnectionsFromNumConnectsAndLocalPort) {
   FrameParser b(kM, Source(), 1 << 16, bad.Sink());
   b.Feed("mv: S 0 1\nmv: F 0 0 1\n" + Piece(0, "mv: W 0 200 0 0 0 1 0 70000\n"));
   EXPECT_FALSE(b.ok());
+}
+
+// A stuck curl 0 (no result) while curl 1 reports 200 results of 64 KiB bodies: the records
+// held behind request 0 would reach 13 MB; the reorder buffer stops at kMaxHeldBytes and lets
+// the earliest go out of order. Every request still gets exactly one record.
+std::string BigBodies(uint64_t from, uint64_t count, const std::string& body) {
+  std::string out;
+  for (uint64_t i = from; i < from + count; ++i) {
+    out += body + "mv: W " + std::to_string(i) + " 200 0 0.000100 0.000200 0 " +
+           std::to_string(body.size()) + "\n";
+  }
+  return out;
+}
+
+void ExpectEachSeqOnce(const std::vector<ProbeRecord>& records, uint64_t n) {
+  ASSERT_EQ(records.size(), n);
+  std::vector<int> seen(n, 0);
+  for (const ProbeRecord& r : records) {
+    ASSERT_LT(r.seq, n);
+    ++seen[r.seq];
+  }
+  for (uint64_t i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << "seq " << i;
+}
+
+TEST(FrameParserTest, ReorderBufferIsBoundedAndLosesNothing) {
+  const std::string body(64 * 1024, 'x');
+  for (bool stop_all : {false, true}) {
+    Collected c;
+    FrameParser p(kM, Source(), body.size(), c.Sink());
+    p.Feed("mv: S 0 400\nmv: F 0 0 2\nmv: F 1 1 2\n");
+    size_t most = 0;
+    for (uint64_t i = 0; i < 200; i += 10) {
+      p.Feed(Piece(1, BigBodies(i, 10, body)));
+      most = std::max(most, p.held_bytes());
+    }
+    ASSERT_TRUE(p.ok()) << p.error();
+    EXPECT_LE(most, kMaxHeldBytes + 10 * (body.size() + kHeldRecordOverhead));
+    EXPECT_LE(p.held_bytes(), kMaxHeldBytes);
+    EXPECT_GT(p.out_of_order(), 50u);
+    EXPECT_EQ(p.out_of_order(), c.records.size());
+    EXPECT_EQ(p.next_seq(), 0u);  // request 0 is still missing
+    if (stop_all) {
+      const uint64_t before = c.records.size();
+      EXPECT_EQ(p.StopAll("exec failed"), 400 - before);
+    } else {
+      p.Feed("mv: C 0 7\nmv: C 1 0\nmv: E\n");
+      ASSERT_TRUE(p.ok()) << p.error();
+    }
+    ExpectEachSeqOnce(c.records, 400);
+    uint64_t lost = 0;
+    for (const ProbeRecord& r : c.records) lost += r.error.empty() ? 0 : 1;
+    EXPECT_EQ(lost, 200u);  // curl 0's requests
+    EXPECT_EQ(p.held_bytes(), 0u);
+  }
+}
+
+// Below the cap nothing goes out of order.
+TEST(FrameParserTest, ReorderBufferKeepsSeqOrderBelowItsCap) {
+  Collected c;
+  FrameParser p(kM, Source(), 1024, c.Sink());
+  p.Feed("mv: S 0 400\nmv: F 0 0 2\nmv: F 1 1 2\n" + Piece(1, BigBodies(0, 200, "hello")));
+  EXPECT_TRUE(c.records.empty());
+  EXPECT_EQ(p.out_of_order(), 0u);
+  p.Feed(Piece(0, BigBodies(0, 200, "hi")) + "mv: C 0 0\nmv: C 1 0\nmv: E\n");
+  ASSERT_TRUE(p.ok()) << p.error();
+  ExpectEachSeqOnce(c.records, 400);
+  for (uint64_t i = 0; i < 400; ++i) EXPECT_EQ(c.records[i].seq, i);
 }
 
 }  // namespace

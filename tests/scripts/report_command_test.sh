@@ -68,8 +68,14 @@ expect_rc 0 "$bin" report "$load" -o json --html "$tmp/load.html" --markdown "$t
   bad "report -o json of a load report is not the report"
 grep -q '<svg class="chart"' "$tmp/load.html" || bad "load report --html has no chart"
 grep -q '^| step | window s |' "$tmp/load.md" || bad "load report --markdown has no window table"
-jq '.verdict = "fail"' "$load" >"$tmp/load_fail.json"
+# A failing load report (an SLO failed, and so the verdict) exits 1; a verdict edited alone
+# disagrees with the SLOs: exit 2, one line naming /verdict.
+jq '.verdict = "fail" | .slos[1].status = "fail"' "$load" >"$tmp/load_fail.json"
 expect_rc 1 "$bin" report "$tmp/load_fail.json" -o junit
+jq '.verdict = "fail"' "$load" >"$tmp/load_edited.json"
+expect_rc 2 "$bin" report "$tmp/load_edited.json"
+grep -qx "meshverify report: $tmp/load_edited.json: /verdict: fail, but its SLOs give pass" "$tmp/err" ||
+  bad "an edited load verdict: $(cat "$tmp/err")"
 jq '.requests = 1' "$load" >"$tmp/load_bad.json"
 expect_rc 2 "$bin" report "$tmp/load_bad.json"
 

@@ -121,6 +121,47 @@ void BM_IngestJsonl(benchmark::State& state) {
 }
 BENCHMARK(BM_IngestJsonl)->Unit(benchmark::kMillisecond);
 
+// The record parser alone, per line of the same capture: the DOM parser (what BM_IngestJsonl
+// ran before the fast path) and the fast path (what ParseRecordLine runs first).
+std::vector<std::string_view> Lines(const std::string& capture) {
+  std::vector<std::string_view> lines;
+  for (size_t i = 0; i < capture.size();) {
+    const size_t nl = capture.find('\n', i);
+    lines.push_back(std::string_view(capture).substr(i, nl - i));
+    i = nl + 1;
+  }
+  return lines;
+}
+
+void BM_ParseRecordLineDom(benchmark::State& state) {
+  static const std::string capture = MakeJsonlCapture(100'000, 4);
+  static const std::vector<std::string_view> lines = Lines(capture);
+  for (auto _ : state) {
+    for (std::string_view line : lines) {
+      Result<ProbeRecord> r = ParseRecordLineDom(line, "capture", 1);
+      benchmark::DoNotOptimize(r.ok());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * lines.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * capture.size()));
+}
+BENCHMARK(BM_ParseRecordLineDom)->Unit(benchmark::kMillisecond);
+
+void BM_ParseRecordLineFast(benchmark::State& state) {
+  static const std::string capture = MakeJsonlCapture(100'000, 4);
+  static const std::vector<std::string_view> lines = Lines(capture);
+  ProbeRecord r;
+  for (auto _ : state) {
+    for (std::string_view line : lines) {
+      if (!ParseRecordLineFast(line, &r)) state.SkipWithError("fast path declined a line");
+      benchmark::DoNotOptimize(r.seq);
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * lines.size()));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * capture.size()));
+}
+BENCHMARK(BM_ParseRecordLineFast)->Unit(benchmark::kMillisecond);
+
 // Reads stdin through one Ingestor; prints lines, requests and ok.
 int IngestStdin() {
   Result<Ingestor> ing = Ingestor::Create({});

@@ -118,6 +118,7 @@ struct Ingestor::State {
   std::vector<CachedLine> line_cache{kLineCache};  // entries point into `slots`: reset with it
   std::unordered_map<std::string, size_t> slot_index;
   std::string slot_key;
+  ProbeRecord record;  // the JSONL line being read; its buffers are reused
 
   State(IngestOptions o, ReplyParser p) : options(std::move(o)), parser(std::move(p)) {}
 
@@ -227,11 +228,11 @@ struct Ingestor::State {
   }
 
   void CountJsonl(std::string_view line) {
-    Result<ProbeRecord> r = ParseRecordLine(line, name, line_no);
-    if (!r.ok()) {
-      error = r.status();
+    if (Status s = ParseRecordLineInto(line, name, line_no, &record); !s.ok()) {
+      error = s;
       return;
     }
+    const ProbeRecord* r = &record;
     const std::string_view cls = ClassifyRecord(*r);
     if (!cls.empty()) {
       agg.AddError(r->source_cluster, r->source_pod, cls);

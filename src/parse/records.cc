@@ -3,6 +3,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "meshverify/json_parse.h"
 #include "meshverify/utf8.h"
@@ -100,21 +101,37 @@ Status FillRecord(const json& j, const std::string& where, ProbeRecord* r) {
 
 }  // namespace
 
-Result<ProbeRecord> ParseRecordLine(std::string_view line, std::string_view source,
-                                    uint64_t line_no) {
+Result<ProbeRecord> ParseRecordLineDom(std::string_view line, std::string_view source,
+                                       uint64_t line_no) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   JsonParse parsed = ParseJsonText(line);
   const std::string where = Where(source, line_no);
   if (!parsed.ok()) {
-    return Status::InvalidInput(where + "byte " + std::to_string(parsed.error->byte) +
-                                ": invalid JSON: " +
-                                SanitizeUtf8(parsed.error->reason, kMaxDetailBytes));
+    return Status::InvalidInput(
+        where + "byte " + std::to_string(parsed.error->byte) +
+        ": invalid JSON: " + SanitizeUtf8(parsed.error->reason, kMaxDetailBytes));
   }
   const json& j = parsed.value;
   if (!j.is_object()) return Status::InvalidInput(where + "expected a JSON object");
   ProbeRecord r;
   if (Status s = FillRecord(j, where, &r); !s.ok()) return s;
   return r;
+}
+
+Status ParseRecordLineInto(std::string_view line, std::string_view source, uint64_t line_no,
+                           ProbeRecord* r) {
+  if (ParseRecordLineFast(line, r)) return Status::Ok();
+  Result<ProbeRecord> dom = ParseRecordLineDom(line, source, line_no);
+  if (!dom.ok()) return dom.status();
+  *r = std::move(dom).value();
+  return Status::Ok();
+}
+
+Result<ProbeRecord> ParseRecordLine(std::string_view line, std::string_view source,
+                                    uint64_t line_no) {
+  ProbeRecord r;
+  if (ParseRecordLineFast(line, &r)) return r;
+  return ParseRecordLineDom(line, source, line_no);
 }
 
 std::string RecordToJsonLine(const ProbeRecord& r) {

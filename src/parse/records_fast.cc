@@ -179,6 +179,7 @@ class Scanner {
     const char* start = p_;
     bool integral = true;
     if (!NumberToken(&integral)) return false;
+    if (ShortDecimal(start, p_, out)) return true;
     double v = 0;
     const auto [ptr, ec] = std::from_chars(start, p_, v);
     if (ec != std::errc() || ptr != p_) return false;  // out of range: nlohmann's call
@@ -210,6 +211,32 @@ class Scanner {
   }
 
  private:
+  // The common "12.34" (at most 15 digits, no exponent), converted exactly as strtod does: the
+  // digits are an exact integer below 2^53 and 10^k (k <= 15) is exact, so one IEEE division
+  // gives the correctly rounded value (Clinger's fast path). False: use from_chars.
+  static bool ShortDecimal(const char* p, const char* end, double* out) {
+    static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const bool negative = *p == '-';
+    if (negative) ++p;
+    uint64_t m = 0;
+    int digits = 0, frac = 0;
+    bool after_point = false;
+    for (; p < end; ++p) {
+      if (*p == '.') {
+        after_point = true;
+        continue;
+      }
+      if (*p < '0' || *p > '9' || ++digits > 15) return false;  // an exponent, or too long
+      m = m * 10 + static_cast<uint64_t>(*p - '0');
+      frac += after_point ? 1 : 0;
+    }
+    const double v = static_cast<double>(m) / kPow10[frac];
+    // "-0" is the integer 0 to nlohmann (+0); "-0.0" is the double -0.
+    *out = negative && (after_point || m != 0) ? -v : v;
+    return true;
+  }
+
   static bool IsPlain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
   bool Literal(std::string_view word) {

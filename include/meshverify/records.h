@@ -49,9 +49,10 @@ inline constexpr std::string_view kRecordSchema = "meshverify.record/v1";
                                                   uint64_t line_no);
 
 // Same as ParseRecordLine, into *r (its strings' buffers are reused: the fast loop of
-// `analyze`). On error *r is unspecified.
+// `analyze`). Sets *has_seq, when not null, to whether the line has a "seq" key (a record
+// without one cannot be told from others by seq). On error *r and *has_seq are unspecified.
 [[nodiscard]] Status ParseRecordLineInto(std::string_view line, std::string_view source,
-                                         uint64_t line_no, ProbeRecord* r);
+                                         uint64_t line_no, ProbeRecord* r, bool* has_seq = nullptr);
 
 // The two halves of ParseRecordLine, for tests, benchmarks and the fuzzer that checks they
 // agree. ParseRecordLineFast reads the line in one pass without a DOM: true and *r filled when
@@ -59,7 +60,7 @@ inline constexpr std::string_view kRecordSchema = "meshverify.record/v1";
 // valid UTF-8, unknown keys with scalar values); false (with *r unspecified) for anything else
 // (errors, duplicate keys, nested unknown values, escaped keys, numbers nlohmann converts
 // differently or refuses), which ParseRecordLineDom (nlohmann's DOM) then reads or refuses.
-bool ParseRecordLineFast(std::string_view line, ProbeRecord* r);
+bool ParseRecordLineFast(std::string_view line, ProbeRecord* r, bool* has_seq = nullptr);
 [[nodiscard]] Result<ProbeRecord> ParseRecordLineDom(std::string_view line, std::string_view source,
                                                      uint64_t line_no);
 

@@ -99,10 +99,9 @@ Status FillRecord(const json& j, const std::string& where, ProbeRecord* r) {
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<ProbeRecord> ParseRecordLineDom(std::string_view line, std::string_view source,
-                                       uint64_t line_no) {
+// The DOM parser: nlohmann's, then the schema's checks key by key.
+Result<ProbeRecord> ParseDom(std::string_view line, std::string_view source, uint64_t line_no,
+                             bool* has_seq) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   JsonParse parsed = ParseJsonText(line);
   const std::string where = Where(source, line_no);
@@ -115,13 +114,21 @@ Result<ProbeRecord> ParseRecordLineDom(std::string_view line, std::string_view s
   if (!j.is_object()) return Status::InvalidInput(where + "expected a JSON object");
   ProbeRecord r;
   if (Status s = FillRecord(j, where, &r); !s.ok()) return s;
+  if (has_seq != nullptr) *has_seq = j.contains("seq");
   return r;
 }
 
+}  // namespace
+
+Result<ProbeRecord> ParseRecordLineDom(std::string_view line, std::string_view source,
+                                       uint64_t line_no) {
+  return ParseDom(line, source, line_no, nullptr);
+}
+
 Status ParseRecordLineInto(std::string_view line, std::string_view source, uint64_t line_no,
-                           ProbeRecord* r) {
-  if (ParseRecordLineFast(line, r)) return Status::Ok();
-  Result<ProbeRecord> dom = ParseRecordLineDom(line, source, line_no);
+                           ProbeRecord* r, bool* has_seq) {
+  if (ParseRecordLineFast(line, r, has_seq)) return Status::Ok();
+  Result<ProbeRecord> dom = ParseDom(line, source, line_no, has_seq);
   if (!dom.ok()) return dom.status();
   *r = std::move(dom).value();
   return Status::Ok();

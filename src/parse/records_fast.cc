@@ -434,12 +434,15 @@ void Reset(ProbeRecord* r) {
 
 }  // namespace
 
-bool ParseRecordLineFast(std::string_view line, ProbeRecord* r) {
+bool ParseRecordLineFast(std::string_view line, ProbeRecord* r, bool* has_seq) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   Reset(r);
   Scanner s(line);
   if (!s.Eat('{')) return false;
-  if (s.Eat('}')) return s.AtEnd();
+  if (s.Eat('}')) {
+    if (has_seq != nullptr) *has_seq = false;
+    return s.AtEnd();
+  }
   uint32_t seen = 0;
   std::string scratch;
   for (;;) {
@@ -452,8 +455,9 @@ bool ParseRecordLineFast(std::string_view line, ProbeRecord* r) {
     }
     if (!ReadValue(key, &s, &scratch, r)) return false;
     if (s.Eat(',')) continue;
-    if (!s.Eat('}')) return false;
-    return s.AtEnd();
+    if (!s.Eat('}') || !s.AtEnd()) return false;
+    if (has_seq != nullptr) *has_seq = (seen >> kSeq) & 1;
+    return true;
   }
 }
 

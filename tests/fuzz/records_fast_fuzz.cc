@@ -1,12 +1,14 @@
 // libFuzzer target: ParseRecordLineFast agrees with the DOM parser on every input. When the
 // fast path takes a line, the DOM parser must accept it too and give the same record, field by
-// field (doubles bit for bit); when it declines, ParseRecordLine must give what the DOM gives.
+// field (doubles bit for bit), and the same answer to "has a seq key"; when it declines,
+// ParseRecordLine must give what the DOM gives.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
 
+#include "meshverify/json_parse.h"
 #include "meshverify/records.h"
 
 namespace {
@@ -29,11 +31,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   meshverify::ProbeRecord fast;
   fast.body = "stale";  // reused buffers must not leak into the next record
   fast.seq = 99;
-  const bool took = meshverify::ParseRecordLineFast(line, &fast);
+  bool has_seq = true;
+  const bool took = meshverify::ParseRecordLineFast(line, &fast, &has_seq);
   const meshverify::Result<meshverify::ProbeRecord> dom =
       meshverify::ParseRecordLineDom(line, "fuzz", 1);
   if (took) {
     if (!dom.ok() || !SameRecord(fast, *dom)) std::abort();
+    std::string_view text = line;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    if (has_seq != meshverify::ParseJsonText(text).value.contains("seq")) std::abort();
   }
   const meshverify::Result<meshverify::ProbeRecord> both =
       meshverify::ParseRecordLine(line, "fuzz", 1);

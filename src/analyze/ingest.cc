@@ -126,9 +126,15 @@ struct Ingestor::State {
   bool has_seq = false;
 
   // Duplicate (cluster, pod, seq) records, across every source.
+  struct RecentSource {  // sources' records are interleaved: the last few are remembered
+    std::string cluster, pod;
+    SeqSet* seqs = nullptr;
+  };
+  static constexpr size_t kRecentSources = 4;
   std::unordered_map<std::string, SeqSet> seqs;  // "<cluster>\0<pod>" -> seqs seen
-  SeqSet* last_seqs = nullptr;                   // the SeqSet of last_cluster, last_pod
-  std::string last_cluster, last_pod, seq_key;
+  RecentSource recent[kRecentSources];
+  size_t next_recent = 0;  // the entry of `recent` a new source replaces
+  std::string seq_key;
   size_t seq_ranges = 0;
   bool seq_check_stopped = false;
   uint64_t duplicates = 0;
@@ -272,23 +278,34 @@ struct Ingestor::State {
   // True when the record's (cluster, pod, seq) was seen before; else remembers it.
   bool IsDuplicate(const ProbeRecord& r) {
     if (seq_check_stopped) return false;
-    if (last_seqs == nullptr || r.source_pod != last_pod || r.source_cluster != last_cluster) {
-      seq_key.assign(r.source_cluster);
-      seq_key.push_back('\0');
-      seq_key.append(r.source_pod);
-      last_seqs = &seqs.try_emplace(seq_key).first->second;
-      last_cluster = r.source_cluster;
-      last_pod = r.source_pod;
-    }
-    const size_t before = last_seqs->ranges();
-    if (!last_seqs->Insert(r.seq)) return true;
-    seq_ranges = seq_ranges - before + last_seqs->ranges();
+    SeqSet* set = RecentSeqs(r);
+    const size_t before = set->ranges();
+    if (!set->Insert(r.seq)) return true;
+    seq_ranges = seq_ranges - before + set->ranges();
     if (seq_ranges > kMaxSeqRanges) {
       seq_check_stopped = true;
       seqs.clear();
-      last_seqs = nullptr;
+      for (RecentSource& e : recent) e.seqs = nullptr;
     }
     return false;
+  }
+
+  // The SeqSet of the record's source; a source not in `recent` replaces the oldest entry.
+  SeqSet* RecentSeqs(const ProbeRecord& r) {
+    for (RecentSource& e : recent) {
+      if (e.seqs != nullptr && e.pod == r.source_pod && e.cluster == r.source_cluster) {
+        return e.seqs;
+      }
+    }
+    RecentSource& e = recent[next_recent];
+    next_recent = (next_recent + 1) % kRecentSources;
+    seq_key.assign(r.source_cluster);
+    seq_key.push_back('\0');
+    seq_key.append(r.source_pod);
+    e.seqs = &seqs.try_emplace(seq_key).first->second;
+    e.cluster = r.source_cluster;
+    e.pod = r.source_pod;
+    return e.seqs;
   }
 
   void AppendCarry(const char* p, size_t n) {

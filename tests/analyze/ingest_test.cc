@@ -346,6 +346,26 @@ TEST(IngestorDuplicatesTest, ADuplicateSeqCountsOnceAndIsListed) {
   EXPECT_EQ(ing->aggregate().sources()[1].requests, 1u);
 }
 
+// More sources interleaved than the Ingestor remembers at once (its recent-source cache).
+TEST(IngestorDuplicatesTest, InterleavedSourcesAreToldApart) {
+  std::string lines;
+  for (int seq = 0; seq < 10; ++seq) {
+    for (int pod = 0; pod < 6; ++pod) {
+      lines += "{\"src_cluster\":\"c\",\"src_pod\":\"p" + std::to_string(pod) +
+               "\",\"seq\":" + std::to_string(seq) + ",\"code\":503}\n";
+    }
+  }
+  Result<Ingestor> ing = Ingestor::Create({});
+  ASSERT_TRUE(ing.ok());
+  ing->BeginSource("x.jsonl");
+  ASSERT_TRUE(ing->Feed(lines + lines).ok());
+  ASSERT_TRUE(ing->EndSource().ok());
+  EXPECT_EQ(ing->duplicates(), 60u);
+  EXPECT_EQ(ing->duplicate_samples().front(), "x.jsonl:61");
+  ASSERT_EQ(ing->aggregate().sources().size(), 6u);
+  for (const SourceCounts& s : ing->aggregate().sources()) EXPECT_EQ(s.requests, 10u) << s.pod;
+}
+
 TEST(IngestorDuplicatesTest, TheCheckStopsOnHostileOrderAndSaysSo) {
   Result<Ingestor> ing = Ingestor::Create({});
   ASSERT_TRUE(ing.ok());

@@ -65,7 +65,7 @@ std::string MakeDump(int n) {
 void BM_ParseAndMapIstioctlJson(benchmark::State& state) {
   const std::string dump = MakeDump(kEndpoints);
   Result<ClusterMap> map = ClusterMap::Create(
-      {{"cluster1", "", "", {"10.241.0.0/16"}}, {"cluster2", "", "", {"10.244.0.0/16"}}});
+      {{"cluster1", "", "", {"10.241.0.0/16"}, {}}, {"cluster2", "", "", {"10.244.0.0/16"}, {}}});
   for (auto _ : state) {
     Result<std::vector<Endpoint>> eps = ParseEndpoints(dump, EndpointFormat::kAuto, "bench");
     if (!eps.ok()) state.SkipWithError(eps.status().message().c_str());
@@ -93,7 +93,7 @@ void BM_MapOnly(benchmark::State& state) {
   Result<std::vector<Endpoint>> eps =
       ParseEndpoints(MakeDump(kEndpoints), EndpointFormat::kAuto, "bench");
   Result<ClusterMap> map = ClusterMap::Create(
-      {{"cluster1", "", "", {"10.241.0.0/16"}}, {"cluster2", "", "", {"10.244.0.0/16"}}});
+      {{"cluster1", "", "", {"10.241.0.0/16"}, {}}, {"cluster2", "", "", {"10.244.0.0/16"}, {}}});
   for (auto _ : state) {
     map->AssignClusters(*eps);
     benchmark::DoNotOptimize(eps->front().cluster);

@@ -31,9 +31,9 @@
 //
 // In the same run the raw path gave 77.4 M lines/s (/2), 37.2 M (/64). Profile of
 // BM_IngestJsonl (perf): the fast path ~40%, the Aggregator and its latency Histogram ~30%
-// (per-record map lookups), the answer parser ~6%, line splitting ~7%, the duplicate check ~3%. Capture seqs are
-// per source (0, 1, 2, ...); before the duplicate check they were global (only the parser read
-// them).
+// (per-record map lookups), the answer parser ~6%, line splitting ~7%, the duplicate check ~3%.
+// Capture seqs are per source (0, 1, 2, ...); before the duplicate check they were global (only the
+// parser read them).
 //
 // bench/analyze_vs_grep.sh 20000000 5 100000000 (via `ingest_bench --stdin`, before `analyze`
 // existed; reading included): grep -c 18.7 M lines/s CPU, Ingestor 12.4 M lines/s CPU, ratio

@@ -29,7 +29,7 @@
 // BM_ParseRecordLineFast_median     23.1 ms   15.1 ms    5        6.60M/s  (20x the DOM)
 // clang-format on
 //
-// In the same run the raw path gave 77.4 M lines/s (/2), 37.2 M (/64). Profile of
+// Two minutes earlier the raw path gave 77.4 M lines/s (/2), 37.2 M (/64). Profile of
 // BM_IngestJsonl (perf): the fast path ~40%, the Aggregator and its latency Histogram ~30%
 // (per-record map lookups), the answer parser ~6%, line splitting ~7%, the duplicate check ~3%.
 // Capture seqs are per source (0, 1, 2, ...); before the duplicate check they were global (only the

@@ -5,8 +5,9 @@
 //   Ingestor ing = *Ingestor::Create(opts);
 //   ing.BeginSource("capture.txt");  while (read) { Status s = ing.Feed(chunk); ... }
 //   Status s = ing.EndSource();  ...  ing.aggregate()
-// Memory is bounded by the categories seen plus one line (at most max_line_bytes); a longer
-// line is counted without being buffered whole.
+// Memory is bounded by the categories seen plus one line (at most max_line_bytes), plus the
+// duplicate check's seq ranges (one per source when records come in order; 2^18 at most); a
+// longer line is counted without being buffered whole.
 //
 // Formats:
 // - raw: one answer per line ("Hello version: v1, instance: helloworld-v1-86f77cd7bd-cpxhv", or

@@ -5,8 +5,9 @@
 //   Ingestor ing = *Ingestor::Create(opts);
 //   ing.BeginSource("capture.txt");  while (read) { Status s = ing.Feed(chunk); ... }
 //   Status s = ing.EndSource();  ...  ing.aggregate()
-// Memory is bounded by the categories seen plus one line (at most max_line_bytes); a longer
-// line is counted without being buffered whole.
+// Memory is bounded by the categories seen plus one line (at most max_line_bytes), plus the
+// duplicate check's seq ranges (one per source when records come in order; 2^18 at most); a
+// longer line is counted without being buffered whole.
 //
 // Formats:
 // - raw: one answer per line ("Hello version: v1, instance: helloworld-v1-86f77cd7bd-cpxhv", or
@@ -17,6 +18,7 @@
 //   in the capture): that is skipped, counted in skipped_notices() and listed, never a request.
 // - jsonl: meshverify.record/v1 records (meshverify/records.h), classified with ClassifyRecord;
 //   HTTP 200 bodies are parsed with the same parser (no match: `unparsed`); latency = total_ms.
+//   A duplicate (src_cluster, src_pod, seq) counts once (see duplicates()).
 // - auto: per source, from the first non-blank line: '{' (after leading spaces) means jsonl.
 // Blank lines (empty or only spaces, tabs, "\r") are skipped; "\r\n" line ends are accepted.
 //
@@ -88,6 +90,15 @@ class Ingestor {
   static constexpr size_t kMaxNoticeSamples = 3;
   uint64_t skipped_notices() const;
   const std::vector<std::string>& notice_samples() const;
+  // JSONL records dropped as duplicates: a record with the same src_cluster, src_pod and seq as
+  // an earlier one (over all sources: a file passed twice, overlapping shard outputs) counts
+  // once, the first; records without a "seq" key are never duplicates. The first
+  // kMaxDuplicateSamples dropped ones as "<source>:<line>". After 262,144 disjoint seq ranges
+  // in all (out-of-order hostile input) the check stops: duplicate_check_stopped().
+  static constexpr size_t kMaxDuplicateSamples = 3;
+  uint64_t duplicates() const;
+  const std::vector<std::string>& duplicate_samples() const;
+  bool duplicate_check_stopped() const;
 
  private:
   struct State;

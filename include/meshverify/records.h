@@ -48,6 +48,22 @@ inline constexpr std::string_view kRecordSchema = "meshverify.record/v1";
 [[nodiscard]] Result<ProbeRecord> ParseRecordLine(std::string_view line, std::string_view source,
                                                   uint64_t line_no);
 
+// Same as ParseRecordLine, into *r (its strings' buffers are reused: the fast loop of
+// `analyze`). Sets *has_seq, when not null, to whether the line has a "seq" key (a record
+// without one cannot be told from others by seq). On error *r and *has_seq are unspecified.
+[[nodiscard]] Status ParseRecordLineInto(std::string_view line, std::string_view source,
+                                         uint64_t line_no, ProbeRecord* r, bool* has_seq = nullptr);
+
+// The two halves of ParseRecordLine, for tests, benchmarks and the fuzzer that checks they
+// agree. ParseRecordLineFast reads the line in one pass without a DOM: true and *r filled when
+// it can read the line exactly as the DOM parser would (keys in any order, whitespace, escapes,
+// valid UTF-8, unknown keys with scalar values); false (with *r unspecified) for anything else
+// (errors, duplicate keys, nested unknown values, escaped keys, numbers nlohmann converts
+// differently or refuses), which ParseRecordLineDom (nlohmann's DOM) then reads or refuses.
+bool ParseRecordLineFast(std::string_view line, ProbeRecord* r, bool* has_seq = nullptr);
+[[nodiscard]] Result<ProbeRecord> ParseRecordLineDom(std::string_view line, std::string_view source,
+                                                     uint64_t line_no);
+
 // Returns `r` as one JSONL line, without the trailing newline. Unknown times (< 0) are written
 // as null, empty `error` is omitted. The output is valid UTF-8 even when body or error are not
 // (invalid bytes become U+FFFD), so ParseRecordLine always reads it back.

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyze/seq_set.h"
 #include "meshverify/records.h"
 #include "meshverify/reply_parser.h"
 #include "meshverify/utf8.h"
@@ -25,6 +26,9 @@ constexpr size_t kMaxSlots = 4096;
 // is counted with one hash and one comparison, and never parsed again.
 constexpr size_t kLineCache = 256;
 constexpr size_t kMaxCachedLine = 256;
+// Duplicate records are found by (source cluster, pod, seq) in ranges of seqs (SeqSet); past
+// kMaxSeqRanges ranges in all (hostile input, ~50 bytes each) the check stops, and says so.
+constexpr size_t kMaxSeqRanges = size_t{1} << 18;
 static_assert(kLineCache == 256, "CountRaw indexes the cache with the hash's top 8 bits");
 
 uint64_t Load8(const char* p) {
@@ -118,6 +122,23 @@ struct Ingestor::State {
   std::vector<CachedLine> line_cache{kLineCache};  // entries point into `slots`: reset with it
   std::unordered_map<std::string, size_t> slot_index;
   std::string slot_key;
+  ProbeRecord record;  // the JSONL line being read; its buffers are reused
+  bool has_seq = false;
+
+  // Duplicate (cluster, pod, seq) records, across every source.
+  struct RecentSource {  // sources' records are interleaved: the last few are remembered
+    std::string cluster, pod;
+    SeqSet* seqs = nullptr;
+  };
+  static constexpr size_t kRecentSources = 4;
+  std::unordered_map<std::string, SeqSet> seqs;  // "<cluster>\0<pod>" -> seqs seen
+  RecentSource recent[kRecentSources];
+  size_t next_recent = 0;  // the entry of `recent` a new source replaces
+  std::string seq_key;
+  size_t seq_ranges = 0;
+  bool seq_check_stopped = false;
+  uint64_t duplicates = 0;
+  std::vector<std::string> duplicate_samples;
 
   State(IngestOptions o, ReplyParser p) : options(std::move(o)), parser(std::move(p)) {}
 
@@ -227,9 +248,16 @@ struct Ingestor::State {
   }
 
   void CountJsonl(std::string_view line) {
-    Result<ProbeRecord> r = ParseRecordLine(line, name, line_no);
-    if (!r.ok()) {
-      error = r.status();
+    if (Status s = ParseRecordLineInto(line, name, line_no, &record, &has_seq); !s.ok()) {
+      error = s;
+      return;
+    }
+    const ProbeRecord* r = &record;
+    if (has_seq && IsDuplicate(*r)) {
+      ++duplicates;
+      if (duplicate_samples.size() < Ingestor::kMaxDuplicateSamples) {
+        duplicate_samples.push_back(name + ":" + std::to_string(line_no));
+      }
       return;
     }
     const std::string_view cls = ClassifyRecord(*r);
@@ -245,6 +273,39 @@ struct Ingestor::State {
     }
     agg.AddOk(r->source_cluster, r->source_pod, v->cluster, v->version, v->instance, r->total_ms);
     agg.AddConnection(r->source_cluster, r->source_pod, r->connection, v->instance);
+  }
+
+  // True when the record's (cluster, pod, seq) was seen before; else remembers it.
+  bool IsDuplicate(const ProbeRecord& r) {
+    if (seq_check_stopped) return false;
+    SeqSet* set = RecentSeqs(r);
+    const size_t before = set->ranges();
+    if (!set->Insert(r.seq)) return true;
+    seq_ranges = seq_ranges - before + set->ranges();
+    if (seq_ranges > kMaxSeqRanges) {
+      seq_check_stopped = true;
+      seqs.clear();
+      for (RecentSource& e : recent) e.seqs = nullptr;
+    }
+    return false;
+  }
+
+  // The SeqSet of the record's source; a source not in `recent` replaces the oldest entry.
+  SeqSet* RecentSeqs(const ProbeRecord& r) {
+    for (RecentSource& e : recent) {
+      if (e.seqs != nullptr && e.pod == r.source_pod && e.cluster == r.source_cluster) {
+        return e.seqs;
+      }
+    }
+    RecentSource& e = recent[next_recent];
+    next_recent = (next_recent + 1) % kRecentSources;
+    seq_key.assign(r.source_cluster);
+    seq_key.push_back('\0');
+    seq_key.append(r.source_pod);
+    e.seqs = &seqs.try_emplace(seq_key).first->second;
+    e.cluster = r.source_cluster;
+    e.pod = r.source_pod;
+    return e.seqs;
   }
 
   void AppendCarry(const char* p, size_t n) {
@@ -358,5 +419,10 @@ uint64_t Ingestor::source_lines() const { return s_->source_lines; }
 uint64_t Ingestor::total_lines() const { return s_->total_lines; }
 uint64_t Ingestor::skipped_notices() const { return s_->skipped_notices; }
 const std::vector<std::string>& Ingestor::notice_samples() const { return s_->notice_samples; }
+uint64_t Ingestor::duplicates() const { return s_->duplicates; }
+const std::vector<std::string>& Ingestor::duplicate_samples() const {
+  return s_->duplicate_samples;
+}
+bool Ingestor::duplicate_check_stopped() const { return s_->seq_check_stopped; }
 
 }  // namespace meshverify

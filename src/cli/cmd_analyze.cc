@@ -189,6 +189,20 @@ ExitCode RunAnalyze(const AnalyzeFlags& f, Environment& env) {
     }
     report.notes.push_back(note + (n > ing->notice_samples().size() ? "; ..." : ""));
   }
+  if (uint64_t n = ing->duplicates(); n > 0) {  // the same file twice, overlapping shards
+    std::string note = "dropped " + std::to_string(n) + " duplicate record";
+    note += n == 1 ? "" : "s";
+    note += " (same src_cluster, src_pod and seq as an earlier one; counted once): ";
+    for (size_t i = 0; i < ing->duplicate_samples().size(); ++i) {
+      if (i > 0) note += ", ";
+      note += ing->duplicate_samples()[i];
+    }
+    if (n > ing->duplicate_samples().size()) note += ", ...";
+    report.notes.push_back(note);
+  }
+  if (ing->duplicate_check_stopped()) {
+    report.notes.push_back("too many out-of-order seqs: the duplicate record check stopped");
+  }
   if (!f.expect_note.empty()) report.notes.push_back(f.expect_note);
   if (!f.expect.empty()) {
     report.notes.push_back(std::string("--expect keys read as ") +

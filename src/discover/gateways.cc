@@ -31,6 +31,24 @@ uint32_t Port(const json* j, const char* key) {
   return n <= 65535 ? static_cast<uint32_t>(n) : 0;
 }
 
+// A name from the service list for a note: control characters as \xNN, so a note stays one
+// line (found by tests/fuzz/gateway_services_fuzz.cc).
+std::string Shown(const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string HostPort(const std::string& ip, uint32_t port) {
   std::string host = ip.find(':') != std::string::npos ? "[" + ip + "]" : ip;
   return host + ":" + std::to_string(port);
@@ -61,7 +79,7 @@ Result<GatewayServices> ParseGatewayServices(std::string_view text, std::string_
   };
   for (const json& svc : *items) {
     const json* spec = Find(svc, "spec");
-    const std::string name = Str(Find(svc, "metadata"), "name");
+    const std::string name = Shown(Str(Find(svc, "metadata"), "name"));
     // The port mTLS passthrough listens on: 15443 (or the port whose target is 15443).
     uint32_t port = 0, node_port = 0;
     const json* ports = spec != nullptr ? Find(*spec, "ports") : nullptr;
@@ -87,7 +105,7 @@ Result<GatewayServices> ParseGatewayServices(std::string_view text, std::string_
         any = true;
       } else if (!Str(&in, "hostname").empty()) {
         out.notes.push_back("service istio-system/" + name + ": load balancer hostname " +
-                            Str(&in, "hostname") + " not resolved: pass --gateway");
+                            Shown(Str(&in, "hostname")) + " not resolved: pass --gateway");
       }
     }
     const json* external = spec != nullptr ? Find(*spec, "externalIPs") : nullptr;

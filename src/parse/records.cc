@@ -3,6 +3,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "meshverify/json_parse.h"
 #include "meshverify/utf8.h"
@@ -98,23 +99,46 @@ Status FillRecord(const json& j, const std::string& where, ProbeRecord* r) {
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<ProbeRecord> ParseRecordLine(std::string_view line, std::string_view source,
-                                    uint64_t line_no) {
+// The DOM parser: nlohmann's, then the schema's checks key by key.
+Result<ProbeRecord> ParseDom(std::string_view line, std::string_view source, uint64_t line_no,
+                             bool* has_seq) {
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
   JsonParse parsed = ParseJsonText(line);
   const std::string where = Where(source, line_no);
   if (!parsed.ok()) {
-    return Status::InvalidInput(where + "byte " + std::to_string(parsed.error->byte) +
-                                ": invalid JSON: " +
-                                SanitizeUtf8(parsed.error->reason, kMaxDetailBytes));
+    return Status::InvalidInput(
+        where + "byte " + std::to_string(parsed.error->byte) +
+        ": invalid JSON: " + SanitizeUtf8(parsed.error->reason, kMaxDetailBytes));
   }
   const json& j = parsed.value;
   if (!j.is_object()) return Status::InvalidInput(where + "expected a JSON object");
   ProbeRecord r;
   if (Status s = FillRecord(j, where, &r); !s.ok()) return s;
+  if (has_seq != nullptr) *has_seq = j.contains("seq");
   return r;
+}
+
+}  // namespace
+
+Result<ProbeRecord> ParseRecordLineDom(std::string_view line, std::string_view source,
+                                       uint64_t line_no) {
+  return ParseDom(line, source, line_no, nullptr);
+}
+
+Status ParseRecordLineInto(std::string_view line, std::string_view source, uint64_t line_no,
+                           ProbeRecord* r, bool* has_seq) {
+  if (ParseRecordLineFast(line, r, has_seq)) return Status::Ok();
+  Result<ProbeRecord> dom = ParseDom(line, source, line_no, has_seq);
+  if (!dom.ok()) return dom.status();
+  *r = std::move(dom).value();
+  return Status::Ok();
+}
+
+Result<ProbeRecord> ParseRecordLine(std::string_view line, std::string_view source,
+                                    uint64_t line_no) {
+  ProbeRecord r;
+  if (ParseRecordLineFast(line, &r)) return r;
+  return ParseRecordLineDom(line, source, line_no);
 }
 
 std::string RecordToJsonLine(const ProbeRecord& r) {

@@ -326,3 +326,105 @@ TEST(IngestorTest, ForcedRawCountsRecordsAsUnparsed) {
 
 }  // namespace
 }  // namespace meshverify
+
+namespace meshverify {
+namespace {
+
+constexpr char kRec0[] =
+    R"({"src_cluster":"c1","src_pod":"sleep-a","seq":0,"code":200,"body":"Hello version: v1, instance: helloworld-v1-86f77cd7bd-cpxhv\n"})"
+    "\n";
+constexpr char kRec1[] =
+    R"({"src_cluster":"c1","src_pod":"sleep-a","seq":1,"code":200,"body":"Hello version: v2, instance: helloworld-v2-79d5467d55-4xq2m\n"})"
+    "\n";
+
+// Issue 15 item 8: a duplicate (cluster, pod, seq) counts once, wherever it comes from.
+TEST(IngestorDuplicatesTest, ADuplicateSeqCountsOnceAndIsListed) {
+  Result<Ingestor> ing = Ingestor::Create({});
+  ASSERT_TRUE(ing.ok());
+  ing->BeginSource("a.jsonl");
+  // Same seq 0 again (even with another answer: the first wins), then the same pod in another
+  // cluster (not a duplicate), then a record without seq (never a duplicate).
+  const std::string other_cluster =
+      R"({"src_cluster":"c2","src_pod":"sleep-a","seq":0,"code":200,"body":"Hello version: v1, instance: x"})"
+      "\n";
+  const std::string no_seq = R"({"src_cluster":"c1","src_pod":"sleep-a","code":503})"
+                             "\n";
+  ASSERT_TRUE(ing->Feed(std::string(kRec0) + kRec1 + kRec1 + other_cluster + no_seq + no_seq).ok());
+  ASSERT_TRUE(ing->EndSource().ok());
+  ing->BeginSource("b.jsonl");  // the same file twice
+  ASSERT_TRUE(ing->Feed(std::string(kRec0) + kRec1).ok());
+  ASSERT_TRUE(ing->EndSource().ok());
+  EXPECT_EQ(ing->duplicates(), 3u);
+  EXPECT_EQ(ing->duplicate_samples(),
+            (std::vector<std::string>{"a.jsonl:3", "b.jsonl:1", "b.jsonl:2"}));
+  EXPECT_FALSE(ing->duplicate_check_stopped());
+  ASSERT_EQ(ing->aggregate().sources().size(), 2u);
+  const SourceCounts& a = ing->aggregate().sources()[0];
+  EXPECT_EQ(a.requests, 4u);  // seq 0, seq 1 and the two records without seq
+  EXPECT_EQ(a.ok, 2u);
+  EXPECT_EQ(a.by_version.at("v1"), 1u);
+  EXPECT_EQ(a.by_version.at("v2"), 1u);
+  EXPECT_EQ(a.errors.at("http_5xx"), 2u);
+  EXPECT_EQ(ing->aggregate().sources()[1].requests, 1u);
+}
+
+// More sources interleaved than the Ingestor remembers at once (its recent-source cache).
+TEST(IngestorDuplicatesTest, InterleavedSourcesAreToldApart) {
+  std::string lines;
+  for (int seq = 0; seq < 10; ++seq) {
+    for (int pod = 0; pod < 6; ++pod) {
+      lines += "{\"src_cluster\":\"c\",\"src_pod\":\"p" + std::to_string(pod) +
+               "\",\"seq\":" + std::to_string(seq) + ",\"code\":503}\n";
+    }
+  }
+  Result<Ingestor> ing = Ingestor::Create({});
+  ASSERT_TRUE(ing.ok());
+  ing->BeginSource("x.jsonl");
+  ASSERT_TRUE(ing->Feed(lines + lines).ok());
+  ASSERT_TRUE(ing->EndSource().ok());
+  EXPECT_EQ(ing->duplicates(), 60u);
+  EXPECT_EQ(ing->duplicate_samples().front(), "x.jsonl:61");
+  ASSERT_EQ(ing->aggregate().sources().size(), 6u);
+  for (const SourceCounts& s : ing->aggregate().sources()) EXPECT_EQ(s.requests, 10u) << s.pod;
+}
+
+TEST(IngestorDuplicatesTest, TheCheckStopsOnHostileOrderAndSaysSo) {
+  Result<Ingestor> ing = Ingestor::Create({});
+  ASSERT_TRUE(ing.ok());
+  ing->BeginSource("odd.jsonl");
+  std::string chunk;
+  const uint64_t n = (uint64_t{1} << 18) + 2;  // odd seqs only: one range each
+  for (uint64_t i = 0; i < n; ++i) {
+    chunk += "{\"src_pod\":\"p\",\"seq\":" + std::to_string(2 * i + 1) + ",\"code\":503}\n";
+    if (chunk.size() > (1 << 16)) {
+      ASSERT_TRUE(ing->Feed(chunk).ok());
+      chunk.clear();
+    }
+  }
+  ASSERT_TRUE(ing->Feed(chunk + "{\"src_pod\":\"p\",\"seq\":1,\"code\":503}\n").ok());
+  ASSERT_TRUE(ing->EndSource().ok());
+  EXPECT_TRUE(ing->duplicate_check_stopped());
+  EXPECT_EQ(ing->duplicates(), 0u);  // the repeated seq 1 came after the check stopped
+  EXPECT_EQ(ing->aggregate().sources()[0].requests, n + 1);
+}
+
+// Issue 15 item 8: a record that says it was lost is not ok, whatever its HTTP code.
+TEST(IngestorDuplicatesTest, ARecordWithAnErrorAndCode200IsNotOk) {
+  Result<Ingestor> ing = Ingestor::Create({});
+  ASSERT_TRUE(ing.ok());
+  ing->BeginSource("e.jsonl");
+  ASSERT_TRUE(
+      ing->Feed(
+             R"({"src_pod":"p","seq":0,"code":200,"error":"pod deleted","body":"Hello version: v1, instance: helloworld-v1-86f77cd7bd-cpxhv\n"})"
+             "\n")
+          .ok());
+  ASSERT_TRUE(ing->EndSource().ok());
+  const SourceCounts& s = ing->aggregate().sources()[0];
+  EXPECT_EQ(s.requests, 1u);
+  EXPECT_EQ(s.ok, 0u);
+  EXPECT_EQ(s.errors.at("transport"), 1u);
+  EXPECT_TRUE(s.by_version.empty());
+}
+
+}  // namespace
+}  // namespace meshverify

@@ -91,6 +91,20 @@ TEST(CmdAnalyzeTest, RecordsWithTimeoutsFailErrorRate) {
   EXPECT_EQ(ok.code, 0) << ok.err << ok.out;
 }
 
+// Issue 15 item 8: the same records twice count once, and the report says how many were dropped.
+TEST(CmdAnalyzeTest, DuplicateRecordsCountOnceWithANote) {
+  const std::string file = kData + "records.jsonl";
+  Outcome o = RunCli({"analyze", file, file, "--expect", "v1=0.5,v2=0.5", "-o", "json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  nlohmann::json j = o.json();
+  EXPECT_EQ(j["total"]["requests"], 2000);
+  ASSERT_EQ(j["notes"].size(), 3u) << j["notes"];  // also: shares averaged, --expect keys
+  EXPECT_EQ(j["notes"][1],
+            "dropped 2000 duplicate records (same src_cluster, src_pod and seq as "
+            "an earlier one; counted once): " +
+                file + ":1, " + file + ":2, " + file + ":3, ...");
+}
+
 TEST(CmdAnalyzeTest, UnparsedLinesAreCountedAndSampled) {
   Outcome o =
       RunCli({"analyze", kData + "unparsed.txt", "--expect", "v1=0.5,v2=0.5", "-o", "json"});
@@ -181,8 +195,7 @@ TEST(CmdAnalyzeTest, WritesJsonFileAndTextToStdout) {
   testing::FakeFileSystem fs;
   fs.Add("in/balanced.txt", Lines(1000, 1000));
   Outcome o = RunCli(
-      {"analyze", "in/balanced.txt", "--expect", "v1=0.5,v2=0.5", "--json", "out/r.json"}, "",
-      &fs);
+      {"analyze", "in/balanced.txt", "--expect", "v1=0.5,v2=0.5", "--json", "out/r.json"}, "", &fs);
   EXPECT_EQ(o.code, 0) << o.err;
   ASSERT_TRUE(fs.Contents("out/r.json").has_value());
   nlohmann::json j = nlohmann::json::parse(*fs.Contents("out/r.json"), nullptr, false);
@@ -210,9 +223,9 @@ TEST(CmdAnalyzeTest, EveryFileFlagWritesItsFormatAndOPicksStdout) {
 TEST(CmdAnalyzeTest, AFileThatCannotBeWrittenIsExit3AfterTheRest) {
   testing::FakeFileSystem fs;
   fs.Fail("r.json");
-  Outcome o = RunCli({"analyze", "--expect", "v1=0.5,v2=0.5", "--json", "r.json", "--markdown",
-                      "r.md"},
-                     Lines(1000, 1000), &fs);
+  Outcome o =
+      RunCli({"analyze", "--expect", "v1=0.5,v2=0.5", "--json", "r.json", "--markdown", "r.md"},
+             Lines(1000, 1000), &fs);
   EXPECT_EQ(o.code, 3);
   EXPECT_EQ(o.err, "meshverify analyze: r.json: Permission denied\n");
   EXPECT_TRUE(fs.Contents("r.md").has_value());  // the other file and stdout are still written

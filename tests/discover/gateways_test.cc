@@ -147,5 +147,22 @@ TEST(GatewayDiscoverTest, ConfiguredGatewaysAreNotDiscoveredAndFailuresAreNotes)
       << d->notes[0];
 }
 
+// Found by tests/fuzz/gateway_services_fuzz.cc: a name or hostname with control characters
+// (here NUL and a newline) made a note of several lines.
+TEST(GatewayServicesTest, NotesStayOneLine) {
+  Result<GatewayServices> g = ParseGatewayServices(
+      R"({"kind":"List","items":[{"metadata":{"name":"ist\u0000io"},"spec":{"ports":[]}},
+        {"metadata":{"name":"b"},"spec":{"ports":[{"port":15443}]},
+         "status":{"loadBalancer":{"ingress":[{"hostname":"gw\n.example"}]}}}]})",
+      "svc");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  ASSERT_EQ(g->notes.size(), 2u);
+  EXPECT_EQ(g->notes[0],
+            "service istio-system/ist\\x00io has no port 15443: not used as a gateway");
+  EXPECT_EQ(g->notes[1],
+            "service istio-system/b: load balancer hostname gw\\x0a.example not resolved: pass "
+            "--gateway");
+}
+
 }  // namespace
 }  // namespace meshverify::discover

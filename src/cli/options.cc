@@ -3,6 +3,8 @@
 #include <exception>
 #include <sstream>
 
+#include "meshverify/format.h"
+
 namespace meshverify::cli {
 
 void AddGateOptions(po::options_description& desc, GateOptions* gate) {
@@ -61,21 +63,7 @@ Status CheckUnsigned(const po::parsed_options& parsed, const po::options_descrip
 }  // namespace
 
 // `s` with control bytes as \xNN, so a message stays one line.
-std::string OneLine(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string OneLine(std::string_view s) { return EscapeControlBytes(s); }
 
 Status ParseArgs(const Args& args, const po::options_description& desc,
                  const po::positional_options_description* positional, po::variables_map* vm) {

@@ -1,4 +1,5 @@
-// Fixed and Percent (format.h): std::to_chars, so no locale can turn the point into a comma.
+// Fixed, Percent (std::to_chars, so no locale can turn the point into a comma) and
+// EscapeControlBytes (format.h).
 #include "meshverify/format.h"
 
 #include <charconv>
@@ -19,6 +20,23 @@ std::string Fixed(double v, int decimals) {
 std::string Percent(double share) {
   if (!std::isfinite(share)) return "n/a";
   return Fixed(share * 100, 1) + "%";
+}
+
+std::string EscapeControlBytes(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace meshverify

@@ -5,6 +5,7 @@
 
 #include "discover/util.h"
 #include "meshverify/discover.h"
+#include "meshverify/format.h"
 #include "meshverify/ip.h"
 #include "meshverify/json_parse.h"
 
@@ -33,21 +34,7 @@ uint32_t Port(const json* j, const char* key) {
 
 // A name from the service list for a note: control characters as \xNN, so a note stays one
 // line (found by tests/fuzz/gateway_services_fuzz.cc).
-std::string Shown(const std::string& s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) {
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string Shown(const std::string& s) { return EscapeControlBytes(s); }
 
 std::string HostPort(const std::string& ip, uint32_t port) {
   std::string host = ip.find(':') != std::string::npos ? "[" + ip + "]" : ip;

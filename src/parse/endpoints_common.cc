@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "meshverify/endpoint_parsers.h"
+#include "meshverify/format.h"
 #include "parse/endpoints_internal.h"
 
 namespace meshverify {
@@ -200,21 +201,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string Printable(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string Printable(std::string_view s) { return EscapeControlBytes(s); }
 
 }  // namespace endpoints_internal
 

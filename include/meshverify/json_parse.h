@@ -32,4 +32,7 @@ struct JsonParse {
 // Parses `text` as one JSON document (RFC 8259, as nlohmann reads it). Never throws.
 JsonParse ParseJsonText(std::string_view text);
 
+// The JSON pointer (RFC 6901) of member `key` under `ptr`: "~" and "/" escaped as "~0", "~1".
+std::string JsonPointerChild(const std::string& ptr, std::string_view key);
+
 }  // namespace meshverify

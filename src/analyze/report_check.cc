@@ -7,6 +7,7 @@
 
 #include "meshverify/analyze.h"
 #include "meshverify/format.h"
+#include "meshverify/json_parse.h"
 
 namespace meshverify {
 namespace {
@@ -41,19 +42,7 @@ class Checker {
 };
 
 // JSON pointer escaping of one key (RFC 6901).
-std::string Key(const std::string& ptr, const std::string& key) {
-  std::string out = ptr + "/";
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string Key(const std::string& ptr, const std::string& key) { return JsonPointerChild(ptr, key); }
 
 // One share against its counts and its gate: share = count / ok; a balanced share's interval
 // lies inside expected ± tolerance and so does count / ok, a skewed one's lies wholly outside

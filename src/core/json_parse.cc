@@ -85,4 +85,18 @@ JsonParse ParseJsonText(std::string_view text) {
   return out;
 }
 
+std::string JsonPointerChild(const std::string& ptr, std::string_view key) {
+  std::string out = ptr + "/";
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace meshverify

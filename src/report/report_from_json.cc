@@ -13,19 +13,7 @@ namespace {
 using nlohmann::json;
 
 // RFC 6901 escaping of one reference token.
-std::string Child(const std::string& ptr, std::string_view key) {
-  std::string out = ptr + "/";
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string Child(const std::string& ptr, std::string_view key) { return JsonPointerChild(ptr, key); }
 
 std::string Child(const std::string& ptr, size_t index) {
   return ptr + "/" + std::to_string(index);

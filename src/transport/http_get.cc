@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include "transport/http_request.h"
+
 namespace meshverify {
 namespace {
 
@@ -29,24 +31,13 @@ Result<std::string> HttpGet(const std::string& url, std::chrono::milliseconds ti
   if (e == nullptr) return Status::Unavailable(url + ": libcurl: could not create a handle");
   Sink sink;
   sink.max = max_bytes;
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, Keep);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(e, CURLOPT_PROXY, "");
-  curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
-  const CURLcode rc = curl_easy_perform(e);
-  long code = 0;
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_cleanup(e);
+  const Status s = transport_internal::PerformAndCleanup(e, url, timeout);
   if (sink.over) {
     return Status::Unavailable(url + ": answer over " + std::to_string(max_bytes) + " bytes");
   }
-  if (rc != CURLE_OK) return Status::Unavailable(url + ": " + curl_easy_strerror(rc));
-  if (code < 200 || code > 299) {
-    return Status::Unavailable(url + ": HTTP " + std::to_string(code));
-  }
+  if (!s.ok()) return s;
   return std::move(sink.body);
 }
 

@@ -42,7 +42,9 @@ class Checker {
 };
 
 // JSON pointer escaping of one key (RFC 6901).
-std::string Key(const std::string& ptr, const std::string& key) { return JsonPointerChild(ptr, key); }
+std::string Key(const std::string& ptr, const std::string& key) {
+  return JsonPointerChild(ptr, key);
+}
 
 // One share against its counts and its gate: share = count / ok; a balanced share's interval
 // lies inside expected ± tolerance and so does count / ok, a skewed one's lies wholly outside

@@ -13,7 +13,9 @@ namespace {
 using nlohmann::json;
 
 // RFC 6901 escaping of one reference token.
-std::string Child(const std::string& ptr, std::string_view key) { return JsonPointerChild(ptr, key); }
+std::string Child(const std::string& ptr, std::string_view key) {
+  return JsonPointerChild(ptr, key);
+}
 
 std::string Child(const std::string& ptr, size_t index) {
   return ptr + "/" + std::to_string(index);

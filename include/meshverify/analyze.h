@@ -73,6 +73,10 @@ Verdict VerdictOf(const std::vector<CheckResult>& checks);
 // "<source>: <JSON pointer>: <what disagrees>" at the first disagreement.
 Status CrossCheckReport(const Report& r, std::string_view source);
 
+// ParseReport, then CrossCheckReport: how a saved report is read to be used again (`report`,
+// `merge`, `jobs run`), so that no edited or truncated report is merged or re-rendered.
+Result<Report> ParseCheckedReport(std::string_view text, std::string_view source);
+
 // Expected shares from a sidecar view: each routable endpoint (Endpoint::Routable) weighs
 // Endpoint::weight; by_cluster sums by Endpoint::cluster ("" kept as is), by_version by the
 // `version` label of the destination pod whose IP is the endpoint's address (left empty

@@ -212,6 +212,10 @@ Result<LoadReport> ParseLoadReport(std::string_view text, std::string_view sourc
 // "<source>: <JSON pointer>: <what disagrees>" at the first disagreement.
 Status CrossCheckLoadReport(const LoadReport& r, std::string_view source);
 
+// ParseLoadReport, then CrossCheckLoadReport: how a saved load report is read to be used again
+// (`report`, `merge`, `jobs run`).
+Result<LoadReport> ParseCheckedLoadReport(std::string_view text, std::string_view source);
+
 std::string RenderLoadText(const LoadReport& r);
 std::string RenderLoadMarkdown(const LoadReport& r);
 // JUnit XML: one test case per SLO and per shard (inconclusive SLOs are skipped cases).

@@ -199,4 +199,11 @@ Status CrossCheckReport(const Report& r, std::string_view source) {
   return ck.status();
 }
 
+Result<Report> ParseCheckedReport(std::string_view text, std::string_view source) {
+  Result<Report> r = ParseReport(text, source);
+  if (!r.ok()) return r.status();
+  if (Status s = CrossCheckReport(*r, source); !s.ok()) return s;
+  return r;
+}
+
 }  // namespace meshverify

@@ -59,7 +59,7 @@ ExitCode RunMerge(const MergeFlags& f, Environment& env) {
   if (IsLoadReport(texts[0])) return MergeLoadFiles(texts, f.files, f.output, env);
   std::vector<Report> reports;
   for (size_t i = 0; i < f.files.size(); ++i) {
-    Result<Report> r = ParseReport(texts[i], f.files[i]);
+    Result<Report> r = ParseCheckedReport(texts[i], f.files[i]);
     if (!r.ok()) return ReportError(env, "merge", r.status());
     reports.push_back(std::move(*r));
   }

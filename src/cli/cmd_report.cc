@@ -65,16 +65,12 @@ ExitCode RunReport(const ReportFlags& f, Environment& env) {
   if (!text.ok()) return ReportError(env, "report", text.status());
   const std::string name = f.file == "-" ? "<stdin>" : f.file;
   if (IsLoadReport(*text)) {
-    Result<load::LoadReport> load = load::ParseLoadReport(*text, name);
+    Result<load::LoadReport> load = load::ParseCheckedLoadReport(*text, name);
     if (!load.ok()) return ReportError(env, "report", load.status());
-    if (Status s = load::CrossCheckLoadReport(*load, name); !s.ok()) {
-      return ReportError(env, "report", s);
-    }
     return EmitMergedLoadReport(*load, f.output, env, "report");
   }
-  Result<Report> report = ParseReport(*text, name);
+  Result<Report> report = ParseCheckedReport(*text, name);
   if (!report.ok()) return ReportError(env, "report", report.status());
-  if (Status s = CrossCheckReport(*report, name); !s.ok()) return ReportError(env, "report", s);
   return EmitReport(*report, f.output, env, "report");
 }
 

@@ -11,10 +11,10 @@ Result<Report> MergeCheckShards(const jobs::JobSpec& spec, const jobs::RunResult
   std::vector<std::string> names;
   std::vector<load::ShardStatus> missing = run.missing;
   for (const jobs::ShardReport& s : run.reports) {
-    Result<Report> r = ParseReport(s.text, s.pod);
+    Result<Report> r = ParseCheckedReport(s.text, s.pod);
     if (!r.ok()) {
       missing.push_back({s.pod, s.cluster, "failed", jobs::PlannedRequests(spec, s.index), 0,
-                         "its report does not parse: " + r.status().message()});
+                         "its report is rejected: " + r.status().message()});
       continue;
     }
     reports.push_back(std::move(*r));

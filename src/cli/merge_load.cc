@@ -47,7 +47,7 @@ ExitCode MergeLoadFiles(const std::vector<std::string>& texts,
                         Environment& env) {
   std::vector<load::LoadReport> reports;
   for (size_t i = 0; i < texts.size(); ++i) {
-    Result<load::LoadReport> r = load::ParseLoadReport(texts[i], names[i]);
+    Result<load::LoadReport> r = load::ParseCheckedLoadReport(texts[i], names[i]);
     if (!r.ok()) return ReportError(env, "merge", r.status());
     reports.push_back(std::move(*r));
   }

@@ -222,10 +222,10 @@ Result<RunResult> RunJobs(const JobSpec& spec, const std::vector<ClusterManifest
   std::vector<std::string> names;
   std::vector<const ShardReport*> sources;
   for (const ShardReport& r : res.reports) {
-    Result<load::LoadReport> lr = load::ParseLoadReport(r.text, r.pod);
+    Result<load::LoadReport> lr = load::ParseCheckedLoadReport(r.text, r.pod);
     if (!lr.ok()) {
       missing.push_back({r.pod, r.cluster, "failed", PlannedRequests(spec, r.index), 0,
-                         "its report does not parse: " + lr.status().message()});
+                         "its report is rejected: " + lr.status().message()});
       continue;
     }
     parsed.push_back(std::move(*lr));

@@ -75,4 +75,11 @@ Status CrossCheckLoadReport(const LoadReport& r, std::string_view source) {
   return ck.status;
 }
 
+Result<LoadReport> ParseCheckedLoadReport(std::string_view text, std::string_view source) {
+  Result<LoadReport> r = ParseLoadReport(text, source);
+  if (!r.ok()) return r.status();
+  if (Status s = CrossCheckLoadReport(*r, source); !s.ok()) return s;
+  return r;
+}
+
 }  // namespace meshverify::load

@@ -43,6 +43,21 @@ TEST(CmdMergeTest, TwoInconclusiveRunsOfOneSourceMergeToAPass) {
   EXPECT_EQ(RunCli({"merge", a, b, "--tolerance", "0.01"}, "", &fs).code, 4);
 }
 
+TEST(CmdMergeTest, AnEditedReportIsRefusedWithItsPlace) {
+  testing::FakeFileSystem fs;
+  std::string a =
+      SaveReport(fs, "merge_a.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
+  std::string b =
+      SaveReport(fs, "merge_b.json", {"analyze", "--expect", "v1=0.5,v2=0.5"}, Lines(250, 250));
+  nlohmann::json j = nlohmann::json::parse(*fs.Contents(b));
+  j["sources"][0]["by_version"]["v1"]["count"] = 400;  // 400 + 250 of 500 ok
+  fs.Add(b, j.dump());
+  Outcome m = RunCli({"merge", a, b}, "", &fs);
+  EXPECT_EQ(m.code, 2) << m.err;
+  EXPECT_EQ(m.err.rfind("meshverify merge: merge_b.json: /sources/0/by_version", 0), 0u) << m.err;
+  EXPECT_EQ(std::count(m.err.begin(), m.err.end(), '\n'), 1) << m.err;
+}
+
 TEST(CmdMergeTest, BadInputsExit2) {
   EXPECT_EQ(RunCli({"merge"}).code, 2);
   Outcome missing = RunCli({"merge", kData + "missing.json"});

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "fakes/fake_clock.h"
@@ -148,6 +149,25 @@ TEST(MergeLoadReportsTest, RefusesOtherSettingsAndNonLoadReports) {
             "merge: b.json was run with other settings than a.json: config/rate: 90 vs 100");
   EXPECT_EQ(ParseLoadReport("{\"schema\": \"meshverify.report/v1\"}", "x.json").status().message(),
             "x.json: /schema: expected \"meshverify.load/v1\"");
+}
+
+// A shard report read back for a merge is checked against itself first: an edited count is
+// refused with its place, before it could reach the merged sums.
+TEST(MergeLoadReportsTest, ShardReportsAreCrossCheckedWhenReadBack) {
+  std::ostringstream json;
+  WriteLoadReportJson(RunShard(0, 2, milliseconds(0)), json);
+  const std::string text = json.str();
+  Result<LoadReport> back = ParseCheckedLoadReport(text, "a.json");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  nlohmann::json j = nlohmann::json::parse(text);
+  nlohmann::json& v1 = j["windows"][1]["by_version"]["v1"];
+  const uint64_t n = v1["count"];
+  v1["count"] = n + 1;
+  EXPECT_EQ(ParseCheckedLoadReport(j.dump(), "a.json").status().message(),
+            "a.json: /windows/1/by_version/v1/share: " + std::to_string(v1["share"].get<double>()) +
+                ", but count / ok is " +
+                std::to_string(static_cast<double>(n + 1) / j["windows"][1]["ok"].get<double>()));
+  EXPECT_TRUE(ParseLoadReport(j.dump(), "a.json").ok());  // parsing alone does not see it
 }
 
 // Counts that would wrap when summed are refused, not wrapped (issue 15 item 8).

@@ -33,6 +33,14 @@
 # polls libcurl makes itself: dead-connection check, readiness after the send) against
 # wrk's 2 + 2 epoll_ctl; sys time ~8-9 us against wrk's ~7 us. Earlier sample (before perf,
 # load 7-9): wrk 34218 req/s (7.8 us), hey 19587 (31.0 us), meshverify 23292 (19.8 us).
+# The ceiling (2026-12-01 21:05-21:12, load 0.2-1.7; perf stat task-clock per request, 3 s
+# runs, one binary built with two experiment switches, not kept): with one event loop
+# meshverify is client-bound at 69-72k req/s and 14.0-14.6 us/req (one core full); with two
+# (the default on 2 cores) 65-75k at 16-18 us (+0.2 context switches/req: the loops block in
+# epoll_wait and are woken); spinning 5-100 us on epoll_wait(0) before blocking did not help
+# (two loops at 100 us: 62-64k, 22 us). 0.7x wrk (~84k) needs client + server (~7.5 us) <=
+# 23.8 us/req at full use of both cores. Inside libcurl: 33 clock_gettime calls per request
+# (LD_PRELOAD count, 4.5-5.4 % of the samples in the vDSO) and the two polls above.
 # Memory with mimalloc, LONG_S=60 (300,000 requests): peak RSS 29.1 MB, main's build 25.9 MB.
 # Before perf (system malloc), open loop: 1000 -> 1000 req/s (late 3.3 %), 5000 -> 5000 (4.8 %),
 # 20000 -> 19969 (-0.15 %, late 49 %: the client lost the CPU). Stall: p99 from the intended

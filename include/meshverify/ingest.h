@@ -76,7 +76,8 @@ class Ingestor {
 
   // Counts so far (complete for every ended source).
   const Aggregator& aggregate() const;
-  // Moves the counts out; the Ingestor is left with an empty Aggregator.
+  // Moves the counts out, those of the current source's lines so far included; the Ingestor is
+  // left with an empty Aggregator.
   Aggregator TakeAggregate();
 
   // The format used for the current (or last ended) source; kAuto until its first line.

@@ -15,17 +15,34 @@ namespace {
 
 constexpr uint64_t kMaxU64 = std::numeric_limits<uint64_t>::max();
 
+bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
+uint32_t Load4(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
 class Canonical {
  public:
   explicit Canonical(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
 
   bool AtEnd() const { return p_ == end_; }
 
-  // The exact bytes of the literal `word` (its size known: the compare is inlined).
+  // The exact bytes of the literal `word`: two overlapping word compares for most keys.
   template <size_t N>
   bool Lit(const char (&word)[N]) {
     constexpr size_t n = N - 1;
-    if (static_cast<size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+    if (static_cast<size_t>(end_ - p_) < n) return false;
+    bool same = true;
+    if constexpr (n >= 8 && n <= 16) {
+      same = Load8(p_) == Load8(word) && Load8(p_ + n - 8) == Load8(word + n - 8);
+    } else if constexpr (n >= 4 && n < 8) {
+      same = Load4(p_) == Load4(word) && Load4(p_ + n - 4) == Load4(word + n - 4);
+    } else {
+      same = std::memcmp(p_, word, n) == 0;
+    }
+    if (!same) return false;
     p_ += n;
     return true;
   }
@@ -52,16 +69,15 @@ class Canonical {
   }
 
   // An integer of at most 18 digits (no overflow) and at most `max`; longer ones, and anything
-  // the Scanner would refuse, are left to it.
+  // the Scanner would refuse, are left to it. The digit loops need no end check: the line
+  // ends with '}' (ParseCanonical checks it first).
   bool Uint(uint64_t max, uint64_t* out) {
     const char* q = p_;
     uint64_t v = 0;
-    while (q < end_ && q - p_ < 19 && static_cast<unsigned char>(*q - '0') < 10) {
-      v = v * 10 + static_cast<uint64_t>(*q++ - '0');
-    }
+    while (IsDigit(*q)) v = v * 10 + static_cast<uint64_t>(*q++ - '0');  // may wrap: n > 18
     const size_t n = static_cast<size_t>(q - p_);
-    if (n == 0 || n > 18 || (n > 1 && *p_ == '0') || v > max ||
-        (q < end_ && (*q == '.' || *q == 'e' || *q == 'E'))) {
+    if (n == 0 || n > 18 || (n > 1 && *p_ == '0') || v > max || *q == '.' || *q == 'e' ||
+        *q == 'E') {
       Scanner s(p_, end_);
       if (!s.Uint(max, out)) return false;
       p_ = s.pos();
@@ -77,21 +93,16 @@ class Canonical {
   bool NumberOrNull(double* out) {
     const char* q = p_;
     uint64_t m = 0;
-    int digits = 0, frac = 0;
-    while (q < end_ && static_cast<unsigned char>(*q - '0') < 10) {
-      m = m * 10 + static_cast<uint64_t>(*q++ - '0');
-      ++digits;
+    while (IsDigit(*q)) m = m * 10 + static_cast<uint64_t>(*q++ - '0');
+    const auto digits = static_cast<size_t>(q - p_);
+    size_t frac = 0;
+    if (*q == '.') {
+      const char* f = ++q;
+      while (IsDigit(*q)) m = m * 10 + static_cast<uint64_t>(*q++ - '0');
+      frac = static_cast<size_t>(q - f);
     }
-    const bool leading_zero = digits > 1 && *p_ == '0';
-    if (q < end_ && *q == '.') {
-      ++q;
-      while (q < end_ && static_cast<unsigned char>(*q - '0') < 10) {
-        m = m * 10 + static_cast<uint64_t>(*q++ - '0');
-        ++frac;
-      }
-    }
-    const bool simple = digits > 0 && !leading_zero && digits + frac <= 15 &&
-                        (q == p_ + digits || frac > 0) && (q == end_ || (*q != 'e' && *q != 'E'));
+    const bool simple = digits > 0 && !(digits > 1 && *p_ == '0') && digits + frac <= 15 &&
+                        (q == p_ + digits || frac > 0) && *q != 'e' && *q != 'E';
     if (!simple) {
       Scanner s(p_, end_);
       if (!s.NumberOrNull(out)) return false;
@@ -141,6 +152,7 @@ bool ReadOptional(Canonical* c, ProbeRecord* r) {
 }  // namespace
 
 bool ParseCanonical(std::string_view line, ProbeRecord* r, bool* has_seq) {
+  if (line.empty() || line.back() != '}') return false;  // the digit loops' sentinel
   Canonical c(line);
   r->connect_ms = -1;  // null leaves them
   r->total_ms = -1;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -107,23 +108,16 @@ class Aggregator {
   void AddConnectionCount(std::string_view src_cluster, std::string_view src_pod,
                           uint64_t connection, std::string_view instance, uint64_t count);
 
-  // For callers that count answers in batches (the Ingestor's JSONL slots) and must end with
-  // exactly what one call per answer gives. Batches hold only names already counted, and are
-  // added before anything else could change how they count:
-  // - MayFold: true when an answer with a name the source has not counted yet could make it
-  //   fold its categories now (a dimension holds the most names counting keeps); such an
-  //   answer is added alone, after every batch.
-  // - Latency / SetLatency: the source's latency histogram of `dest_cluster` (nullptr: none
-  //   yet), and its replacement. A batch copies it, adds its latencies to the copy in answer
-  //   order and puts the copy back, so that even the floating-point sums are bit for bit those
-  //   of AddOk one answer at a time (merging histograms would add them in another order).
-  //   SetLatency creates no row for an empty histogram. REQUIRES: `dest_cluster` is counted
-  //   in the source's by_cluster, and nothing else added latencies to it since the copy.
+  // The latency part of AddOk for each of `values` (ms, in answer order, all >= 0): they go to
+  // the source's histogram of `dest_cluster`, or of kOtherCategory when that cluster was folded
+  // away, bit for bit as one AddOk per answer would add them (Histogram::AddAll).
+  void AddLatencies(std::string_view src_cluster, std::string_view src_pod,
+                    std::string_view dest_cluster, std::span<const double> values);
+  // True when an answer with a name the source has not counted yet could make it fold its
+  // categories now (FoldCategories): a dimension holds the most names counting keeps. For
+  // callers that count answers in batches (the Ingestor's JSONL slots) and must end with
+  // exactly what one call per answer gives: such an answer is added alone, after every batch.
   bool MayFold(std::string_view src_cluster, std::string_view src_pod) const;
-  const Histogram* Latency(std::string_view src_cluster, std::string_view src_pod,
-                           std::string_view dest_cluster) const;
-  void SetLatency(std::string_view src_cluster, std::string_view src_pod,
-                  std::string_view dest_cluster, Histogram h);
 
   // Sources in first-seen order.
   const std::vector<SourceCounts>& sources() const { return sources_; }

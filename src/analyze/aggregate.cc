@@ -216,23 +216,16 @@ bool Aggregator::MayFold(std::string_view src_cluster, std::string_view src_pod)
   return s != nullptr && Over(*s, kFoldAt - 1);  // one name more would be over kFoldAt
 }
 
-const Histogram* Aggregator::Latency(std::string_view src_cluster, std::string_view src_pod,
-                                     std::string_view dest_cluster) const {
-  const SourceCounts* s = Find(src_cluster, src_pod);
-  if (s == nullptr) return nullptr;
-  auto it = s->latency_ms.find(std::string(dest_cluster));
-  return it == s->latency_ms.end() ? nullptr : &it->second;
-}
-
-void Aggregator::SetLatency(std::string_view src_cluster, std::string_view src_pod,
-                            std::string_view dest_cluster, Histogram h) {
+void Aggregator::AddLatencies(std::string_view src_cluster, std::string_view src_pod,
+                              std::string_view dest_cluster, std::span<const double> values) {
+  if (values.empty()) return;
   SourceCounts& s = Source(src_cluster, src_pod);
   auto it = s.latency_ms.find(std::string(dest_cluster));
-  if (it == s.latency_ms.end()) {
-    if (h.count() == 0) return;
-    it = s.latency_ms.try_emplace(std::string(dest_cluster)).first;
+  if (it == s.latency_ms.end()) {  // as AddOk
+    const bool kept = s.by_cluster.count(std::string(dest_cluster)) != 0;
+    it = s.latency_ms.try_emplace(std::string(kept ? dest_cluster : kOtherCategory)).first;
   }
-  it->second = std::move(h);
+  it->second.AddAll(values);
 }
 
 void Aggregator::AddError(std::string_view src_cluster, std::string_view src_pod,

@@ -53,7 +53,7 @@ bool RecordBatch::Add(const ProbeRecord& r, Aggregator* agg) {
     if (i != kNone) {
       c = static_cast<uint32_t>(i);
       ++slots_[i].count;
-      lanes_[slots_[i].lane].latency.Add(r.total_ms);
+      AddLatency(slots_[i].lane, r.total_ms, agg);
       return true;
     }
   }
@@ -72,11 +72,11 @@ bool RecordBatch::AddNew(const ProbeRecord& r, uint64_t hash, Aggregator* agg) {
     return true;
   }
   const bool keep = r.body.size() <= kMaxBody;
-  if (keep && slots_.size() >= kMaxSlots) Flush(agg);
+  if ((keep && slots_.size() >= kMaxSlots) || lanes_.size() >= kMaxLanes) Flush(agg);
   agg->AddOkCount(src_cluster, src_pod, v->cluster, v->version, v->instance, 1);
   agg->AddConnection(src_cluster, src_pod, r.connection, v->instance);
-  const size_t lane = FindLane(r, v->cluster, *agg);  // no fold: v->cluster is in by_cluster
-  lanes_[lane].latency.Add(r.total_ms);
+  const size_t lane = FindLane(r, v->cluster);
+  AddLatency(lane, r.total_ms, agg);
   if (!keep) return true;
   Slot& s = slots_.emplace_back();
   s.hash = hash;
@@ -95,7 +95,7 @@ bool RecordBatch::AddNew(const ProbeRecord& r, uint64_t hash, Aggregator* agg) {
   return true;
 }
 
-size_t RecordBatch::FindLane(const ProbeRecord& r, std::string_view dest, const Aggregator& agg) {
+size_t RecordBatch::FindLane(const ProbeRecord& r, std::string_view dest) {
   for (size_t i = lanes_.size(); i-- > 0;) {
     const Lane& l = lanes_[i];
     if (l.dest == dest && l.pod == r.source_pod && l.cluster == r.source_cluster) return i;
@@ -104,8 +104,17 @@ size_t RecordBatch::FindLane(const ProbeRecord& r, std::string_view dest, const 
   l.cluster = r.source_cluster;
   l.pod = r.source_pod;
   l.dest = dest;
-  if (const Histogram* h = agg.Latency(r.source_cluster, r.source_pod, dest)) l.latency = *h;
   return lanes_.size() - 1;
+}
+
+void RecordBatch::AddLatency(size_t lane, double ms, Aggregator* agg) {
+  if (!(ms >= 0)) return;  // unknown: AddOk adds nothing either
+  Lane& l = lanes_[lane];
+  l.latencies.push_back(ms);
+  if (l.latencies.size() >= kLaneValues) {
+    agg->AddLatencies(l.cluster, l.pod, l.dest, l.latencies);
+    l.latencies.clear();
+  }
 }
 
 void RecordBatch::MakeKey(const ProbeRecord& r) {
@@ -122,7 +131,7 @@ void RecordBatch::Flush(Aggregator* agg) {
     agg->AddOkCount(s.cluster, s.pod, s.dest, s.version, s.instance, s.count);
     agg->AddConnectionCount(s.cluster, s.pod, s.connection, s.instance, s.count);
   }
-  for (Lane& l : lanes_) agg->SetLatency(l.cluster, l.pod, l.dest, std::move(l.latency));
+  for (const Lane& l : lanes_) agg->AddLatencies(l.cluster, l.pod, l.dest, l.latencies);
   slots_.clear();
   lanes_.clear();
   index_.clear();

@@ -7,12 +7,13 @@
 // - the first record of a slot is added at once (AddOkCount, AddConnection), so every name,
 //   source and connection enters the Aggregator in record order, and the slot only counts the
 //   records after it, whose names are all known;
-// - a lane starts as a copy of the Aggregator's histogram and takes the latencies in record
-//   order, and is put back whole (Aggregator::SetLatency);
+// - a lane keeps the latencies in record order and hands them over in runs of up to
+//   kLaneValues (Aggregator::AddLatencies, Histogram::AddAll: the same sums as one Add each);
 // - an answer that could make its source fold its categories (Aggregator::MayFold) is added
 //   alone, after a Flush, so a fold sees the counts it would have seen.
 // Memory: at most kMaxSlots slots (bodies up to kMaxBody bytes; longer ones are added at
-// once); past that the slots are flushed and start again. Not thread-safe. Does no I/O.
+// once) and kMaxLanes lanes of at most kLaneValues latencies; past that the slots and lanes
+// are flushed and start again. Not thread-safe. Does no I/O.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,7 +21,6 @@
 #include <vector>
 
 #include "meshverify/aggregate.h"
-#include "meshverify/histogram.h"
 #include "meshverify/model.h"
 #include "meshverify/reply_parser.h"
 
@@ -30,6 +30,8 @@ class RecordBatch {
  public:
   static constexpr size_t kMaxSlots = 4096;
   static constexpr size_t kMaxBody = 256;
+  static constexpr size_t kMaxLanes = 256;
+  static constexpr size_t kLaneValues = 4096;
 
   // REQUIRES: `parser` outlives the batch.
   explicit RecordBatch(const ReplyParser* parser);
@@ -43,7 +45,7 @@ class RecordBatch {
  private:
   struct Lane {
     std::string cluster, pod, dest;
-    Histogram latency;
+    std::vector<double> latencies;  // >= 0, in record order, not yet in the Aggregator
   };
   struct Slot {
     uint64_t hash = 0;
@@ -59,7 +61,8 @@ class RecordBatch {
   static uint64_t Hash(const ProbeRecord& r);
   static bool Matches(const Slot& s, const ProbeRecord& r);
   bool AddNew(const ProbeRecord& r, uint64_t hash, Aggregator* agg);
-  size_t FindLane(const ProbeRecord& r, std::string_view dest, const Aggregator& agg);
+  size_t FindLane(const ProbeRecord& r, std::string_view dest);
+  void AddLatency(size_t lane, double ms, Aggregator* agg);
   void MakeKey(const ProbeRecord& r);
 
   const ReplyParser* parser_;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -103,6 +104,20 @@ class Aggregator {
   // Records that connection `connection` (> 0) of the source carried an answer of `instance`.
   void AddConnection(std::string_view src_cluster, std::string_view src_pod, uint64_t connection,
                      std::string_view instance);
+  // Same as `count` calls of AddConnection.
+  void AddConnectionCount(std::string_view src_cluster, std::string_view src_pod,
+                          uint64_t connection, std::string_view instance, uint64_t count);
+
+  // The latency part of AddOk for each of `values` (ms, in answer order, all >= 0): they go to
+  // the source's histogram of `dest_cluster`, or of kOtherCategory when that cluster was folded
+  // away, bit for bit as one AddOk per answer would add them (Histogram::AddAll).
+  void AddLatencies(std::string_view src_cluster, std::string_view src_pod,
+                    std::string_view dest_cluster, std::span<const double> values);
+  // True when an answer with a name the source has not counted yet could make it fold its
+  // categories now (FoldCategories): a dimension holds the most names counting keeps. For
+  // callers that count answers in batches (the Ingestor's JSONL slots) and must end with
+  // exactly what one call per answer gives: such an answer is added alone, after every batch.
+  bool MayFold(std::string_view src_cluster, std::string_view src_pod) const;
 
   // Sources in first-seen order.
   const std::vector<SourceCounts>& sources() const { return sources_; }
@@ -111,6 +126,7 @@ class Aggregator {
 
  private:
   SourceCounts& Source(std::string_view cluster, std::string_view pod);
+  const SourceCounts* Find(std::string_view cluster, std::string_view pod) const;
   std::vector<SourceCounts> sources_;
   std::unordered_map<std::string, size_t> index_;  // "<cluster>\0<pod>" -> index in sources_
   std::string key_;                                // reused lookup key

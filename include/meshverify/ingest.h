@@ -6,8 +6,10 @@
 //   ing.BeginSource("capture.txt");  while (read) { Status s = ing.Feed(chunk); ... }
 //   Status s = ing.EndSource();  ...  ing.aggregate()
 // Memory is bounded by the categories seen plus one line (at most max_line_bytes), plus the
-// duplicate check's seq ranges (one per source when records come in order; 2^18 at most); a
-// longer line is counted without being buffered whole.
+// duplicate check's seq ranges (one per source when records come in order; 2^18 at most),
+// plus the JSONL answers counted in batches (RecordBatch: at most 4096 slots of bodies up to
+// 256 bytes and 256 runs of 4096 latencies, ~10 MiB at worst); a longer line is counted without
+// being buffered whole.
 //
 // Formats:
 // - raw: one answer per line ("Hello version: v1, instance: helloworld-v1-86f77cd7bd-cpxhv", or
@@ -76,7 +78,8 @@ class Ingestor {
 
   // Counts so far (complete for every ended source).
   const Aggregator& aggregate() const;
-  // Moves the counts out; the Ingestor is left with an empty Aggregator.
+  // Moves the counts out, those of the current source's lines so far included; the Ingestor is
+  // left with an empty Aggregator.
   Aggregator TakeAggregate();
 
   // The format used for the current (or last ended) source; kAuto until its first line.

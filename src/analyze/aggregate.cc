@@ -176,7 +176,13 @@ void Aggregator::AddOkCount(std::string_view src_cluster, std::string_view src_p
 
 void Aggregator::AddConnection(std::string_view src_cluster, std::string_view src_pod,
                                uint64_t connection, std::string_view instance) {
-  if (connection == 0) return;
+  AddConnectionCount(src_cluster, src_pod, connection, instance, 1);
+}
+
+void Aggregator::AddConnectionCount(std::string_view src_cluster, std::string_view src_pod,
+                                    uint64_t connection, std::string_view instance,
+                                    uint64_t count) {
+  if (connection == 0 || count == 0) return;
   SourceCounts& s = Source(src_cluster, src_pod);
   auto it = s.by_connection.find(connection);
   if (it == s.by_connection.end()) {
@@ -186,12 +192,40 @@ void Aggregator::AddConnection(std::string_view src_cluster, std::string_view sr
   std::map<std::string, uint64_t>& by = it->second;
   auto row = by.find(std::string(instance));
   if (row != by.end()) {
-    ++row->second;
+    row->second += count;
   } else if (by.size() < SourceCounts::kMaxCategories) {
-    by.emplace(std::string(instance), 1);
+    by.emplace(std::string(instance), count);
   } else {
-    ++by[std::string(kOtherCategory)];
+    by[std::string(kOtherCategory)] += count;
   }
+}
+
+const SourceCounts* Aggregator::Find(std::string_view cluster, std::string_view pod) const {
+  if (last_ < sources_.size() && sources_[last_].pod == pod && sources_[last_].cluster == cluster) {
+    return &sources_[last_];
+  }
+  std::string key(cluster);
+  key.push_back('\0');
+  key.append(pod);
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : &sources_[it->second];
+}
+
+bool Aggregator::MayFold(std::string_view src_cluster, std::string_view src_pod) const {
+  const SourceCounts* s = Find(src_cluster, src_pod);
+  return s != nullptr && Over(*s, kFoldAt - 1);  // one name more would be over kFoldAt
+}
+
+void Aggregator::AddLatencies(std::string_view src_cluster, std::string_view src_pod,
+                              std::string_view dest_cluster, std::span<const double> values) {
+  if (values.empty()) return;
+  SourceCounts& s = Source(src_cluster, src_pod);
+  auto it = s.latency_ms.find(std::string(dest_cluster));
+  if (it == s.latency_ms.end()) {  // as AddOk
+    const bool kept = s.by_cluster.count(std::string(dest_cluster)) != 0;
+    it = s.latency_ms.try_emplace(std::string(kept ? dest_cluster : kOtherCategory)).first;
+  }
+  it->second.AddAll(values);
 }
 
 void Aggregator::AddError(std::string_view src_cluster, std::string_view src_pod,

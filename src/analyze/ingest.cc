@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "analyze/record_batch.h"
 #include "analyze/seq_set.h"
 #include "meshverify/records.h"
 #include "meshverify/reply_parser.h"
@@ -93,6 +94,7 @@ struct Ingestor::State {
 
   IngestOptions options;
   ReplyParser parser;
+  RecordBatch batch{&parser};  // JSONL answers; State stays put, so &parser does too
   Aggregator agg;
   Status error;
   uint64_t total_lines = 0;
@@ -238,6 +240,7 @@ struct Ingestor::State {
   }
 
   void FlushSlots() {
+    batch.Flush(&agg);
     for (const Slot& s : slots) {
       agg.AddOkCount("", name, s.cluster, s.version, s.instance, s.count);
     }
@@ -265,14 +268,10 @@ struct Ingestor::State {
       agg.AddError(r->source_cluster, r->source_pod, cls);
       return;
     }
-    const std::optional<ReplyView> v = parser.Parse(r->body);
-    if (!v) {
+    if (!batch.Add(*r, &agg)) {
       agg.AddError(r->source_cluster, r->source_pod, kErrUnparsed,
                    std::string_view(r->body).substr(0, kSampleBytes));
-      return;
     }
-    agg.AddOk(r->source_cluster, r->source_pod, v->cluster, v->version, v->instance, r->total_ms);
-    agg.AddConnection(r->source_cluster, r->source_pod, r->connection, v->instance);
   }
 
   // True when the record's (cluster, pod, seq) was seen before; else remembers it.
@@ -413,7 +412,10 @@ void Ingestor::BeginSource(std::string_view name) { s_->BeginSource(name); }
 Status Ingestor::Feed(std::string_view chunk) { return s_->Feed(chunk); }
 Status Ingestor::EndSource() { return s_->EndSource(); }
 const Aggregator& Ingestor::aggregate() const { return s_->agg; }
-Aggregator Ingestor::TakeAggregate() { return std::exchange(s_->agg, Aggregator()); }
+Aggregator Ingestor::TakeAggregate() {
+  s_->FlushSlots();
+  return std::exchange(s_->agg, Aggregator());
+}
 InputFormat Ingestor::source_format() const { return s_->format; }
 uint64_t Ingestor::source_lines() const { return s_->source_lines; }
 uint64_t Ingestor::total_lines() const { return s_->total_lines; }

@@ -47,8 +47,7 @@ void Histogram::AddToBucket(int32_t index, uint64_t n) {
   last_ = static_cast<size_t>(it - buckets_.begin());
 }
 
-void Histogram::AddCount(double ms, uint64_t n) {
-  if (!(ms >= 0) || n == 0) return;  // negative or NaN: unknown
+void Histogram::AddStats(double ms, uint64_t n) {
   if (count_ == 0) {
     min_ = max_ = ms;
   } else {
@@ -58,11 +57,53 @@ void Histogram::AddCount(double ms, uint64_t n) {
   count_ += n;
   sum_ += ms * static_cast<double>(n);
   sum_sq_ += ms * ms * static_cast<double>(n);
+}
+
+void Histogram::AddCount(double ms, uint64_t n) {
+  if (!(ms >= 0) || n == 0) return;  // negative or NaN: unknown
+  AddStats(ms, n);
   if (ms < kMinTracked) {
     zero_ += n;
   } else {
     AddToBucket(IndexOf(ms), n);
   }
+}
+
+void Histogram::AddAll(std::span<const double> values) {
+  std::vector<int32_t> indexes;
+  indexes.reserve(values.size());
+  int32_t lo = 0, hi = 0;
+  for (const double ms : values) {
+    if (!(ms >= 0)) continue;
+    AddStats(ms, 1);
+    if (ms < kMinTracked) {
+      ++zero_;
+      continue;
+    }
+    const int32_t i = IndexOf(ms);
+    lo = indexes.empty() ? i : std::min(lo, i);
+    hi = indexes.empty() ? i : std::max(hi, i);
+    indexes.push_back(i);
+  }
+  if (indexes.empty()) return;
+  // Counted over [lo, hi] (at most IndexOf(kMaxTracked) - IndexOf(kMinTracked) + 1 entries),
+  // then merged with the stored buckets in one pass.
+  std::vector<uint64_t> dense(static_cast<size_t>(hi - lo) + 1, 0);
+  for (const int32_t i : indexes) ++dense[static_cast<size_t>(i - lo)];
+  std::vector<Bucket> merged;
+  merged.reserve(buckets_.size() + dense.size());
+  auto old = buckets_.begin();
+  for (size_t d = 0; d < dense.size(); ++d) {
+    if (dense[d] == 0) continue;
+    const auto index = static_cast<int32_t>(lo + static_cast<int32_t>(d));
+    for (; old != buckets_.end() && old->index < index; ++old) merged.push_back(*old);
+    uint64_t count = dense[d];
+    if (old != buckets_.end() && old->index == index) count += (old++)->count;
+    merged.push_back(Bucket{index, count});
+  }
+  merged.insert(merged.end(), old, buckets_.end());
+  buckets_ = std::move(merged);
+  last_ = 0;
 }
 
 void Histogram::Merge(const Histogram& other) {

@@ -144,5 +144,39 @@ TEST(HistogramTest, MomentsAndEdges) {
   EXPECT_EQ(h.Quantile(1), 5e12);
 }
 
+// AddAll is one Add per value, in order: equal buckets, counts, extremes and sums bit for bit,
+// onto a histogram that already holds buckets below, among and above the new ones.
+TEST(HistogramTest, AddAllIsAddOneValueAtATime) {
+  std::mt19937_64 rng(7);
+  Histogram start;
+  for (double ms : {0.5, 3.0, 3.01, 7.5, 2e6}) start.Add(ms);
+  for (const size_t n : {size_t{0}, size_t{1}, size_t{17}, size_t{5000}}) {
+    std::vector<double> values;
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t k = rng() % 100;
+      values.push_back(k == 0   ? 0.0
+                       : k == 1 ? -1.0
+                       : k == 2 ? std::nan("")
+                       : k == 3 ? 1e-9  // below kMinTracked
+                       : k == 4 ? 5e9   // above kMaxTracked
+                       : k == 5 ? 3.0   // a bucket `start` holds
+                                : static_cast<double>(rng() % 100000) / 97);
+    }
+    Histogram one = start, all = start;
+    for (double ms : values) one.Add(ms);
+    all.AddAll(values);
+    EXPECT_TRUE(one == all) << n;
+    EXPECT_EQ(one.sum(), all.sum()) << n;
+    EXPECT_EQ(one.StdDev(), all.StdDev()) << n;
+    EXPECT_EQ(one.buckets(), all.buckets()) << n;
+    all.Add(3.0);  // the lookup cache is still right after the merge
+    one.Add(3.0);
+    EXPECT_TRUE(one == all) << n;
+  }
+  Histogram empty;
+  empty.AddAll(std::vector<double>{-1, std::nan("")});
+  EXPECT_TRUE(empty == Histogram());
+}
+
 }  // namespace
 }  // namespace meshverify

@@ -8,30 +8,13 @@
 #include <vector>
 
 #include "meshverify/records.h"
+#include "parse/expect_same_record.h"
 #include "parse/records_scanner.h"
 
 namespace meshverify {
 namespace {
 
-bool Same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-void ExpectSameRecord(const ProbeRecord& a, const ProbeRecord& b) {
-  EXPECT_EQ(a.source_cluster, b.source_cluster);
-  EXPECT_EQ(a.source_pod, b.source_pod);
-  EXPECT_EQ(a.seq, b.seq);
-  EXPECT_EQ(a.http_code, b.http_code);
-  EXPECT_EQ(a.curl_exit, b.curl_exit);
-  EXPECT_TRUE(Same(a.connect_ms, b.connect_ms)) << a.connect_ms << " vs " << b.connect_ms;
-  EXPECT_TRUE(Same(a.total_ms, b.total_ms)) << a.total_ms << " vs " << b.total_ms;
-  EXPECT_EQ(a.new_connection, b.new_connection);
-  EXPECT_EQ(a.body, b.body);
-  EXPECT_EQ(a.error, b.error);
-  EXPECT_TRUE(Same(a.intended_ms, b.intended_ms));
-  EXPECT_TRUE(Same(a.sent_ms, b.sent_ms));
-  EXPECT_EQ(a.late, b.late);
-  EXPECT_EQ(a.connection, b.connection);
-  EXPECT_EQ(a.peer, b.peer);
-}
+using testing::ExpectSameRecord;
 
 // A record with stale values in every field: what the matcher does not set would show.
 ProbeRecord Stale() {

@@ -6,30 +6,13 @@
 #include <vector>
 
 #include "meshverify/records.h"
+#include "parse/expect_same_record.h"
 
 namespace meshverify {
 namespace {
 
 // Bit-for-bit equality of doubles (tells -0.0 from 0.0).
-bool Same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-void ExpectSameRecord(const ProbeRecord& a, const ProbeRecord& b) {
-  EXPECT_EQ(a.source_cluster, b.source_cluster);
-  EXPECT_EQ(a.source_pod, b.source_pod);
-  EXPECT_EQ(a.seq, b.seq);
-  EXPECT_EQ(a.http_code, b.http_code);
-  EXPECT_EQ(a.curl_exit, b.curl_exit);
-  EXPECT_TRUE(Same(a.connect_ms, b.connect_ms)) << a.connect_ms << " vs " << b.connect_ms;
-  EXPECT_TRUE(Same(a.total_ms, b.total_ms)) << a.total_ms << " vs " << b.total_ms;
-  EXPECT_EQ(a.new_connection, b.new_connection);
-  EXPECT_EQ(a.body, b.body);
-  EXPECT_EQ(a.error, b.error);
-  EXPECT_TRUE(Same(a.intended_ms, b.intended_ms));
-  EXPECT_TRUE(Same(a.sent_ms, b.sent_ms));
-  EXPECT_EQ(a.late, b.late);
-  EXPECT_EQ(a.connection, b.connection);
-  EXPECT_EQ(a.peer, b.peer);
-}
+using testing::ExpectSameRecord;
 
 // Parses `line` with the fast path, which must take it, and checks the DOM parser agrees.
 ProbeRecord Fast(const std::string& line) {
@@ -110,8 +93,8 @@ TEST(ParseRecordLineFastTest, Numbers) {
   EXPECT_EQ(r.total_ms, -250);
   EXPECT_EQ(r.intended_ms, 9007199254740992.0);  // the integer rounded to the nearest double
   EXPECT_EQ(r.sent_ms, 1.2345678901234568e29);
-  EXPECT_TRUE(Same(Fast(R"({"total_ms":-0})").total_ms, 0.0));  // an integer: +0
-  EXPECT_TRUE(Same(Fast(R"({"total_ms":-0.0})").total_ms, -0.0));
+  EXPECT_TRUE(testing::SameBits(Fast(R"({"total_ms":-0})").total_ms, 0.0));  // an integer: +0
+  EXPECT_TRUE(testing::SameBits(Fast(R"({"total_ms":-0.0})").total_ms, -0.0));
   EXPECT_EQ(Fast(R"({"total_ms":0.1})").total_ms, 0.1);
 }
 

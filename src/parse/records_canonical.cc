@@ -134,12 +134,7 @@ bool Int(Canonical* c, uint64_t max, int* out) {
 
 // The keys RecordToJsonLine writes only when known, in its order; absent ones get the defaults.
 bool ReadOptional(Canonical* c, ProbeRecord* r) {
-  r->error.clear();
-  r->intended_ms = -1;
-  r->sent_ms = -1;
-  r->late = false;
-  r->connection = 0;
-  r->peer.clear();
+  ResetOptional(r);
   if (c->Lit(R"(,"error":")") && !c->Str(&r->error)) return false;
   if (c->Lit(R"(,"intended_ms":)") && !c->NumberOrNull(&r->intended_ms)) return false;
   if (c->Lit(R"(,"sent_ms":)") && !c->NumberOrNull(&r->sent_ms)) return false;

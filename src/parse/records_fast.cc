@@ -133,12 +133,7 @@ void Reset(ProbeRecord* r) {
   r->total_ms = -1;
   r->new_connection = true;
   r->body.clear();
-  r->error.clear();
-  r->intended_ms = -1;
-  r->sent_ms = -1;
-  r->late = false;
-  r->connection = 0;
-  r->peer.clear();
+  records_internal::ResetOptional(r);
 }
 
 }  // namespace

@@ -344,6 +344,17 @@ class Scanner {
   const char* end_;
 };
 
+// Gives the keys RecordToJsonLine writes only when known their defaults (a default
+// ProbeRecord's), keeping the strings' buffers.
+inline void ResetOptional(ProbeRecord* r) {
+  r->error.clear();
+  r->intended_ms = -1;
+  r->sent_ms = -1;
+  r->late = false;
+  r->connection = 0;
+  r->peer.clear();
+}
+
 // Reads `line` (without its line end) when it has exactly the shape RecordToJsonLine writes:
 // its keys in its order, no whitespace between tokens. False (with *r unspecified) for
 // anything else; the general fast path then reads the line.

@@ -85,6 +85,17 @@ inline Endpoint Ep(const std::string& source_pod, const std::string& address,
   return e;
 }
 
+// An endpoint of a multi-network view: reached directly (`via` "") or through an east-west
+// gateway (`via` "gateway", its address and port 15443), weighing `weight`.
+inline Endpoint NetworkEp(const std::string& source_pod, const std::string& address, uint32_t port,
+                          const std::string& cluster, uint32_t weight, const std::string& via) {
+  Endpoint e = Ep(source_pod, address, cluster);
+  e.port = port;
+  e.weight = weight;
+  e.via = via;
+  return e;
+}
+
 // Both clusters' endpoints, as a converged sidecar lists them.
 inline std::vector<Endpoint> FullView(const std::string& source_pod) {
   return {Ep(source_pod, kIpV1, "cluster1"), Ep(source_pod, kIpV2, "cluster2")};

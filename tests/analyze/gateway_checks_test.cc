@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/builders.h"
 #include "meshverify/aggregate.h"
 #include "meshverify/analyze.h"
 
@@ -17,29 +18,11 @@ constexpr char kLocal[] = "helloworld-v1-a";
 constexpr char kRemoteA[] = "helloworld-v2-a";
 constexpr char kRemoteB[] = "helloworld-v2-b";
 
-PodInfo Pod(const std::string& name, const std::string& cluster, const std::string& ip,
-            const std::string& version) {
-  PodInfo p;
-  p.name = name;
-  p.cluster = cluster;
-  p.ip = ip;
-  p.phase = "Running";
-  p.ready = true;
-  p.labels = {{"app", "helloworld"}, {"version", version}};
-  return p;
-}
+using testing_analyze::Pod;
 
 Endpoint Ep(const std::string& address, uint32_t port, const std::string& cluster, uint32_t weight,
             const std::string& via) {
-  Endpoint e;
-  e.source_pod = kSrc;
-  e.address = address;
-  e.port = port;
-  e.cluster = cluster;
-  e.weight = weight;
-  e.via = via;
-  e.health = HealthStatus::kHealthy;
-  return e;
+  return testing_analyze::NetworkEp(kSrc, address, port, cluster, weight, via);
 }
 
 // cluster1's sleep: `local` answers from its pod, `a` and `b` from cluster2's two pods.

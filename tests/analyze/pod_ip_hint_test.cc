@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyze/builders.h"
 #include "meshverify/aggregate.h"
 #include "meshverify/analyze.h"
 
@@ -15,27 +16,11 @@ namespace {
 
 constexpr char kSrc[] = "sleep-1";
 
-PodInfo Pod(const std::string& name, const std::string& cluster, const std::string& ip) {
-  PodInfo p;
-  p.name = name;
-  p.cluster = cluster;
-  p.ip = ip;
-  p.phase = "Running";
-  p.ready = true;
-  p.labels = {{"app", "helloworld"}, {"version", cluster == "cluster1" ? "v1" : "v2"}};
-  return p;
-}
+using testing_analyze::Pod;
 
+// cluster2's pods by their pod IPs (`via` ""), or its gateway's address (port 15443).
 Endpoint Ep(const std::string& address, const std::string& cluster, const std::string& via) {
-  Endpoint e;
-  e.source_pod = kSrc;
-  e.address = address;
-  e.port = via.empty() ? 5000 : 15443;
-  e.cluster = cluster;
-  e.weight = 1;
-  e.via = via;
-  e.health = HealthStatus::kHealthy;
-  return e;
+  return testing_analyze::NetworkEp(kSrc, address, via.empty() ? 5000 : 15443, cluster, 1, via);
 }
 
 // cluster1's sleep got 3000 answers, all from its own pod; cluster2's pod is listed as `remote`.
@@ -44,8 +29,8 @@ Report Scenario(const Endpoint& remote, std::vector<std::string> gateway_cluster
   agg.AddOkCount("cluster1", kSrc, "cluster1", "v1", "helloworld-v1-a", 3000);
   AnalyzeInput in;
   in.sources = agg.sources();
-  in.destinations = {Pod("helloworld-v1-a", "cluster1", "10.241.0.8"),
-                     Pod("helloworld-v2-a", "cluster2", "10.244.0.8")};
+  in.destinations = {Pod("helloworld-v1-a", "cluster1", "10.241.0.8", "v1"),
+                     Pod("helloworld-v2-a", "cluster2", "10.244.0.8", "v2")};
   std::vector<Endpoint> view = {Ep("10.241.0.8", "cluster1", ""), remote};
   in.expect[std::string("cluster1/") + kSrc] = ExpectationFromEndpoints(view, in.destinations);
   in.clusters = {"cluster1", "cluster2"};

@@ -182,6 +182,20 @@ lab_alive() {
   [ -n "$state" ] && [ "$state" != Z ]
 }
 
+# Starts HAProxy daemonized in netns $1 with config $2 and pidfile $3; dies naming $4 (what it
+# is, e.g. "sidecar of cluster1") when it does not start. The lab lock (fd 9) is not inherited.
+lab_haproxy_start() {
+  ip netns exec "$1" haproxy -q -D -f "$2" -p "$3" 9>&- ||
+    lab_die "$4: haproxy did not start (config $2)"
+}
+
+# Stops the HAProxy of pidfile $1 (if any) and removes the pidfile and its stats socket $2.
+lab_haproxy_stop() {
+  [ -s "$1" ] || return 0
+  lab_stop_pids 50 0.05 "$(head -n1 "$1")"
+  rm -f "$1" "$2"
+}
+
 # Stops processes $3...: SIGTERM, then up to $1 checks $2 seconds apart for them to go, and
 # SIGKILL for any left at the last check. The one stop-and-wait of the lab (bounded: $1 x $2).
 lab_stop_pids() {

@@ -54,17 +54,12 @@ lab_gateway_running() {
 lab_gateway_start() {
   local cluster=$1
   lab_gateway_write_cfg "$cluster"
-  ip netns exec "$(lab_gateway_ns "$cluster")" \
-    haproxy -q -D -f "$(lab_gateway_cfg "$cluster")" -p "$(lab_gateway_pid "$cluster")" 9>&- ||
-    lab_die "gateway of $cluster: haproxy did not start (config $(lab_gateway_cfg "$cluster"))"
+  lab_haproxy_start "$(lab_gateway_ns "$cluster")" "$(lab_gateway_cfg "$cluster")" \
+    "$(lab_gateway_pid "$cluster")" "gateway of $cluster"
 }
 
 lab_gateway_stop() {
-  local pidfile
-  pidfile=$(lab_gateway_pid "$1")
-  [ -s "$pidfile" ] || return 0
-  lab_stop_pids 50 0.05 "$(head -n1 "$pidfile")"
-  rm -f "$pidfile" "$(lab_gateway_sock "$1")"
+  lab_haproxy_stop "$(lab_gateway_pid "$1")" "$(lab_gateway_sock "$1")"
 }
 
 # The weight each sidecar gives the gateway of cluster $1: the summed weights of its running

@@ -132,18 +132,12 @@ EOF
 lab_sidecar_start() {
   local cluster=$1
   lab_sidecar_write_cfg "$cluster"
-  ip netns exec "$LAB_PREFIX-c$(lab_cluster_index "$cluster")-sleep" \
-    haproxy -q -D -f "$(lab_sidecar_cfg "$cluster")" -p "$(lab_sidecar_pid "$cluster")" 9>&- ||
-    lab_die "sidecar of $cluster: haproxy did not start (config $(lab_sidecar_cfg "$cluster"))"
+  lab_haproxy_start "$LAB_PREFIX-c$(lab_cluster_index "$cluster")-sleep" \
+    "$(lab_sidecar_cfg "$cluster")" "$(lab_sidecar_pid "$cluster")" "sidecar of $cluster"
 }
 
 lab_sidecar_stop() {
-  local pidfile pid
-  pidfile=$(lab_sidecar_pid "$1")
-  [ -s "$pidfile" ] || return 0
-  pid=$(head -n1 "$pidfile")
-  lab_stop_pids 50 0.05 "$pid"
-  rm -f "$pidfile" "$(lab_sidecar_sock "$1")"
+  lab_haproxy_stop "$(lab_sidecar_pid "$1")" "$(lab_sidecar_sock "$1")"
 }
 
 # Sends a runtime command to cluster $1's sidecar, failing on any answer (the API is silent on

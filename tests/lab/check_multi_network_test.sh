@@ -24,8 +24,8 @@ pass "cluster1's sidecar lists cluster2's gateway $gw2:15443 (weight 1), not its
 
 run_check check_multi_network
 assert_accounted
-[ "$rc" -eq 0 ] || fail "check exit $rc, want 0 ($(q -c '[.checks[] | select(.status != "pass") | [.name, .status, .detail]]'))"
-got=$(q -c '[.endpoints[] | select(.via == "gateway") | [.address, .port, .cluster]] | sort')
+assert_passed check
+got=$(gateway_endpoints)
 [ "$got" = '[["172.18.255.201",15443,"cluster1"],["172.18.255.202",15443,"cluster2"]]' ] ||
   fail "gateway endpoints: $got"
 # Each sidecar lists its own cluster's pods and the other cluster's gateway, nothing else.

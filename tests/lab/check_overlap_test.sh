@@ -16,8 +16,8 @@ pass "both sleep pods are $ip1"
 
 MESH=$LAB_SRC/scripts/lab/mesh-overlap.yaml run_check check_overlap
 assert_accounted
-[ "$rc" -eq 0 ] || fail "check exit $rc, want 0 ($(q -c '[.checks[] | select(.status != "pass") | [.name, .status, .detail]]'))"
-got=$(q -c '[.endpoints[] | select(.via == "gateway") | [.address, .port, .cluster]] | sort')
+assert_passed check
+got=$(gateway_endpoints)
 [ "$got" = '[["172.18.255.201",15443,"cluster1"],["172.18.255.202",15443,"cluster2"]]' ] ||
   fail "gateway endpoints: $got"
 for c in cluster1 cluster2; do

@@ -36,3 +36,19 @@ assert_accounted() {
 }
 
 check_status() { q --arg n "$1" '.checks[] | select(.name == $n) | .status'; }
+
+# The last report's checks that did not pass, as [name, status, detail] (for messages).
+not_passed() { q -c '[.checks[] | select(.status != "pass") | [.name, .status, .detail]]'; }
+
+# The last check exited 0; else fails, naming $1 (what ran) and the checks that did not pass.
+assert_passed() { [ "$rc" -eq 0 ] || fail "$1 exit $rc, want 0 ($(not_passed))"; }
+
+# The last check exited 1 with check $1 failed; sets $hint to that check's hint.
+assert_failed_by() {
+  [ "$rc" -eq 1 ] || fail "check exit $rc, want 1 ($(not_passed))"
+  [ "$(check_status "$1")" = fail ] || fail "$1 $(check_status "$1")"
+  hint=$(q --arg n "$1" '.checks[] | select(.name == $n) | .hint')
+}
+
+# The last report's gateway endpoints (via: gateway) as [[address, port, cluster], ...], sorted.
+gateway_endpoints() { q -c '[.endpoints[] | select(.via == "gateway") | [.address, .port, .cluster]] | sort'; }

@@ -4,11 +4,12 @@
 // overflows ("1e999") alike. Callers phrase the message for their input. Pure; thread-safe.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "meshverify/status.h"
 
 namespace meshverify {
 
@@ -34,5 +35,21 @@ JsonParse ParseJsonText(std::string_view text);
 
 // The JSON pointer (RFC 6901) of member `key` under `ptr`: "~" and "/" escaped as "~0", "~1".
 std::string JsonPointerChild(const std::string& ptr, std::string_view key);
+
+// Keeps the first disagreement found in a document `source`, as InvalidInput
+// "<source>: <JSON pointer>: <why>" (the saved reports' cross-checks).
+class JsonPointerChecker {
+ public:
+  explicit JsonPointerChecker(std::string_view source) : source_(source) {}
+  void Fail(const std::string& ptr, const std::string& why) {
+    if (status_.ok()) status_ = Status::InvalidInput(source_ + ": " + ptr + ": " + why);
+  }
+  bool ok() const { return status_.ok(); }
+  const Status& status() const { return status_; }
+
+ private:
+  std::string source_;
+  Status status_;
+};
 
 }  // namespace meshverify

@@ -26,31 +26,11 @@ std::string Ci(double lo, double hi) {
   return out;
 }
 
-// Collects the first disagreement, with its JSON pointer.
-class Checker {
- public:
-  explicit Checker(std::string_view source) : source_(source) {}
-  void Fail(const std::string& ptr, const std::string& why) {
-    if (status_.ok()) status_ = Status::InvalidInput(source_ + ": " + ptr + ": " + why);
-  }
-  bool ok() const { return status_.ok(); }
-  const Status& status() const { return status_; }
-
- private:
-  std::string source_;
-  Status status_;
-};
-
-// JSON pointer escaping of one key (RFC 6901).
-std::string Key(const std::string& ptr, const std::string& key) {
-  return JsonPointerChild(ptr, key);
-}
-
 // One share against its counts and its gate: share = count / ok; a balanced share's interval
 // lies inside expected ± tolerance and so does count / ok, a skewed one's lies wholly outside
 // and so does count / ok, an inconclusive one's crosses an edge (stats.h, ShareGate). Edges get
 // kSlack in the file's favour.
-void CheckShare(Checker& ck, const std::string& p, const ShareStat& s, uint64_t ok,
+void CheckShare(JsonPointerChecker& ck, const std::string& p, const ShareStat& s, uint64_t ok,
                 std::optional<double> tolerance) {
   const double share = ok == 0 ? 0.0 : static_cast<double>(s.count) / static_cast<double>(ok);
   if (std::fabs(s.share - share) > kRounded) {
@@ -80,14 +60,15 @@ void CheckShare(Checker& ck, const std::string& p, const ShareStat& s, uint64_t 
 }
 
 // Counts of one dimension sum to ok; each share agrees with its counts; the dimension's gates.
-void CheckDimension(Checker& ck, const std::string& p, const std::map<std::string, ShareStat>& m,
-                    uint64_t ok, std::optional<double> tolerance, bool* any_gated, bool* any_skewed,
+void CheckDimension(JsonPointerChecker& ck, const std::string& p,
+                    const std::map<std::string, ShareStat>& m, uint64_t ok,
+                    std::optional<double> tolerance, bool* any_gated, bool* any_skewed,
                     bool* all_balanced) {
   if (m.empty()) return;
   uint64_t sum = 0;
   for (const auto& [k, s] : m) {
     sum += s.count;
-    CheckShare(ck, Key(p, k), s, ok, tolerance);
+    CheckShare(ck, JsonPointerChild(p, k), s, ok, tolerance);
     if (s.gate == GateVerdict::kNone) continue;
     *any_gated = true;
     if (s.gate == GateVerdict::kSkewed) *any_skewed = true;
@@ -96,7 +77,7 @@ void CheckDimension(Checker& ck, const std::string& p, const std::map<std::strin
   if (ck.ok() && sum != ok) ck.Fail(p, "counts sum to " + N(sum) + ", but ok is " + N(ok));
 }
 
-void CheckSource(Checker& ck, const std::string& p, const SourceReport& s,
+void CheckSource(JsonPointerChecker& ck, const std::string& p, const SourceReport& s,
                  std::optional<double> tolerance) {
   uint64_t errors = 0;
   for (const auto& [k, n] : s.errors) errors += n;
@@ -127,7 +108,7 @@ void CheckSource(Checker& ck, const std::string& p, const SourceReport& s,
 }
 
 // The total pools the sources: requests, ok and each error class add up.
-void CheckTotal(Checker& ck, const Report& r) {
+void CheckTotal(JsonPointerChecker& ck, const Report& r) {
   if (r.sources.empty()) return;
   uint64_t requests = 0, ok = 0;
   std::map<std::string, uint64_t> errors;
@@ -146,13 +127,14 @@ void CheckTotal(Checker& ck, const Report& r) {
     auto it = r.total.errors.find(k);
     const uint64_t got = it == r.total.errors.end() ? 0 : it->second;
     if (got != n)
-      return ck.Fail(Key("/total/errors", k), N(got) + ", but the sources sum to " + N(n));
+      return ck.Fail(JsonPointerChild("/total/errors", k),
+                     N(got) + ", but the sources sum to " + N(n));
   }
 }
 
 // The balance check follows from the sources' gates (analyze's CheckBalance), the verdict from
 // the checks (VerdictOf).
-void CheckVerdict(Checker& ck, const Report& r) {
+void CheckVerdict(JsonPointerChecker& ck, const Report& r) {
   size_t gated = 0, skewed = 0, undecided = 0;
   for (const SourceReport& s : r.sources) {
     if (s.gate == GateVerdict::kNone) continue;
@@ -181,7 +163,7 @@ void CheckVerdict(Checker& ck, const Report& r) {
 }  // namespace
 
 Status CrossCheckReport(const Report& r, std::string_view source) {
-  Checker ck(source);
+  JsonPointerChecker ck(source);
   std::optional<double> tolerance;
   if (r.config.is_object()) {
     auto gate = r.config.find("gate");

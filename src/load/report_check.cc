@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "meshverify/json_parse.h"
 #include "meshverify/load_report.h"
 
 namespace meshverify::load {
@@ -12,31 +13,22 @@ constexpr double kRounded = 1e-6;  // shares written with six decimals
 
 std::string N(uint64_t n) { return std::to_string(n); }
 
-// The first disagreement, with its JSON pointer.
-struct Checker {
-  std::string source;
-  Status status;
-  void Fail(const std::string& ptr, const std::string& why) {
-    if (status.ok()) status = Status::InvalidInput(source + ": " + ptr + ": " + why);
-  }
-};
-
-void CheckShares(Checker& ck, const std::string& p, const std::map<std::string, Share>& m,
-                 uint64_t ok) {
+void CheckShares(JsonPointerChecker& ck, const std::string& p,
+                 const std::map<std::string, Share>& m, uint64_t ok) {
   if (m.empty()) return;
   uint64_t sum = 0;
   for (const auto& [k, s] : m) {
     sum += s.count;
     const double share = ok == 0 ? 0.0 : static_cast<double>(s.count) / static_cast<double>(ok);
     if (std::fabs(share - s.share) > kRounded) {
-      return ck.Fail(p + "/" + k + "/share",
+      return ck.Fail(JsonPointerChild(p, k) + "/share",
                      std::to_string(s.share) + ", but count / ok is " + std::to_string(share));
     }
   }
   if (sum != ok) ck.Fail(p, "counts sum to " + N(sum) + ", but ok is " + N(ok));
 }
 
-void CheckWindow(Checker& ck, const std::string& p, const Window& w) {
+void CheckWindow(JsonPointerChecker& ck, const std::string& p, const Window& w) {
   CheckShares(ck, p + "/by_cluster", w.by_cluster, w.ok);
   CheckShares(ck, p + "/by_version", w.by_version, w.ok);
   if (w.by_instance.empty()) return;
@@ -49,7 +41,7 @@ void CheckWindow(Checker& ck, const std::string& p, const Window& w) {
 }  // namespace
 
 Status CrossCheckLoadReport(const LoadReport& r, std::string_view source) {
-  Checker ck{std::string(source), Status::Ok()};
+  JsonPointerChecker ck(source);
   CheckWindow(ck, "/summary", r.summary);
   for (size_t i = 0; i < r.windows.size(); ++i) {
     CheckWindow(ck, "/windows/" + std::to_string(i), r.windows[i]);
@@ -57,7 +49,7 @@ Status CrossCheckLoadReport(const LoadReport& r, std::string_view source) {
   for (size_t i = 0; i < r.pooled.size(); ++i) {
     CheckWindow(ck, "/pooled/" + std::to_string(i), r.pooled[i]);
   }
-  if (!ck.status.ok()) return ck.status;
+  if (!ck.ok()) return ck.status();
   // The verdict follows from the SLOs (load's pipeline and merge): error without requests.
   bool failed = false, inconclusive = false;
   for (const SloResult& s : r.slos) {
@@ -72,7 +64,7 @@ Status CrossCheckLoadReport(const LoadReport& r, std::string_view source) {
     ck.Fail("/verdict", std::string(VerdictName(r.verdict)) + ", but its SLOs give " +
                             std::string(VerdictName(want)));
   }
-  return ck.status;
+  return ck.status();
 }
 
 Result<LoadReport> ParseCheckedLoadReport(std::string_view text, std::string_view source) {

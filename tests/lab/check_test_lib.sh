@@ -47,6 +47,7 @@ assert_passed() { [ "$rc" -eq 0 ] || fail "$1 exit $rc, want 0 ($(not_passed))";
 assert_failed_by() {
   [ "$rc" -eq 1 ] || fail "check exit $rc, want 1 ($(not_passed))"
   [ "$(check_status "$1")" = fail ] || fail "$1 $(check_status "$1")"
+  # shellcheck disable=SC2034  # read by the tests that call it
   hint=$(q --arg n "$1" '.checks[] | select(.name == $n) | .hint')
 }
 
